@@ -1,0 +1,43 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_PASSWORD ?= yuncheng2021
+export DEBUG ?= 1
+
+.PHONY: run test check lint venv migrate demo messages bench clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+migrate: venv
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_plan 2021
+	$(BIN)/python manage.py seed_demo --password $(DEMO_PASSWORD)
+
+run: demo
+	@echo "演示账号密码 / demo password: $(DEMO_PASSWORD)  (city, finance, energy, clerk-140802 …)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: venv
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+check: lint test
+
+messages: venv
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles artifacts .pytest_cache

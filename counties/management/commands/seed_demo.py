@@ -1,0 +1,57 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from counties.models import County, RetrofitType, Role
+from counties.services import user_set_role
+
+DEPARTMENTS = [
+    # username, department, retrofit types it leads (DOMAIN.md: 市直部门)
+    ("energy", "市能源局", ["coal_to_electric"]),
+    ("urban-mgmt", "市城市管理局", ["coal_to_gas", "district_heating"]),
+    ("housing", "市住建局", ["building_retrofit"]),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts (city, finance, energy, clerk-<county code> …). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", required=True, help="password for every demo account")
+        parser.add_argument("--force", action="store_true", help="run even when DEBUG is off")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("DEBUG 未开启：演示账号不应出现在生产环境。确需创建请加 --force。")
+        password = options["password"]
+        if len(password) < 8:
+            raise CommandError("密码至少 8 个字符。")
+        counties = list(County.objects.filter(files_reports=True).order_by("order"))
+        if not counties:
+            raise CommandError("尚未载入方案，请先运行 python manage.py load_plan 2021。")
+        types = {t.code: t for t in RetrofitType.objects.all()}
+        with transaction.atomic():
+            user_set_role(username="admin", password=password, role=Role.ADMIN, first_name="系统管理员")
+            user_set_role(username="city", password=password, role=Role.CITY_OFFICE, first_name="市清洁取暖办")
+            user_set_role(username="finance", password=password, role=Role.FINANCE, first_name="市财政局")
+            for username, department, codes in DEPARTMENTS:
+                user_set_role(
+                    username=username,
+                    password=password,
+                    role=Role.DEPARTMENT,
+                    department_name=department,
+                    first_name=department,
+                    retrofit_types=[types[c] for c in codes if c in types],
+                )
+            for county in counties:
+                user_set_role(
+                    username=f"clerk-{county.code}",
+                    password=password,
+                    role=Role.COUNTY_CLERK,
+                    county=county,
+                    first_name=f"{county.name}填报员",
+                    email=f"clerk-{county.code}@example.invalid",
+                )
+        names = ["admin", "city", "finance"] + [d[0] for d in DEPARTMENTS] + [f"clerk-{c.code}" for c in counties]
+        self.stdout.write(self.style.SUCCESS(f"演示账号已就绪（密码：{password}）："))
+        self.stdout.write("  " + ", ".join(names))

@@ -1,0 +1,170 @@
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AreaClass(models.TextChoices):
+    URBAN = "urban", _("中心城区及县城")
+    RURAL = "rural", _("农村")
+
+
+class Unit(models.TextChoices):
+    HOUSEHOLD = "household", _("户")
+    M2 = "m2", _("平方米")
+
+
+class Plan(models.Model):
+    year = models.PositiveIntegerField(_("年度"), unique=True)
+    title = models.CharField(_("名称"), max_length=200)
+    document_date = models.DateField(_("印发日期"))
+    deadline = models.DateField(_("完成期限"))
+    m2_per_household = models.DecimalField(
+        _("每户折算面积（㎡）"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    # 配套电网: the city's lump sum and the share of its own investment each county pays.
+    grid_city_total = models.DecimalField(
+        _("市级配套电网补贴总额（元）"), max_digits=14, decimal_places=2, default=Decimal("0")
+    )
+    grid_county_rate = models.DecimalField(
+        _("县级配套电网补贴比例"), max_digits=5, decimal_places=4, default=Decimal("0")
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("年度方案")
+        verbose_name_plural = _("年度方案")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def first_period(self) -> str:
+        return self.document_date.strftime("%Y-%m")
+
+    @property
+    def last_period(self) -> str:
+        return self.deadline.strftime("%Y-%m")
+
+    def periods(self) -> list[str]:
+        """Every reporting month from the plan's issue to its deadline, as ``YYYY-MM``."""
+        result = []
+        current = date(self.document_date.year, self.document_date.month, 1)
+        while (current.year, current.month) <= (self.deadline.year, self.deadline.month):
+            result.append(current.strftime("%Y-%m"))
+            current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+        return result
+
+
+class County(models.Model):
+    code = models.CharField(
+        _("行政区划代码"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}(\d{3})?$", _("行政区划代码应为6位或9位数字。"))],
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    order = models.PositiveIntegerField(_("附件顺序"), default=0)
+    files_reports = models.BooleanField(
+        _("按月报送"),
+        default=True,
+        help_text=_("有年度目标任务、须按月报送进度的县（市、区）。"),
+    )
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("县（市、区）")
+        verbose_name_plural = _("县（市、区）")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RetrofitType(models.Model):
+    """A kind of retrofit. Data, not an enum, so that a later plan can add one (生物质 …)."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    unit = models.CharField(_("计量单位"), max_length=10, choices=Unit.choices, default=Unit.HOUSEHOLD)
+    order = models.PositiveIntegerField(_("顺序"), default=0)
+    department = models.CharField(_("牵头市直部门"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("改造类型")
+        verbose_name_plural = _("改造类型")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_area(self) -> bool:
+        return self.unit == Unit.M2
+
+
+class Target(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets", verbose_name=_("年度方案"))
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="targets", verbose_name=_("县（市、区）"))
+    retrofit_type = models.ForeignKey(
+        RetrofitType, on_delete=models.PROTECT, related_name="targets", verbose_name=_("改造类型")
+    )
+    households = models.PositiveIntegerField(_("目标户数"))
+    area_m2 = models.DecimalField(
+        _("目标面积（㎡）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        ordering = ["county__order", "retrofit_type__order"]
+        verbose_name = _("目标任务")
+        verbose_name_plural = _("目标任务")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "county", "retrofit_type"], name="target_unique_per_plan_county_type"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.year} {self.county} {self.retrofit_type}: {self.households}"
+
+
+class Role(models.TextChoices):
+    """Roles are Django groups with these names."""
+
+    COUNTY_CLERK = "county_clerk", _("县级填报员")
+    CITY_OFFICE = "city_office", _("市清洁取暖办")
+    FINANCE = "finance", _("市财政局")
+    DEPARTMENT = "department", _("市直部门")
+    ADMIN = "admin", _("系统管理员")
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clerks",
+        verbose_name=_("所属县（市、区）"),
+    )
+    department_name = models.CharField(_("部门名称"), max_length=50, blank=True)
+    retrofit_types = models.ManyToManyField(RetrofitType, blank=True, verbose_name=_("负责的改造类型"))
+
+    class Meta:
+        verbose_name = _("用户资料")
+        verbose_name_plural = _("用户资料")
+
+    def __str__(self) -> str:
+        return str(self.user)

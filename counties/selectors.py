@@ -1,0 +1,166 @@
+"""Reads, and the one place that decides who may see what.
+
+``scope_for_user`` is the choke point: every view, API endpoint and export asks it (directly or
+through a ``..._for_user`` selector) which counties and retrofit types the user may see, and
+whether the user may write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from counties.models import County, Plan, Profile, RetrofitType, Role, Target, Unit
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: Role | None
+    # None means "every county"; otherwise the ids the user may see.
+    county_ids: frozenset[int] | None
+    # None means "every type"; a department sees only its own.
+    type_ids: frozenset[int] | None
+    county_id: int | None = None
+    department_name: str = ""
+
+    @property
+    def is_city_office(self) -> bool:
+        return self.role in (Role.CITY_OFFICE, Role.ADMIN)
+
+    @property
+    def is_clerk(self) -> bool:
+        return self.role == Role.COUNTY_CLERK
+
+    @property
+    def sees_all_counties(self) -> bool:
+        return self.county_ids is None
+
+    def allows_county(self, county_id: int) -> bool:
+        return self.county_ids is None or county_id in self.county_ids
+
+
+NO_SCOPE = Scope(role=None, county_ids=frozenset(), type_ids=frozenset())
+
+
+def scope_for_user(user) -> Scope:
+    """The user's role and visible counties and types; cached on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return NO_SCOPE
+    cached = getattr(user, "_heating_scope", None)
+    if cached is not None:
+        return cached
+    group_names = set(user.groups.values_list("name", flat=True))
+    if user.is_superuser:
+        group_names.add(Role.ADMIN.value)
+    role = next(
+        (
+            r
+            for r in (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE, Role.DEPARTMENT, Role.COUNTY_CLERK)
+            if r.value in group_names
+        ),
+        None,
+    )
+    profile = Profile.objects.filter(user=user).prefetch_related("retrofit_types").first()
+    if role in (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE):
+        scope = Scope(role=role, county_ids=None, type_ids=None)
+    elif role == Role.DEPARTMENT:
+        type_ids = frozenset(t.pk for t in profile.retrofit_types.all()) if profile else frozenset()
+        scope = Scope(
+            role=role, county_ids=None, type_ids=type_ids, department_name=profile.department_name if profile else ""
+        )
+    elif role == Role.COUNTY_CLERK and profile and profile.county_id:
+        scope = Scope(role=role, county_ids=frozenset({profile.county_id}), type_ids=None, county_id=profile.county_id)
+    else:
+        scope = NO_SCOPE
+    user._heating_scope = scope
+    return scope
+
+
+def require_role(user, *roles: Role) -> Scope:
+    """403 unless the user has one of ``roles``."""
+    scope = scope_for_user(user)
+    if scope.role not in roles:
+        raise PermissionDenied(_("您的角色无权执行该操作。"))
+    return scope
+
+
+def counties_for_user(*, user) -> QuerySet[County]:
+    scope = scope_for_user(user)
+    queryset = County.objects.all()
+    if scope.county_ids is not None:
+        queryset = queryset.filter(pk__in=scope.county_ids)
+    return queryset
+
+
+def county_get_for_user(*, user, code: str) -> County:
+    county = counties_for_user(user=user).filter(code=code).first()
+    if county is None:
+        raise Http404(_("未找到该县（市、区）。"))
+    return county
+
+
+def retrofit_types_for_user(*, user) -> QuerySet[RetrofitType]:
+    scope = scope_for_user(user)
+    queryset = RetrofitType.objects.all()
+    if scope.type_ids is not None:
+        queryset = queryset.filter(pk__in=scope.type_ids)
+    return queryset
+
+
+def plan_get(*, year) -> Plan:
+    try:
+        return Plan.objects.get(year=int(year))
+    except (Plan.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("未找到该年度方案。")) from None
+
+
+def plan_latest() -> Plan | None:
+    return Plan.objects.order_by("-year").first()
+
+
+def plan_types(*, plan: Plan) -> list[RetrofitType]:
+    """The retrofit types the plan sets targets for, in annex order."""
+    return list(RetrofitType.objects.filter(targets__plan=plan).distinct().order_by("order", "code"))
+
+
+def plan_target_table(*, plan: Plan) -> dict:
+    """The annex table: one row per county with targets, in annex order, plus the 合计 row.
+
+    Two queries whatever the number of counties or types.
+    """
+    types = plan_types(plan=plan)
+    targets = (
+        Target.objects.filter(plan=plan)
+        .select_related("county")
+        .order_by("county__order", "county__code")
+        .values("county__code", "county__name", "county__order", "retrofit_type_id", "households", "area_m2")
+    )
+    rows: dict[str, dict] = {}
+    type_by_id = {t.pk: t for t in types}
+    for item in targets:
+        row = rows.setdefault(
+            item["county__code"],
+            {
+                "county": item["county__code"],
+                "county_name": item["county__name"],
+                "targets": {t.code: 0 for t in types},
+                "area_m2": {t.code: Decimal("0") for t in types if t.unit == Unit.M2},
+                "total": 0,
+            },
+        )
+        code = type_by_id[item["retrofit_type_id"]].code
+        row["targets"][code] = item["households"]
+        if code in row["area_m2"]:
+            row["area_m2"][code] = item["area_m2"] or Decimal(item["households"]) * plan.m2_per_household
+        row["total"] += item["households"]
+    totals = {t.code: sum(r["targets"][t.code] for r in rows.values()) for t in types}
+    totals["total"] = sum(r["total"] for r in rows.values())
+    area_totals = {
+        t.code: sum((r["area_m2"][t.code] for r in rows.values()), Decimal("0")) for t in types if t.unit == Unit.M2
+    }
+    return {"plan": plan, "types": types, "rows": list(rows.values()), "totals": totals, "area_totals": area_totals}

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from counties.models import County, Plan, Profile, RetrofitType, Role, Target, Unit
+from counties.plan_file import PlanData
+from subsidies.models import SubsidyRule
+
+
+@dataclass
+class LoadResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+    def count(self, created: bool, changed: bool) -> None:
+        if created:
+            self.created += 1
+        elif changed:
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
+
+def _upsert(model, result: LoadResult, *, lookup: dict, values: dict):
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean(validate_unique=False)
+        obj.save()
+        result.count(created=True, changed=True)
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed:
+        obj.full_clean(validate_unique=False)
+        obj.save(update_fields=changed)
+    result.count(created=False, changed=bool(changed))
+    return obj
+
+
+@transaction.atomic
+def plan_load(*, data: PlanData) -> tuple[Plan, LoadResult]:
+    """Create or bring up to date a plan with its counties, types, targets and subsidy rules.
+
+    Loading the same file twice changes nothing; a target or rule the file no longer lists is
+    removed, so that the database says exactly what the file says.
+    """
+    result = LoadResult()
+    plan = _upsert(
+        Plan,
+        result,
+        lookup={"year": data.year},
+        values={
+            "title": data.title,
+            "document_date": data.document_date,
+            "deadline": data.deadline,
+            "m2_per_household": data.m2_per_household,
+            "grid_city_total": data.grid_city_total,
+            "grid_county_rate": data.grid_county_rate,
+        },
+    )
+    types = {t.code: t for t in RetrofitType.objects.all()}
+    for item in data.retrofit_types:
+        types[item["code"]] = _upsert(
+            RetrofitType,
+            result,
+            lookup={"code": item["code"]},
+            values={
+                "name": item["name"],
+                "unit": item["unit"],
+                "order": item["order"],
+                "department": item["department"],
+            },
+        )
+    counties = {c.code: c for c in County.objects.all()}
+    for item in data.counties:
+        counties[item["code"]] = _upsert(
+            County,
+            result,
+            lookup={"code": item["code"]},
+            values={"name": item["name"], "order": item["order"], "files_reports": item["files_reports"]},
+        )
+
+    keep_targets = []
+    for (county_code, type_code), households in data.targets.items():
+        retrofit_type = types[type_code]
+        area = (
+            (Decimal(households) * plan.m2_per_household).quantize(Decimal("0.01"))
+            if retrofit_type.unit == Unit.M2
+            else None
+        )
+        target = _upsert(
+            Target,
+            result,
+            lookup={"plan": plan, "county": counties[county_code], "retrofit_type": retrofit_type},
+            values={"households": households, "area_m2": area},
+        )
+        keep_targets.append(target.pk)
+    result.deleted += Target.objects.filter(plan=plan).exclude(pk__in=keep_targets).delete()[0]
+
+    keep_rules = []
+    for (type_code, area_class, level), amount in data.subsidy_rules.items():
+        rule = _upsert(
+            SubsidyRule,
+            result,
+            lookup={"plan": plan, "retrofit_type": types[type_code], "area_class": area_class, "level": level},
+            values={"amount": amount},
+        )
+        keep_rules.append(rule.pk)
+    result.deleted += SubsidyRule.objects.filter(plan=plan).exclude(pk__in=keep_rules).delete()[0]
+    return plan, result
+
+
+@transaction.atomic
+def user_set_role(
+    *,
+    username: str,
+    password: str | None,
+    role: Role,
+    county: County | None = None,
+    retrofit_types: list[RetrofitType] | None = None,
+    department_name: str = "",
+    first_name: str = "",
+    email: str = "",
+):
+    """Create or update a user with exactly one role (a Django group) and its profile."""
+    User = get_user_model()
+    user, _created = User.objects.get_or_create(username=username)
+    if password is not None:
+        user.set_password(password)
+    user.first_name = first_name or user.first_name
+    user.email = email or user.email
+    user.is_staff = role == Role.ADMIN
+    user.is_superuser = role == Role.ADMIN
+    user.full_clean(exclude=["password"])
+    user.save()
+    group, _ = Group.objects.get_or_create(name=role.value)
+    user.groups.set([group])
+    profile, _ = Profile.objects.get_or_create(user=user)
+    profile.county = county
+    profile.department_name = department_name
+    profile.full_clean()
+    profile.save()
+    profile.retrofit_types.set(retrofit_types or [])
+    return user

@@ -1,0 +1,144 @@
+"""Shared fixtures: the 2021 plan, one user per role plus outsiders, API clients, a real browser."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from counties.models import County, RetrofitType, Role
+from counties.plan_file import read_plan_file, resolve_plan_path
+from counties.services import plan_load, user_set_role
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "test-pass-2021"
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+
+def load_2021_plan():
+    data = read_plan_file(resolve_plan_path("2021"), known_counties=set(), known_types=set())
+    plan, _ = plan_load(data=data)
+    return plan
+
+
+@pytest.fixture
+def plan(db):
+    return load_2021_plan()
+
+
+@pytest.fixture
+def county(plan):
+    return County.objects.get(code="140802")
+
+
+@pytest.fixture
+def other_county(plan):
+    return County.objects.get(code="140881")
+
+
+@pytest.fixture
+def users(plan):
+    """One user per role, plus outsiders: a clerk of another county and a user with no role."""
+    types = {t.code: t for t in RetrofitType.objects.all()}
+    yuhu = County.objects.get(code="140802")
+    yongji = County.objects.get(code="140881")
+    return {
+        "admin": user_set_role(username="admin", password=PASSWORD, role=Role.ADMIN),
+        "city": user_set_role(username="city", password=PASSWORD, role=Role.CITY_OFFICE),
+        "finance": user_set_role(username="finance", password=PASSWORD, role=Role.FINANCE),
+        "department": user_set_role(
+            username="energy",
+            password=PASSWORD,
+            role=Role.DEPARTMENT,
+            department_name="市能源局",
+            retrofit_types=[types["coal_to_electric"]],
+        ),
+        "clerk": user_set_role(username="clerk-140802", password=PASSWORD, role=Role.COUNTY_CLERK, county=yuhu),
+        "other_clerk": user_set_role(username="clerk-140881", password=PASSWORD, role=Role.COUNTY_CLERK, county=yongji),
+        "norole": _plain_user("outsider"),
+    }
+
+
+def _plain_user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username=username, password=PASSWORD)
+
+
+@pytest.fixture
+def api():
+    """``api(user)`` returns an APIClient authenticated as ``user`` (None: anonymous)."""
+
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def web(client):
+    """``web(user)`` returns a Django test client logged in as ``user`` (None: anonymous)."""
+    from django.test import Client
+
+    def make(user=None):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which(CHROMIUM) or CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def browser_login(page, live_server, username, password=PASSWORD):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/home/")
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
