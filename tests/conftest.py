@@ -142,3 +142,53 @@ def browser_login(page, live_server, username, password=PASSWORD):
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def make_report(plan, users):
+    """Build a county report straight in the database (no workflow), for tests of what reads reports.
+
+    ``lines`` maps (type code, area class) to households, or to m² for area-measured types.
+    """
+    import calendar
+    from datetime import date, datetime
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from reports.models import Report, ReportLine, ReportStatus
+
+    types = {t.code: t for t in RetrofitType.objects.all()}
+
+    def make(county_code, period, lines=None, status=ReportStatus.APPROVED, submitted_on=None, narrative=""):
+        year, month = map(int, period.split("-"))
+        deadline = date(year, month, calendar.monthrange(year, month)[1])
+        submitted_on = submitted_on or (deadline if status != ReportStatus.DRAFT else None)
+        submitted_at = (
+            datetime(submitted_on.year, submitted_on.month, submitted_on.day, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+            if submitted_on
+            else None
+        )
+        report = Report.objects.create(
+            plan=plan,
+            county=County.objects.get(code=county_code),
+            period=period,
+            deadline=deadline,
+            status=status,
+            narrative=narrative,
+            created_by=users["clerk"],
+            submitted_at=submitted_at,
+            last_submitted_at=submitted_at,
+        )
+        for (type_code, area_class), value in (lines or {}).items():
+            retrofit_type = types[type_code]
+            if retrofit_type.unit == "m2":
+                ReportLine.objects.create(
+                    report=report, retrofit_type=retrofit_type, area_class=area_class, area_m2=Decimal(value)
+                )
+            else:
+                ReportLine.objects.create(
+                    report=report, retrofit_type=retrofit_type, area_class=area_class, households=int(value)
+                )
+        return report
+
+    return make

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "counties",
     "subsidies",
     "reports",
+    "households",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,2 @@
+# Page routes; included from yuncheng_heating/urls.py.
+urlpatterns = []
