@@ -89,3 +89,123 @@ def report_units(
         )
         for row in rows
     }
+
+
+RATE_PLACES = Decimal("0.0001")
+HOUSEHOLD_PLACES = Decimal("0.01")
+
+
+def completion_rate(completed, target) -> Decimal | None:
+    """完成率 = cumulative ÷ target, 4 decimal places; None where there is no target."""
+    if not target:
+        return None
+    return (Decimal(completed) / Decimal(target)).quantize(RATE_PLACES)
+
+
+def to_households(units: Units, *, is_area: bool, m2_per_household: Decimal):
+    """Households a line counts for: m² types convert at the plan's m² per household."""
+    if is_area:
+        value = (units.area_m2 / m2_per_household).quantize(HOUSEHOLD_PLACES)
+        return int(value) if value == value.to_integral_value() else value
+    return units.households
+
+
+def _cell(target_households, approved: Units, pending: Units, *, is_area: bool, m2: Decimal, target_m2=None) -> dict:
+    completed = to_households(approved, is_area=is_area, m2_per_household=m2)
+    pending_h = to_households(pending, is_area=is_area, m2_per_household=m2)
+    cell = {
+        "target": target_households,
+        "completed": completed,
+        "pending": pending_h,
+        "rate": completion_rate(completed, target_households),
+    }
+    if is_area:
+        cell.update(
+            {
+                "target_m2": target_m2 if target_m2 is not None else Decimal(target_households) * m2,
+                "completed_m2": approved.area_m2,
+                "pending_m2": pending.area_m2,
+            }
+        )
+    return cell
+
+
+def _add(a: Units, b: Units) -> Units:
+    return Units(households=a.households + b.households, area_m2=a.area_m2 + b.area_m2)
+
+
+def progress_table(*, user, plan: Plan, period: str, county_ids=None) -> dict:
+    """Target, approved cumulative, pending and rate per county × type up to ``period``.
+
+    Scoped by ``scope_for_user``: a clerk gets its own county, a department its own types.
+    A bounded number of queries (counties, types, targets, approved, pending) whatever the size.
+    """
+    from counties.models import Target
+    from counties.selectors import counties_for_user, plan_types
+
+    scope = scope_for_user(user)
+    types = [t for t in plan_types(plan=plan) if scope.type_ids is None or t.pk in scope.type_ids]
+    type_ids = [t.pk for t in types]
+    counties = counties_for_user(user=user).filter(targets__plan=plan).distinct().order_by("order", "code")
+    if county_ids is not None:
+        counties = counties.filter(pk__in=county_ids)
+    counties = list(counties)
+    visible = [c.pk for c in counties]
+    targets = {
+        (t["county_id"], t["retrofit_type_id"]): (t["households"], t["area_m2"])
+        for t in Target.objects.filter(plan=plan, county_id__in=visible, retrofit_type_id__in=type_ids).values(
+            "county_id", "retrofit_type_id", "households", "area_m2"
+        )
+    }
+    approved = report_units(plan=plan, period=period, county_ids=visible, type_ids=type_ids)
+    pending = report_units(
+        plan=plan, period=period, county_ids=visible, type_ids=type_ids, statuses=(ReportStatus.SUBMITTED,)
+    )
+    m2 = plan.m2_per_household
+    empty = Units()
+    rows = []
+    type_totals = {
+        t.code: {"approved": Units(), "pending": Units(), "target": 0, "target_m2": Decimal(0)} for t in types
+    }
+    for county in counties:
+        cells = {}
+        for t in types:
+            approved_units = empty
+            pending_units = empty
+            for area_class in ("urban", "rural"):
+                approved_units = _add(approved_units, approved.get((county.pk, t.pk, area_class), empty))
+                pending_units = _add(pending_units, pending.get((county.pk, t.pk, area_class), empty))
+            target, target_m2 = targets.get((county.pk, t.pk), (0, None))
+            cells[t.code] = _cell(target, approved_units, pending_units, is_area=t.is_area, m2=m2, target_m2=target_m2)
+            totals = type_totals[t.code]
+            totals["approved"] = _add(totals["approved"], approved_units)
+            totals["pending"] = _add(totals["pending"], pending_units)
+            totals["target"] += target
+            totals["target_m2"] += target_m2 if target_m2 is not None else Decimal(target) * m2
+        rows.append({"county": county, "types": cells, "total": _sum_cells(cells.values())})
+    total_cells = {
+        t.code: _cell(
+            type_totals[t.code]["target"],
+            type_totals[t.code]["approved"],
+            type_totals[t.code]["pending"],
+            is_area=t.is_area,
+            m2=m2,
+            target_m2=type_totals[t.code]["target_m2"],
+        )
+        for t in types
+    }
+    return {
+        "plan": plan,
+        "period": period,
+        "types": types,
+        "rows": rows,
+        "totals": {"types": total_cells, "total": _sum_cells(total_cells.values())},
+    }
+
+
+def _sum_cells(cells) -> dict:
+    cells = list(cells)
+    target = sum(c["target"] for c in cells)
+    completed = sum((c["completed"] for c in cells), 0)
+    pending = sum((c["pending"] for c in cells), 0)
+    return {"target": target, "completed": completed, "pending": pending, "rate": completion_rate(completed, target)}
