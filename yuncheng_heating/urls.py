@@ -11,6 +11,7 @@ api_v1 = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("plans/<int:year>/targets/", counties_api.PlanTargetsView.as_view(), name="api-plan-targets"),
     path("", include("reports.api_urls")),
+    path("", include("reports.dashboard_api_urls")),
     path("", include("subsidies.api_urls")),
     path("", include("households.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
