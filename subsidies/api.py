@@ -1,0 +1,259 @@
+"""Subsidy API (see yuncheng_heating/api.py for the pattern: scoped selectors, services, one error shape).
+
+Read: finance bureau, city office, administrators (every county); county clerks (their own county).
+Departments and users without a role: 403. Writes: see each view.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from counties.selectors import plan_get
+from subsidies import selectors, services
+from subsidies.exports import export_filename, subsidy_sheets, summary_columns, summary_rows
+from subsidies.serializers import (
+    GridAllocationSerializer,
+    GridInvestmentSerializer,
+    PaymentSerializer,
+    RuleUpdateSerializer,
+    SettlementCreateSerializer,
+    SubsidyTableSerializer,
+)
+from yuncheng_heating.exports import csv_response, xlsx_response
+
+PERIOD_PARAM = OpenApiParameter(
+    "period", OpenApiTypes.STR, description="as-of month YYYY-MM inside the plan (default: current or last month)"
+)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class AnyAccept(BaseContentNegotiation):
+    """File downloads answer whatever the Accept header says (errors are still JSON)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def _live_payload(request, year) -> dict:
+    plan = plan_get(year=year)
+    selectors.subsidy_scope(request.user)
+    period = selectors.period_parse(plan=plan, value=request.query_params.get("period"))
+    return selectors.subsidy_payload(selectors.subsidy_table_for_user(user=request.user, plan=plan, period=period))
+
+
+class SubsidyTableView(APIView):
+    @extend_schema(
+        parameters=[PERIOD_PARAM],
+        responses=SubsidyTableSerializer,
+        summary="Subsidies due per county, type, area class and paying level as of a month",
+    )
+    def get(self, request, year: int):
+        return Response(_live_payload(request, year))
+
+
+class SubsidyExportXlsxView(APIView):
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(parameters=[PERIOD_PARAM], responses={(200, XLSX): OpenApiTypes.BINARY}, summary="Subsidy workbook")
+    def get(self, request, year: int):
+        payload = _live_payload(request, year)
+        return xlsx_response(filename=export_filename(payload, "xlsx"), sheets=subsidy_sheets(payload))
+
+
+class SubsidyExportCsvView(APIView):
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(
+        parameters=[PERIOD_PARAM], responses={(200, "text/csv"): OpenApiTypes.STR}, summary="Subsidy summary CSV"
+    )
+    def get(self, request, year: int):
+        payload = _live_payload(request, year)
+        columns, _groups = summary_columns(payload)
+        rows, total = summary_rows(payload)
+        return csv_response(filename=export_filename(payload, "csv"), columns=columns, rows=rows, total_row=total)
+
+
+def _rule_dict(rule, changes) -> dict:
+    return {
+        "id": rule.pk,
+        "type": rule.retrofit_type.code,
+        "type_name": rule.retrofit_type.name,
+        "area_class": rule.area_class,
+        "level": rule.level,
+        "amount": selectors.money_str(rule.amount),
+        "unit": rule.retrofit_type.unit,
+        "changes": [
+            {
+                "changed_by": c.changed_by.username,
+                "changed_at": c.changed_at.isoformat(),
+                "old_amount": selectors.money_str(c.old_amount),
+                "new_amount": selectors.money_str(c.new_amount),
+                "reason": c.reason,
+            }
+            for c in changes
+        ],
+    }
+
+
+class SubsidyRulesView(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="The plan's subsidy rules with their change history")
+    def get(self, request, year: int):
+        plan = plan_get(year=year)
+        rules = list(selectors.subsidy_rules_for_user(user=request.user, plan=plan))
+        changes: dict[int, list] = {}
+        for change in selectors.rule_changes_for_user(user=request.user, plan=plan):
+            changes.setdefault(change.rule_id, []).append(change)
+        return Response({"plan": plan.year, "rules": [_rule_dict(r, changes.get(r.pk, [])) for r in rules]})
+
+
+class SubsidyRuleView(APIView):
+    @extend_schema(
+        request=RuleUpdateSerializer,
+        responses=OpenApiTypes.OBJECT,
+        summary="Change a rule's rate (finance bureau or city office; audited)",
+    )
+    def patch(self, request, year: int, pk: int):
+        plan = plan_get(year=year)
+        rule = selectors.subsidy_rule_get_for_user(user=request.user, plan=plan, pk=pk)
+        serializer = RuleUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rule = services.subsidy_rule_update(rule=rule, actor=request.user, **serializer.validated_data)
+        changes = list(rule.changes.select_related("changed_by"))
+        return Response(_rule_dict(rule, changes))
+
+
+def _grid_response(request, plan, http_status=status.HTTP_200_OK):
+    grid = selectors.grid_summary_for_user(user=request.user, plan=plan)
+    investments = selectors.grid_investments_for_user(user=request.user, plan=plan)
+    return Response(selectors.grid_payload(grid, investments), status=http_status)
+
+
+class GridView(APIView):
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT, summary="Grid support: investments, county support due, city allocation"
+    )
+    def get(self, request, year: int):
+        return _grid_response(request, plan_get(year=year))
+
+
+class GridInvestmentsView(APIView):
+    @extend_schema(
+        request=GridInvestmentSerializer,
+        responses=OpenApiTypes.OBJECT,
+        summary="Record a grid investment (the county's clerk, or the finance bureau)",
+    )
+    def post(self, request, year: int):
+        plan = plan_get(year=year)
+        selectors.subsidy_scope(request.user)
+        serializer = GridInvestmentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        county = selectors.subsidy_county_get_for_user(user=request.user, plan=plan, code=data.pop("county"))
+        services.grid_investment_record(plan=plan, county=county, actor=request.user, **data)
+        return _grid_response(request, plan, status.HTTP_201_CREATED)
+
+
+class GridAllocationsView(APIView):
+    @extend_schema(
+        request=GridAllocationSerializer,
+        responses=OpenApiTypes.OBJECT,
+        summary="Set a county's share of the city grid support (finance bureau; never above the total)",
+    )
+    def post(self, request, year: int):
+        plan = plan_get(year=year)
+        selectors.subsidy_scope(request.user)
+        serializer = GridAllocationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        county = selectors.subsidy_county_get_for_user(
+            user=request.user, plan=plan, code=serializer.validated_data["county"]
+        )
+        services.grid_allocation_set(
+            plan=plan, county=county, amount=serializer.validated_data["amount"], actor=request.user
+        )
+        return _grid_response(request, plan)
+
+
+def _payments_response(request, plan, period, http_status=status.HTTP_200_OK):
+    counties = list(selectors.subsidy_counties_for_user(user=request.user, plan=plan))
+    result = selectors.payment_compute(plan=plan, period=period, counties=counties)
+    payments = selectors.payments_for_user(user=request.user, plan=plan)
+    return Response(selectors.payments_payload(result, payments), status=http_status)
+
+
+class PaymentsView(APIView):
+    @extend_schema(
+        parameters=[PERIOD_PARAM], responses=OpenApiTypes.OBJECT, summary="Due vs paid vs outstanding, and payments"
+    )
+    def get(self, request, year: int):
+        plan = plan_get(year=year)
+        selectors.subsidy_scope(request.user)
+        period = selectors.period_parse(plan=plan, value=request.query_params.get("period"))
+        return _payments_response(request, plan, period)
+
+    @extend_schema(
+        request=PaymentSerializer,
+        responses=OpenApiTypes.OBJECT,
+        summary="Record a disbursement (finance bureau; above the outstanding amount only with a reason)",
+    )
+    def post(self, request, year: int):
+        plan = plan_get(year=year)
+        selectors.subsidy_scope(request.user)
+        serializer = PaymentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        county = selectors.subsidy_county_get_for_user(user=request.user, plan=plan, code=data.pop("county"))
+        services.payment_record(plan=plan, county=county, actor=request.user, **data)
+        return _payments_response(request, plan, plan.periods()[-1], status.HTTP_201_CREATED)
+
+
+class SettlementsView(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Frozen settlements (finance bureau, city office)")
+    def get(self, request, year: int):
+        plan = plan_get(year=year)
+        settlements = selectors.settlements_for_user(user=request.user, plan=plan)
+        return Response({"plan": plan.year, "settlements": [selectors.settlement_payload(s) for s in settlements]})
+
+    @extend_schema(
+        request=SettlementCreateSerializer,
+        responses=OpenApiTypes.OBJECT,
+        summary="Freeze a settlement as of a month (finance bureau)",
+    )
+    def post(self, request, year: int):
+        plan = plan_get(year=year)
+        selectors.settlements_for_user(user=request.user, plan=plan)
+        serializer = SettlementCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        settlement = services.settlement_create(plan=plan, actor=request.user, **serializer.validated_data)
+        return Response(selectors.settlement_payload(settlement, with_figures=True), status=status.HTTP_201_CREATED)
+
+
+class SettlementView(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="A frozen settlement with its stored figures")
+    def get(self, request, year: int, pk: int):
+        plan = plan_get(year=year)
+        settlement = selectors.settlement_get_for_user(user=request.user, plan=plan, pk=pk)
+        return Response(selectors.settlement_payload(settlement, with_figures=True))
+
+
+class SettlementFileView(APIView):
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY}, summary="The stored workbook of a settlement")
+    def get(self, request, year: int, pk: int):
+        plan = plan_get(year=year)
+        settlement = selectors.settlement_get_for_user(user=request.user, plan=plan, pk=pk, with_file=True)
+        response = HttpResponse(bytes(settlement.xlsx), content_type=XLSX)
+        response["Content-Disposition"] = (
+            f'attachment; filename="settlement-{plan.year}-{settlement.period}-{settlement.pk}.xlsx"'
+        )
+        response["X-Content-SHA256"] = settlement.sha256
+        return response

@@ -1,0 +1,206 @@
+"""Writes of subsidies: rule edits (audited), grid investments and allocations, payments, settlements."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from counties.models import County, Plan, Role
+from counties.selectors import plan_types, require_role, scope_for_user
+from subsidies.exports import subsidy_xlsx_bytes
+from subsidies.models import GridAllocation, GridInvestment, Level, Payment, Settlement, SubsidyRule, SubsidyRuleChange
+from subsidies.selectors import (
+    RULE_EDIT_ROLES,
+    ZERO,
+    grid_allocated_total,
+    money,
+    money_str,
+    outstanding_for,
+    period_parse,
+    plan_counties,
+    subsidy_compute,
+    subsidy_payload,
+)
+
+
+def parse_money(value, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
+    """A yuan amount with at most 2 places; ValidationError (400) otherwise."""
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError({field: [_("请输入有效的金额（元），最多两位小数。")]}) from None
+    if not amount.is_finite():
+        raise ValidationError({field: [_("请输入有效的金额（元），最多两位小数。")]})
+    if amount >= Decimal("1e12") or amount <= Decimal("-1e12"):
+        raise ValidationError({field: [_("金额过大。")]})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({field: [_("金额最多两位小数。")]})
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise ValidationError({field: [_("金额不能为负数。") if allow_zero else _("金额应大于 0。")]})
+    return amount.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def subsidy_rule_update(*, rule: SubsidyRule, amount: Decimal, actor, reason: str = "") -> SubsidyRule:
+    """Change a rule's rate (finance bureau or city office only) and record who, when, old and new."""
+    require_role(actor, *RULE_EDIT_ROLES)
+    rule = SubsidyRule.objects.select_for_update().get(pk=rule.pk)
+    amount = parse_money(amount, allow_zero=True)
+    old = rule.amount
+    if old == amount:
+        return rule
+    rule.amount = amount
+    rule.full_clean()
+    rule.save(update_fields=["amount"])
+    change = SubsidyRuleChange(rule=rule, changed_by=actor, old_amount=old, new_amount=amount, reason=reason or "")
+    change.full_clean()
+    change.save()
+    return rule
+
+
+def _check_plan_date(plan: Plan, value: date, field: str) -> None:
+    if not isinstance(value, date):
+        raise ValidationError({field: [_("请输入有效的日期。")]})
+    if value.year < plan.year - 1 or value.year > plan.year + 5:
+        raise ValidationError({field: [_("日期与本年度方案相差过远，请检查。")]})
+
+
+@transaction.atomic
+def grid_investment_record(
+    *, plan: Plan, county: County, project: str, amount, invested_on: date, actor
+) -> GridInvestment:
+    """A county's grid-retrofit investment: by that county's clerk or by the finance bureau."""
+    scope = scope_for_user(actor)
+    if not (scope.role == Role.FINANCE or (scope.is_clerk and scope.county_id == county.pk)):
+        raise PermissionDenied(_("只有本县填报员或市财政局可以登记配套电网投资。"))
+    _check_plan_date(plan, invested_on, "invested_on")
+    investment = GridInvestment(
+        plan=plan,
+        county=county,
+        project=(project or "").strip(),
+        amount=parse_money(amount),
+        invested_on=invested_on,
+        recorded_by=actor,
+    )
+    investment.full_clean()
+    investment.save()
+    return investment
+
+
+@transaction.atomic
+def grid_allocation_set(*, plan: Plan, county: County, amount, actor) -> GridAllocation:
+    """Set the city grid support allocated to a county; refused if the allocations would exceed the total."""
+    require_role(actor, Role.FINANCE)
+    amount = parse_money(amount, allow_zero=True)
+    # Lock the plan row so that two allocations at once cannot both pass the check.
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    others = grid_allocated_total(plan=plan, exclude_county_id=county.pk)
+    if others + amount > plan.grid_city_total:
+        available = money(plan.grid_city_total - others)
+        raise ValidationError(
+            {
+                "amount": [
+                    _("分配后合计将超过市级配套电网补贴总额 %(total)s 元；该县最多还可分配 %(available)s 元。")
+                    % {"total": money_str(plan.grid_city_total), "available": money_str(available)}
+                ]
+            }
+        )
+    allocation = GridAllocation.objects.filter(plan=plan, county=county).first()
+    if allocation is None:
+        allocation = GridAllocation(plan=plan, county=county)
+    allocation.amount = amount
+    allocation.allocated_by = actor
+    allocation.full_clean()
+    allocation.save()
+    return allocation
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    plan: Plan,
+    county: County,
+    level: str,
+    paid_on: date,
+    document_number: str,
+    amount,
+    actor,
+    reason: str = "",
+) -> Payment:
+    """A disbursement by the finance bureau; more than is outstanding needs a written reason."""
+    require_role(actor, Role.FINANCE)
+    if level not in Level.values:
+        raise ValidationError({"level": [_("出资层级应为 city（市级）或 county（县级）。")]})
+    _check_plan_date(plan, paid_on, "paid_on")
+    amount = parse_money(amount)
+    reason = (reason or "").strip()
+    # Serialise payments of the same plan so that two at once cannot both fit the same outstanding.
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()
+    outstanding = outstanding_for(plan=plan, county=county, level=level)
+    if amount > outstanding and not reason:
+        raise ValidationError(
+            {
+                "reason": [
+                    _("拨付金额 %(amount)s 元超过尚未拨付的 %(outstanding)s 元，请填写超额拨付说明。")
+                    % {"amount": money_str(amount), "outstanding": money_str(max(outstanding, ZERO))}
+                ]
+            }
+        )
+    payment = Payment(
+        plan=plan,
+        county=county,
+        level=level,
+        paid_on=paid_on,
+        document_number=(document_number or "").strip(),
+        amount=amount,
+        reason=reason,
+        recorded_by=actor,
+    )
+    payment.full_clean()
+    payment.save()
+    return payment
+
+
+@transaction.atomic
+def settlement_create(*, plan: Plan, period: str, actor, supersede: bool = False, note: str = "") -> Settlement:
+    """Freeze the city-wide subsidy figures as of ``period`` (finance bureau only).
+
+    The figures and the exported workbook are stored; the SHA-256 is of those exact bytes. If a
+    current settlement exists it must be superseded explicitly.
+    """
+    require_role(actor, Role.FINANCE)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    period = period_parse(plan=plan, value=period)
+    current = Settlement.objects.filter(plan=plan, superseded_by__isnull=True).defer("xlsx").first()
+    if current is not None and not supersede:
+        raise ValidationError(
+            {
+                "supersede": [
+                    _("已有截至 %(period)s 的有效结算（#%(id)s）；如需重新结算，请选择取代原结算。")
+                    % {"period": current.period, "id": current.pk}
+                ]
+            }
+        )
+    counties = list(plan_counties(plan=plan))
+    payload = subsidy_payload(subsidy_compute(plan=plan, period=period, counties=counties, types=plan_types(plan=plan)))
+    content = subsidy_xlsx_bytes(payload)
+    settlement = Settlement(
+        plan=plan,
+        period=period,
+        figures=payload,
+        xlsx=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        created_by=actor,
+        note=(note or "").strip(),
+    )
+    settlement.full_clean()
+    settlement.save()
+    if current is not None:
+        current.superseded_by = settlement
+        current.save(update_fields=["superseded_by"])
+    return settlement
