@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from counties.admin import XlsxImportExportAdmin
-from subsidies.models import SubsidyRule
+from subsidies.models import GridAllocation, GridInvestment, Payment, Settlement, SubsidyRule, SubsidyRuleChange
 from subsidies.resources import SubsidyRuleResource
 
 
@@ -11,3 +11,55 @@ class SubsidyRuleAdmin(XlsxImportExportAdmin):
     list_display = ("plan", "retrofit_type", "area_class", "level", "amount")
     list_filter = ("plan", "retrofit_type", "level")
     list_select_related = ("plan", "retrofit_type")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Rates are changed on the audited rules page (finance bureau, city office), not here.
+        if obj is not None:
+            return ("plan", "retrofit_type", "area_class", "level", "amount")
+        return ()
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Audit and money records are written through the pages and the API only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SubsidyRuleChange)
+class SubsidyRuleChangeAdmin(ReadOnlyAdmin):
+    list_display = ("changed_at", "rule", "old_amount", "new_amount", "changed_by")
+    list_select_related = ("rule__plan", "rule__retrofit_type", "changed_by")
+
+
+@admin.register(GridInvestment)
+class GridInvestmentAdmin(ReadOnlyAdmin):
+    list_display = ("plan", "county", "project", "amount", "invested_on", "recorded_by")
+    list_filter = ("plan", "county")
+    list_select_related = ("plan", "county", "recorded_by")
+
+
+@admin.register(GridAllocation)
+class GridAllocationAdmin(ReadOnlyAdmin):
+    list_display = ("plan", "county", "amount", "allocated_by", "allocated_at")
+    list_select_related = ("plan", "county", "allocated_by")
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ("plan", "county", "level", "paid_on", "document_number", "amount", "recorded_by")
+    list_filter = ("plan", "county", "level")
+    list_select_related = ("plan", "county", "recorded_by")
+
+
+@admin.register(Settlement)
+class SettlementAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "plan", "period", "created_by", "created_at", "sha256", "superseded_by")
+    exclude = ("xlsx",)
+    list_select_related = ("plan", "created_by")

@@ -1,2 +1,16 @@
 # Page routes; included from yuncheng_heating/urls.py.
-urlpatterns = []
+from django.urls import path
+
+from subsidies import views
+
+P = "plans/<int:year>/subsidies/"
+
+urlpatterns = [
+    path(P, views.subsidies, name="subsidies"),
+    path(P + "rules/", views.subsidy_rules, name="subsidy-rules"),
+    path(P + "grid/investments/", views.grid_investment_add, name="subsidy-grid-investment-add"),
+    path(P + "grid/allocations/", views.grid_allocate, name="subsidy-grid-allocate"),
+    path(P + "payments/", views.payment_add, name="subsidy-payment-add"),
+    path(P + "settlements/", views.settlement_add, name="subsidy-settlement-add"),
+    path(P + "settlements/<int:pk>/", views.settlement_detail, name="subsidy-settlement"),
+]
