@@ -1,2 +1,20 @@
 # API routes under /api/v1/; included from yuncheng_heating/urls.py.
-urlpatterns = []
+from django.urls import path
+
+from households import api
+
+urlpatterns = [
+    path("plans/<int:year>/households/", api.HouseholdListView.as_view(), name="api-households"),
+    path("plans/<int:year>/households/<int:pk>/", api.HouseholdDetailView.as_view(), name="api-household"),
+    path(
+        "plans/<int:year>/households/template.xlsx",
+        api.HouseholdTemplateView.as_view(),
+        name="api-households-template",
+    ),
+    path("plans/<int:year>/households/import/", api.HouseholdImportView.as_view(), name="api-households-import"),
+    path("plans/<int:year>/households/export.xlsx", api.HouseholdExportView.as_view(), name="api-households-export"),
+    path("plans/<int:year>/households/acceptance/", api.AcceptanceView.as_view(), name="api-households-acceptance"),
+    path("plans/<int:year>/spot-checks/", api.SpotCheckListView.as_view(), name="api-spot-checks"),
+    path("plans/<int:year>/spot-checks/summary/", api.SpotCheckSummaryView.as_view(), name="api-spot-checks-summary"),
+    path("plans/<int:year>/reconciliation/", api.ReconciliationView.as_view(), name="api-reconciliation"),
+]

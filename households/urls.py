@@ -1,2 +1,13 @@
 # Page routes; included from yuncheng_heating/urls.py.
-urlpatterns = []
+from django.urls import path
+
+from households import views
+
+urlpatterns = [
+    path("plans/<int:year>/households/", views.household_list, name="household-list"),
+    path("plans/<int:year>/households/import/", views.household_import, name="household-import"),
+    path("plans/<int:year>/households/template.xlsx", views.household_template, name="household-template"),
+    path("plans/<int:year>/households/acceptance/", views.acceptance, name="household-acceptance"),
+    path("plans/<int:year>/spot-checks/", views.spot_checks, name="household-spot-checks"),
+    path("plans/<int:year>/reconciliation/", views.reconciliation_page, name="household-reconciliation"),
+]

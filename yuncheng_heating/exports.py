@@ -25,6 +25,9 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 FORMATS = {
     "text": {},
+    # A text column whose empty cells are also text ("@"), so that an ID number typed into a template
+    # is not turned into a number by Excel.
+    "forced_text": {"num_format": "@"},
     "int": {"num_format": "#,##0"},
     "decimal": {"num_format": "#,##0.00"},
     "money": {"num_format": "#,##0.00"},
@@ -87,7 +90,10 @@ def write_xlsx(sheets: Sequence[Sheet], fileobj) -> None:
         ws = workbook.add_worksheet(sheet.name[:31])
         ncols = len(sheet.columns)
         for index, column in enumerate(sheet.columns):
-            ws.set_column(index, index, column.width)
+            if column.kind == "forced_text":
+                ws.set_column(index, index, column.width, cell_formats["forced_text"])
+            else:
+                ws.set_column(index, index, column.width)
         row = 0
         if sheet.title:
             if ncols > 1:

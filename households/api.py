@@ -1,0 +1,350 @@
+"""Roster API (see yuncheng_heating/api.py for the pattern and the error shape)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from counties.selectors import plan_get
+from households import importer, services
+from households.selectors import (
+    household_get_for_user,
+    household_rows,
+    households_filter,
+    households_for_user,
+    reconciliation,
+    require_reader,
+    require_writer,
+    sees_whole_ids,
+    spot_check_summary,
+    spot_checks_for_user,
+    subsidy_rates,
+)
+from households.serializers import (
+    AcceptanceSerializer,
+    HouseholdSerializer,
+    ImportRequestSerializer,
+    SpotCheckSerializer,
+)
+from households.views import export_response, template_response
+from yuncheng_heating.api import error_response
+
+
+def _dec(value):
+    return None if value is None else format(value, "f")
+
+
+def household_json(row) -> dict:
+    return {
+        "id": row["pk"],
+        "county": row["county__code"],
+        "county_name": row["county__name"],
+        "township": row["township"],
+        "village": row["village"],
+        "head_name": row["head_name"],
+        "id_number": row["id_number"],
+        "phone": row["phone"],
+        "retrofit_type": row["retrofit_type__code"],
+        "area_class": row["area_class"],
+        "area_m2": _dec(row["area_m2"]),
+        "completed_on": row["completed_on"],
+        "hardship": row["hardship"],
+        "note": row["note"],
+        "status": row["status"],
+        "accepted_on": row["accepted_on"],
+        "accepted_by": row["accepted_by"],
+        "acceptance_result": row["acceptance_result"],
+        "subsidy_city": _dec(row["subsidy_city"]),
+        "subsidy_county": _dec(row["subsidy_county"]),
+    }
+
+
+FILTER_PARAMS = [
+    OpenApiParameter("county", str, description="GB/T 2260 code"),
+    OpenApiParameter("type", str, description="retrofit type code"),
+    OpenApiParameter("status", str, description="registered | completed | accepted | paid"),
+    OpenApiParameter("q", str, description="name, township or village (contains); whole ID number or phone (exact)"),
+]
+
+
+def filtered(request, plan):
+    queryset = households_for_user(user=request.user, plan=plan)
+    params = request.query_params
+    return households_filter(
+        queryset,
+        county=params.get("county", ""),
+        type_code=params.get("type", ""),
+        status=params.get("status", ""),
+        q=params.get("q", ""),
+    )
+
+
+class HouseholdListView(APIView):
+    """The roster, paginated, scoped to the caller, ID numbers and phones masked unless city office or finance."""
+
+    @extend_schema(parameters=FILTER_PARAMS, responses=HouseholdSerializer(many=True), summary="Household roster")
+    def get(self, request, year: int):
+        require_reader(request.user)
+        plan = plan_get(year=year)
+        queryset = filtered(request, plan).order_by("county__order", "township", "village", "pk")
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(queryset.values_list("pk", flat=True), request, view=self)
+        rows = household_rows(
+            households_for_user(user=request.user, plan=plan)
+            .filter(pk__in=list(page))
+            .order_by("county__order", "township", "village", "pk"),
+            whole_ids=sees_whole_ids(user=request.user),
+            rates=subsidy_rates(plan=plan),
+        )
+        return paginator.get_paginated_response([household_json(r) for r in rows])
+
+
+class HouseholdDetailView(APIView):
+    @extend_schema(responses=HouseholdSerializer, summary="One household")
+    def get(self, request, year: int, pk: int):
+        require_reader(request.user)
+        plan = plan_get(year=year)
+        household = household_get_for_user(user=request.user, plan=plan, pk=pk)
+        row = next(
+            household_rows(
+                households_for_user(user=request.user, plan=plan).filter(pk=household.pk),
+                whole_ids=sees_whole_ids(user=request.user),
+                rates=subsidy_rates(plan=plan),
+            )
+        )
+        return Response(household_json(row))
+
+
+class HouseholdTemplateView(APIView):
+    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
+    def get(self, request, year: int):
+        require_reader(request.user)
+        plan_get(year=year)
+        return template_response(request.user, year)
+
+
+class HouseholdExportView(APIView):
+    @extend_schema(
+        parameters=FILTER_PARAMS,
+        responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes},
+        summary="Roster export (xlsx, streamed; whole IDs for city office and finance only, audited)",
+    )
+    def get(self, request, year: int):
+        require_reader(request.user)
+        plan = plan_get(year=year)
+        return export_response(request, plan, filtered(request, plan))
+
+
+def import_result_json(result: services.ImportResult) -> dict:
+    return {
+        "mode": result.mode,
+        "dry_run": result.dry_run,
+        "rows": result.rows,
+        "created": result.created,
+        "updated": result.updated,
+        "preview": [
+            {**item, "area_m2": _dec(item["area_m2"]), "completed_on": item["completed_on"]} for item in result.preview
+        ],
+    }
+
+
+def problems_response(result: services.ImportResult) -> Response:
+    errors: dict[str, list[str]] = {}
+    for p in result.problems:
+        errors.setdefault(f"file.{p.row}.{p.column}" if p.column else f"file.{p.row}", []).append(p.message)
+    return error_response(
+        code="invalid_rows",
+        detail=_("发现 %(n)d 处问题，未导入任何数据。请修改后重新上传。") % {"n": len(result.problems)},
+        http_status=status.HTTP_400_BAD_REQUEST,
+        errors=errors,
+        problems=[{"row": p.row, "column": p.column, "message": p.message} for p in result.problems],
+        rows=result.rows,
+    )
+
+
+def run_import(request, year: int, data) -> Response:
+    plan = plan_get(year=year)
+    upload = data["file"]
+    try:
+        result = services.household_import(
+            user=request.user,
+            plan=plan,
+            fileobj=upload,
+            size=upload.size,
+            mode=data["mode"],
+            dry_run=data["dry_run"],
+            county_code=data.get("county", ""),
+            today=timezone.localdate(),
+        )
+    except importer.ImportFileError as exc:
+        return error_response(code=exc.code, detail=exc.message, http_status=exc.http_status)
+    if not result.ok:
+        return problems_response(result)
+    return Response(
+        import_result_json(result), status=status.HTTP_200_OK if result.dry_run else status.HTTP_201_CREATED
+    )
+
+
+class HouseholdImportView(APIView):
+    """Import a roster workbook (multipart ``file``; ``mode`` create|update; ``dry_run``; ``county`` for the city office).
+
+    Any problem: 400 with every problem per row and column, nothing written.
+    """
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=ImportRequestSerializer, responses={200: dict, 201: dict}, summary="Import a roster")
+    def post(self, request, year: int):
+        require_writer(request.user)
+        serializer = ImportRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return run_import(request, year, serializer.validated_data)
+
+
+class AcceptanceView(APIView):
+    """Record acceptance (验收) for households (``households``: ids) or a village (``county``, ``township``, ``village``)."""
+
+    @extend_schema(request=AcceptanceSerializer, responses={200: dict}, summary="Record acceptance")
+    def post(self, request, year: int):
+        plan = plan_get(year=year)
+        require_writer(request.user)
+        serializer = AcceptanceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        count = services.households_accept(
+            user=request.user,
+            plan=plan,
+            accepted_on=data["accepted_on"],
+            accepted_by=data["accepted_by"],
+            result=data["result"],
+            household_ids=data["households"],
+            county_code=data["county"],
+            township=data["township"],
+            village=data["village"],
+        )
+        return Response({"accepted": count, "result": data["result"]})
+
+
+def summary_json(summary) -> list[dict]:
+    return [
+        {
+            "county": row["county"].code,
+            "county_name": row["county"].name,
+            "checked": row["checked"],
+            "findings": {
+                code: {"count": value["count"], "rate": format(value["rate"], "f")}
+                for code, value in row["findings"].items()
+            },
+        }
+        for row in summary
+    ]
+
+
+class SpotCheckListView(APIView):
+    @extend_schema(responses={200: dict}, summary="Spot-check visits")
+    def get(self, request, year: int):
+        require_reader(request.user)
+        plan = plan_get(year=year)
+        paginator = PageNumberPagination()
+        visits = paginator.paginate_queryset(spot_checks_for_user(user=request.user, plan=plan), request, view=self)
+        return paginator.get_paginated_response(
+            [
+                {
+                    "id": v.pk,
+                    "county": v.county.code,
+                    "checked_on": v.checked_on,
+                    "inspector": v.inspector,
+                    "note": v.note,
+                }
+                for v in visits
+            ]
+        )
+
+    @extend_schema(request=SpotCheckSerializer, responses={201: dict}, summary="Record a spot-check visit")
+    def post(self, request, year: int):
+        plan = plan_get(year=year)
+        require_writer(request.user)
+        serializer = SpotCheckSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        visit = services.spot_check_record(
+            user=request.user,
+            plan=plan,
+            county_code=data["county"],
+            checked_on=data["checked_on"],
+            inspector=data["inspector"],
+            note=data["note"],
+            items=[dict(item) for item in data["items"]],
+        )
+        return Response({"id": visit.pk, "items": visit.items.count()}, status=status.HTTP_201_CREATED)
+
+
+class SpotCheckSummaryView(APIView):
+    @extend_schema(responses={200: dict}, summary="Spot-check findings per county")
+    def get(self, request, year: int):
+        require_reader(request.user)
+        plan = plan_get(year=year)
+        return Response({"plan": plan.year, "rows": summary_json(spot_check_summary(user=request.user, plan=plan))})
+
+
+class ReconciliationView(APIView):
+    """Approved monthly reports vs the roster, per county and type (households; m² for area types)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("period", str, description="YYYY-MM; default the plan's last month")],
+        responses={200: dict},
+        summary="Reports vs roster reconciliation",
+    )
+    def get(self, request, year: int):
+        require_reader(request.user)
+        plan = plan_get(year=year)
+        period = request.query_params.get("period") or None
+        if period is not None and not importer_period_ok(period):
+            return error_response(
+                code="invalid",
+                detail=_("月份应为 YYYY-MM 格式，如 2021-07。"),
+                http_status=400,
+                errors={"period": [_("月份应为 YYYY-MM 格式，如 2021-07。")]},
+            )
+        data = reconciliation(user=request.user, plan=plan, period=period)
+
+        def row_json(r):
+            return {
+                "county": r["county"].code,
+                "county_name": r["county"].name,
+                "retrofit_type": r["retrofit_type"].code,
+                "unit": r["unit"],
+                "reported": _num(r["reported"]),
+                "roster_done": _num(r["roster_done"]),
+                "roster_accepted": _num(r["roster_accepted"]),
+                "difference": _num(r["difference"]),
+            }
+
+        return Response(
+            {
+                "plan": plan.year,
+                "period": data["period"],
+                "rows": [row_json(r) for r in data["rows"]],
+                "differences": [row_json(r) for r in data["differences"]],
+            }
+        )
+
+
+def _num(value):
+    return value if isinstance(value, int) else format(value, "f")
+
+
+def importer_period_ok(period: str) -> bool:
+    from reports.models import PERIOD_VALIDATOR
+
+    try:
+        PERIOD_VALIDATOR(period)
+    except Exception:
+        return False
+    return True

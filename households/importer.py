@@ -1,0 +1,353 @@
+"""Reading a roster workbook: file checks, then one parsed and validated row at a time.
+
+Nothing here writes; ``services.household_import`` decides and writes. Memory stays bounded: the
+upload is checked (size, zip structure, total uncompressed size, row count) before python-calamine
+reads it, and rows are converted to Python one at a time.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+import python_calamine
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from households.idnumber import id_number_problem, normalise_id
+from households.models import Hardship, Household
+
+MAX_ROWS = 200_000
+# Uncompressed size allowed for the whole workbook: a 200,000-row roster is well under 150 MB of XML.
+MAX_UNCOMPRESSED_BYTES = int(getattr(settings, "ROSTER_MAX_UNCOMPRESSED_BYTES", 400 * 1024 * 1024))
+MAX_COMPRESSION_RATIO = 200
+
+COUNTY = "县（市、区）"
+TOWNSHIP = "乡镇"
+VILLAGE = "村"
+HEAD = "户主姓名"
+ID_NUMBER = "身份证号"
+PHONE = "联系电话"
+TYPE = "改造类型"
+AREA_CLASS = "城乡"
+AREA = "面积（㎡）"
+COMPLETED = "完工日期"
+HARDSHIP = "困难类别"
+NOTE = "备注"
+HEADERS = [TOWNSHIP, VILLAGE, HEAD, ID_NUMBER, PHONE, TYPE, AREA_CLASS, AREA, COMPLETED, HARDSHIP, NOTE]
+REQUIRED = [TOWNSHIP, VILLAGE, HEAD, ID_NUMBER, TYPE, AREA_CLASS]
+# Header spellings people type instead of the template's.
+HEADER_ALIASES = {
+    "面积(㎡)": AREA,
+    "面积（m2）": AREA,
+    "面积(m2)": AREA,
+    "面积": AREA,
+    "县(市、区)": COUNTY,
+    "县区": COUNTY,
+}
+
+AREA_CLASS_VALUES = {
+    "城镇": "urban",
+    "urban": "urban",
+    "中心城区及县城": "urban",
+    "城区": "urban",
+    "农村": "rural",
+    "rural": "rural",
+}
+AREA_CLASS_EXPORT = {"urban": "城镇", "rural": "农村"}
+HARDSHIP_VALUES = {h.label: h.value for h in Hardship} | {h.value: h.value for h in Hardship} | {"": "none"}
+PHONE_RE = re.compile(r"^[0-9+\-() ]{5,20}$")
+DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+MAX_LENGTHS = {f.name: f.max_length for f in Household._meta.concrete_fields if getattr(f, "max_length", None)}
+
+
+class ImportFileError(Exception):
+    """The upload as a whole cannot be read (HTTP 400, or 413 when too large)."""
+
+    def __init__(self, code: str, message: str, *, http_status: int = 400):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.http_status = http_status
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass(slots=True)
+class ParsedRow:
+    row: int
+    county_id: int | None
+    township: str
+    village: str
+    head_name: str
+    id_number: str
+    phone: str
+    retrofit_type_id: int
+    area_class: str
+    area_m2: Decimal | None
+    completed_on: date | None
+    hardship: str
+    note: str
+
+
+def _check_container(fileobj, size: int) -> None:
+    limit = settings.FILE_UPLOAD_MAX_BYTES
+    if size > limit:
+        raise ImportFileError(
+            "file_too_large",
+            _("文件过大（%(size).1f MB），上限为 %(limit)d MB。请拆分后分批导入。")
+            % {"size": size / 1024 / 1024, "limit": limit // 1024 // 1024},
+            http_status=413,
+        )
+    if size == 0:
+        raise ImportFileError("empty_file", _("文件为空。"))
+    fileobj.seek(0)
+    head = fileobj.read(8)
+    fileobj.seek(0)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        data = fileobj.read()
+        fileobj.seek(0)
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise ImportFileError("encrypted", _("工作簿设有打开密码，请取消密码保护后重新上传。"))
+        raise ImportFileError("not_xlsx", _("这是旧版 Excel（.xls）文件，请另存为 .xlsx 格式后上传。"))
+    if not head.startswith(b"PK\x03\x04"):
+        raise ImportFileError("not_xlsx", _("文件不是 Excel 工作簿（.xlsx），请使用下载的模板填写。"))
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+                raise ImportFileError("not_xlsx", _("文件不是 Excel 工作簿（.xlsx），请使用下载的模板填写。"))
+            total = 0
+            for info in infos:
+                total += info.file_size
+                if info.file_size > 1024 * 1024 and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+                    raise ImportFileError("zip_bomb", _("文件解压后异常巨大，疑似压缩炸弹，已拒绝。"))
+            if total > MAX_UNCOMPRESSED_BYTES:
+                raise ImportFileError(
+                    "zip_bomb",
+                    _("文件解压后超过 %(n)d MB，已拒绝。请拆分后分批导入。")
+                    % {"n": MAX_UNCOMPRESSED_BYTES // 1024 // 1024},
+                )
+    except zipfile.BadZipFile:
+        raise ImportFileError("corrupt", _("文件已损坏，无法打开。请重新保存后上传。")) from None
+    finally:
+        fileobj.seek(0)
+
+
+def open_rows(fileobj, size: int):
+    """Check the upload and return (header row, iterator over data rows as (row number, values))."""
+    _check_container(fileobj, size)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(fileobj)
+        sheet = workbook.get_sheet_by_index(0)
+    except python_calamine.PasswordError:
+        raise ImportFileError("encrypted", _("工作簿设有密码保护，请取消后重新上传。")) from None
+    except Exception:  # calamine raises several error types for damaged files
+        raise ImportFileError("corrupt", _("文件已损坏，无法打开。请重新保存后上传。")) from None
+    if sheet.height > MAX_ROWS + 1:
+        raise ImportFileError(
+            "too_many_rows",
+            _("文件共 %(n)d 行，超过上限 %(max)d 行。请拆分后分批导入。") % {"n": sheet.height - 1, "max": MAX_ROWS},
+        )
+    try:
+        rows = sheet.iter_rows()
+        header = next(rows, None)
+    except Exception:
+        raise ImportFileError("corrupt", _("文件已损坏，无法读取。请重新保存后上传。")) from None
+    if header is None:
+        raise ImportFileError("empty_file", _("工作表为空，请使用模板填写。"))
+    first_row = (sheet.start or (0, 0))[0] + 1
+
+    return header, enumerate(rows, start=first_row + 1)
+
+
+def header_positions(header) -> dict[str, int]:
+    positions = {}
+    for index, value in enumerate(header):
+        name = str(value).strip().replace(" ", "")
+        name = HEADER_ALIASES.get(name, name)
+        if name in HEADERS or name == COUNTY:
+            positions.setdefault(name, index)
+    return positions
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime, date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+def _parse_date(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    match = DATE_RE.match(_text(value))
+    if not match:
+        raise ValueError
+    return date(int(match[1]), int(match[2]), int(match[3]))
+
+
+class RowParser:
+    """Turns one spreadsheet row into a ``ParsedRow`` or a list of ``Problem``s."""
+
+    def __init__(self, *, positions, types, counties, fixed_county_id, allowed_county_ids, today):
+        self.positions = positions
+        self.types = types  # name or code -> RetrofitType
+        self.counties = counties  # name or code -> County
+        self.fixed_county_id = fixed_county_id
+        self.allowed_county_ids = allowed_county_ids  # None: any
+        self.today = today
+
+    def cell(self, values, name):
+        index = self.positions.get(name)
+        if index is None or index >= len(values):
+            return ""
+        value = values[index]
+        return "" if value is None else value
+
+    def parse(self, row: int, values) -> tuple[ParsedRow | None, list[Problem]]:
+        problems: list[Problem] = []
+
+        def problem(column, message):
+            problems.append(Problem(row, column, message))
+
+        texts = {}
+        for name in (TOWNSHIP, VILLAGE, HEAD, PHONE, NOTE):
+            texts[name] = _text(self.cell(values, name))
+        for name, field in ((TOWNSHIP, "township"), (VILLAGE, "village"), (HEAD, "head_name")):
+            if not texts[name]:
+                problem(name, _("必填项不能为空。"))
+            elif len(texts[name]) > MAX_LENGTHS[field]:
+                problem(name, _("不能超过%(n)d个字。") % {"n": MAX_LENGTHS[field]})
+        if len(texts[NOTE]) > MAX_LENGTHS["note"]:
+            problem(NOTE, _("不能超过%(n)d个字。") % {"n": MAX_LENGTHS["note"]})
+        phone = texts[PHONE]
+        if phone and not PHONE_RE.match(phone):
+            problem(PHONE, _("联系电话“%(v)s”格式不正确。") % {"v": phone[:30]})
+
+        county_id = self.fixed_county_id
+        county_cell = _text(self.cell(values, COUNTY))
+        if county_cell:
+            county = self.counties.get(county_cell)
+            if county is None:
+                problem(COUNTY, _("未知的县（市、区）“%(v)s”。") % {"v": county_cell[:30]})
+            elif self.fixed_county_id is not None and county.pk != self.fixed_county_id:
+                problem(COUNTY, _("与所选县（市、区）不一致，只能导入本县（市、区）的改造户。"))
+            elif self.allowed_county_ids is not None and county.pk not in self.allowed_county_ids:
+                problem(COUNTY, _("只能导入本县（市、区）的改造户。"))
+            else:
+                county_id = county.pk
+        elif county_id is None:
+            problem(COUNTY, _("请填写县（市、区），或在导入时选择县（市、区）。"))
+
+        raw_id = self.cell(values, ID_NUMBER)
+        id_number = ""
+        if raw_id == "":
+            problem(ID_NUMBER, _("必填项不能为空。"))
+        elif isinstance(raw_id, (int, float)):
+            digits = _text(raw_id)
+            if len(digits) == 15:
+                problem(ID_NUMBER, _("不接受15位旧身份证号，请填写18位身份证号。"))
+            else:
+                problem(ID_NUMBER, _("身份证号被存成了数字，末位可能已丢失。请把该列设为文本格式后重新填写。"))
+        else:
+            id_number = normalise_id(raw_id)
+            reason = id_number_problem(id_number, today=self.today)
+            if reason:
+                problem(ID_NUMBER, reason)
+                id_number = ""
+
+        type_cell = _text(self.cell(values, TYPE))
+        retrofit_type = self.types.get(type_cell)
+        if not type_cell:
+            problem(TYPE, _("必填项不能为空。"))
+        elif retrofit_type is None:
+            problem(TYPE, _("未知的改造类型“%(v)s”。") % {"v": type_cell[:30]})
+
+        class_cell = _text(self.cell(values, AREA_CLASS))
+        area_class = AREA_CLASS_VALUES.get(class_cell.lower() if class_cell.isascii() else class_cell)
+        if not class_cell:
+            problem(AREA_CLASS, _("必填项不能为空。"))
+        elif area_class is None:
+            problem(AREA_CLASS, _("未知的城乡类别“%(v)s”，应为“城镇”或“农村”。") % {"v": class_cell[:30]})
+
+        raw_area = self.cell(values, AREA)
+        area = None
+        if raw_area != "":
+            try:
+                area = (
+                    Decimal(str(raw_area)).normalize() if not isinstance(raw_area, str) else Decimal(raw_area.strip())
+                )
+                if not area.is_finite() or area <= 0:
+                    raise InvalidOperation
+                if area.as_tuple().exponent < -2:
+                    problem(AREA, _("面积最多保留两位小数。"))
+                    area = None
+                elif area >= Decimal("1e10"):
+                    raise InvalidOperation
+                else:
+                    area = area.quantize(Decimal("0.01"))
+            except (InvalidOperation, ValueError):
+                problem(AREA, _("面积应为大于0的数字。"))
+                area = None
+        elif retrofit_type is not None and retrofit_type.is_area:
+            problem(AREA, _("既有建筑节能改造须填写面积。"))
+
+        raw_date = self.cell(values, COMPLETED)
+        completed_on = None
+        if raw_date != "":
+            try:
+                completed_on = _parse_date(raw_date)
+                if completed_on > self.today:
+                    problem(COMPLETED, _("完工日期不能晚于今天。"))
+            except (ValueError, TypeError):
+                problem(
+                    COMPLETED, _("完工日期“%(v)s”无法识别，应为 2021-07-15 这样的日期。") % {"v": _text(raw_date)[:30]}
+                )
+
+        hardship_cell = _text(self.cell(values, HARDSHIP))
+        hardship = HARDSHIP_VALUES.get(hardship_cell)
+        if hardship is None:
+            problem(
+                HARDSHIP,
+                _("未知的困难类别“%(v)s”，应为空或建档立卡贫困户、低保户、五保户。") % {"v": hardship_cell[:30]},
+            )
+
+        if problems:
+            return None, problems
+        return (
+            ParsedRow(
+                row=row,
+                county_id=county_id,
+                township=texts[TOWNSHIP],
+                village=texts[VILLAGE],
+                head_name=texts[HEAD],
+                id_number=id_number,
+                phone=phone,
+                retrofit_type_id=retrofit_type.pk,
+                area_class=area_class,
+                area_m2=area,
+                completed_on=completed_on,
+                hardship=hardship,
+                note=texts[NOTE],
+            ),
+            [],
+        )
+
+
+def is_blank(values) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)

@@ -1,0 +1,144 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from counties.models import AreaClass, County, Plan, RetrofitType
+
+
+class HouseholdStatus(models.TextChoices):
+    REGISTERED = "registered", _("已登记")
+    COMPLETED = "completed", _("已完工")
+    ACCEPTED = "accepted", _("已验收")
+    PAID = "paid", _("已拨付补助")
+
+
+class Hardship(models.TextChoices):
+    NONE = "none", _("无")
+    POVERTY = "poverty", _("建档立卡贫困户")
+    DIBAO = "dibao", _("低保户")
+    WUBAO = "wubao", _("五保户")
+
+
+class AcceptanceResult(models.TextChoices):
+    PASSED = "passed", _("合格")
+    FAILED = "failed", _("不合格")
+
+
+class Finding(models.TextChoices):
+    IN_USE = "in_use", _("正常使用")
+    IDLE = "idle", _("改而不用")
+    COAL_RESUMED = "coal_resumed", _("燃煤复烧")
+    REMOVED = "removed", _("设备已拆除")
+
+
+class Household(models.Model):
+    """One retrofitted household (改造户) on a plan's roster. An ID number is registered once per plan, city-wide."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="households", verbose_name=_("年度方案"))
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="households", verbose_name=_("县（市、区）")
+    )
+    township = models.CharField(_("乡镇"), max_length=50)
+    village = models.CharField(_("村"), max_length=50)
+    head_name = models.CharField(_("户主姓名"), max_length=50)
+    id_number = models.CharField(_("身份证号"), max_length=18)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    retrofit_type = models.ForeignKey(
+        RetrofitType, on_delete=models.PROTECT, related_name="households", verbose_name=_("改造类型")
+    )
+    area_class = models.CharField(_("城乡"), max_length=10, choices=AreaClass.choices)
+    area_m2 = models.DecimalField(
+        _("面积（㎡）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    completed_on = models.DateField(_("完工日期"), null=True, blank=True)
+    hardship = models.CharField(_("困难类别"), max_length=10, choices=Hardship.choices, default=Hardship.NONE)
+    note = models.CharField(_("备注"), max_length=500, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=HouseholdStatus.choices, default=HouseholdStatus.REGISTERED
+    )
+    accepted_on = models.DateField(_("验收日期"), null=True, blank=True)
+    accepted_by = models.CharField(_("验收单位"), max_length=100, blank=True)
+    acceptance_result = models.CharField(_("验收结果"), max_length=10, choices=AcceptanceResult.choices, blank=True)
+    paid_on = models.DateField(_("补助拨付日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["county__order", "township", "village", "pk"]
+        verbose_name = _("改造户")
+        verbose_name_plural = _("改造户")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "id_number"], name="household_id_number_once_per_plan"),
+        ]
+        indexes = [
+            models.Index(fields=["plan", "county", "retrofit_type", "status"]),
+            models.Index(fields=["plan", "county", "township", "village"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.village} {self.head_name}"
+
+
+class SpotCheck(models.Model):
+    """A check visit (抽查) against 改而不用、燃煤复烧."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="spot_checks", verbose_name=_("年度方案"))
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="spot_checks", verbose_name=_("县（市、区）")
+    )
+    checked_on = models.DateField(_("抽查日期"))
+    inspector = models.CharField(_("检查人"), max_length=100)
+    note = models.CharField(_("备注"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-checked_on", "-pk"]
+        verbose_name = _("抽查")
+        verbose_name_plural = _("抽查")
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.checked_on}"
+
+
+class SpotCheckItem(models.Model):
+    spot_check = models.ForeignKey(SpotCheck, on_delete=models.CASCADE, related_name="items")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="spot_check_items", verbose_name=_("改造户")
+    )
+    finding = models.CharField(_("检查结果"), max_length=15, choices=Finding.choices)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["spot_check", "household"], name="spot_check_item_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.finding}"
+
+
+class ExportAudit(models.Model):
+    """Who exported whole ID numbers, when, and how many rows (个人信息保护法)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
+    rows = models.PositiveIntegerField(_("行数"))
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("完整身份证号导出记录")
+        verbose_name_plural = _("完整身份证号导出记录")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.at:%Y-%m-%d %H:%M} {self.rows}"

@@ -1,0 +1,90 @@
+"""The roster workbook: the import template and the export share their columns, so exports re-import."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from counties.models import RetrofitType
+from households import importer
+from households.models import AcceptanceResult, Finding, Hardship, HouseholdStatus
+from yuncheng_heating.exports import Column, Sheet
+
+IMPORT_COLUMNS = [
+    Column(importer.TOWNSHIP, "text", 14),
+    Column(importer.VILLAGE, "text", 14),
+    Column(importer.HEAD, "text", 10),
+    Column(importer.ID_NUMBER, "forced_text", 21),
+    Column(importer.PHONE, "forced_text", 14),
+    Column(importer.TYPE, "text", 16),
+    Column(importer.AREA_CLASS, "text", 8),
+    Column(importer.AREA, "decimal", 11),
+    Column(importer.COMPLETED, "date", 12),
+    Column(importer.HARDSHIP, "text", 14),
+    Column(importer.NOTE, "text", 20),
+]
+COUNTY_COLUMN = Column(importer.COUNTY, "text", 12)
+EXTRA_COLUMNS = [
+    Column("状态", "text", 10),
+    Column("验收日期", "date", 12),
+    Column("验收单位", "text", 16),
+    Column("验收结果", "text", 8),
+    Column("市级补助（元）", "money", 13),
+    Column("县级补助（元）", "money", 13),
+]
+STATUS_LABELS = dict(HouseholdStatus.choices)
+HARDSHIP_LABELS = {value: ("" if value == Hardship.NONE else label) for value, label in Hardship.choices}
+RESULT_LABELS = dict(AcceptanceResult.choices)
+
+
+def template_sheets(*, with_county: bool) -> list[Sheet]:
+    columns = ([COUNTY_COLUMN] if with_county else []) + IMPORT_COLUMNS
+    types = RetrofitType.objects.order_by("order", "code")
+    notes_rows = [
+        [_("必填列"), "、".join(importer.REQUIRED) + _("；既有建筑节能改造须填面积。")],
+        [_("改造类型"), "、".join(f"{t.name}（{t.code}）" for t in types)],
+        [_("城乡"), _("城镇 或 农村（也可填 urban / rural）")],
+        [_("身份证号"), _("18位，末位可为X；不接受15位旧号码。请保持文本格式。")],
+        [_("完工日期"), _("如 2021-07-15；未完工可留空。")],
+        [_("困难类别"), _("留空，或 建档立卡贫困户、低保户、五保户")],
+        [_("上限"), _("每个文件最多 %(n)d 行。") % {"n": importer.MAX_ROWS}],
+    ]
+    if with_county:
+        notes_rows.insert(0, [importer.COUNTY, _("县（市、区）名称或行政区划代码，如 盐湖区 或 140802")])
+    return [
+        Sheet(name=_("花名册"), columns=columns, rows=[]),
+        Sheet(
+            name=_("填写说明"), columns=[Column(_("项目"), "text", 12), Column(_("说明"), "text", 80)], rows=notes_rows
+        ),
+    ]
+
+
+def export_sheet(rows, *, title: str) -> Sheet:
+    columns = [COUNTY_COLUMN, *IMPORT_COLUMNS, *EXTRA_COLUMNS]
+
+    def values():
+        for r in rows:
+            yield [
+                r["county__name"],
+                r["township"],
+                r["village"],
+                r["head_name"],
+                r["id_number"],
+                r["phone"],
+                r["retrofit_type__name"],
+                importer.AREA_CLASS_EXPORT.get(r["area_class"], r["area_class"]),
+                r["area_m2"],
+                r["completed_on"],
+                HARDSHIP_LABELS.get(r["hardship"], r["hardship"]),
+                r["note"],
+                STATUS_LABELS.get(r["status"], r["status"]),
+                r["accepted_on"],
+                r["accepted_by"],
+                RESULT_LABELS.get(r["acceptance_result"], ""),
+                r["subsidy_city"],
+                r["subsidy_county"],
+            ]
+
+    return Sheet(name=_("花名册"), columns=columns, rows=values())
+
+
+FINDING_LABELS = dict(Finding.choices)

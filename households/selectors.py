@@ -1,0 +1,251 @@
+"""Reads of the household roster. All roster scoping lives here, on top of ``scope_for_user``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from counties.models import Plan, RetrofitType, Role
+from counties.selectors import counties_for_user, require_role, scope_for_user
+from households.idnumber import mask_id, mask_phone, normalise_id
+from households.models import Finding, Household, HouseholdStatus, SpotCheck, SpotCheckItem
+from subsidies.models import SubsidyRule
+
+READ_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE, Role.DEPARTMENT, Role.COUNTY_CLERK)
+# Roles that record on the roster: the city office for any county, a clerk for its own.
+WRITE_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.COUNTY_CLERK)
+# Roles allowed to see whole ID numbers and phones (个人信息保护法).
+WHOLE_ID_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE)
+# Statuses that count as "done" on the roster for reconciliation.
+DONE_STATUSES = (HouseholdStatus.COMPLETED, HouseholdStatus.ACCEPTED, HouseholdStatus.PAID)
+PAYABLE_STATUSES = (HouseholdStatus.ACCEPTED, HouseholdStatus.PAID)
+
+
+def require_reader(user):
+    return require_role(user, *READ_ROLES)
+
+
+def require_writer(user):
+    return require_role(user, *WRITE_ROLES)
+
+
+def sees_whole_ids(*, user) -> bool:
+    return scope_for_user(user).role in WHOLE_ID_ROLES
+
+
+def households_for_user(*, user, plan: Plan | None = None) -> QuerySet[Household]:
+    """Every household the user may read: a clerk its own county, a department its own types, else all."""
+    scope = scope_for_user(user)
+    queryset = Household.objects.all()
+    if scope.role is None:
+        return queryset.none()
+    if plan is not None:
+        queryset = queryset.filter(plan=plan)
+    if scope.county_ids is not None:
+        queryset = queryset.filter(county_id__in=scope.county_ids)
+    if scope.type_ids is not None:
+        queryset = queryset.filter(retrofit_type_id__in=scope.type_ids)
+    return queryset
+
+
+def household_get_for_user(*, user, plan: Plan, pk) -> Household:
+    try:
+        return households_for_user(user=user, plan=plan).select_related("county", "retrofit_type").get(pk=int(pk))
+    except (Household.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("未找到该改造户。")) from None
+
+
+def households_filter(
+    queryset: QuerySet[Household], *, county: str = "", type_code: str = "", status: str = "", q: str = ""
+) -> QuerySet[Household]:
+    """The list filters. ``q`` matches name, township or village, or a whole ID number / phone exactly
+    (no partial search on ID digits, so that masked roles cannot probe for numbers)."""
+    if county:
+        queryset = queryset.filter(county__code=county)
+    if type_code:
+        queryset = queryset.filter(retrofit_type__code=type_code)
+    if status:
+        queryset = queryset.filter(status=status)
+    q = (q or "").strip()
+    if q:
+        condition = Q(head_name__icontains=q) | Q(village__icontains=q) | Q(township__icontains=q)
+        condition |= Q(id_number=normalise_id(q)) | Q(phone=q)
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def subsidy_rates(*, plan: Plan) -> dict[tuple[int, str], tuple[Decimal, Decimal]]:
+    """(type id, area class or 'any') -> (city share, county share) per household or per m². One query."""
+    rates: dict[tuple[int, str], list[Decimal]] = {}
+    for rule in SubsidyRule.objects.filter(plan=plan).values("retrofit_type_id", "area_class", "level", "amount"):
+        pair = rates.setdefault((rule["retrofit_type_id"], rule["area_class"]), [Decimal("0"), Decimal("0")])
+        pair[0 if rule["level"] == "city" else 1] = rule["amount"]
+    return {key: (value[0], value[1]) for key, value in rates.items()}
+
+
+def household_subsidy(
+    rates, *, type_id: int, is_area: bool, area_class: str, area_m2: Decimal | None
+) -> tuple[Decimal, Decimal]:
+    """City and county share for one household: per household, or per m² × area for area types."""
+    if is_area:
+        city, county = rates.get((type_id, "any"), rates.get((type_id, area_class), (Decimal("0"), Decimal("0"))))
+        area = area_m2 or Decimal("0")
+        return (city * area).quantize(Decimal("0.01")), (county * area).quantize(Decimal("0.01"))
+    city, county = rates.get((type_id, area_class), rates.get((type_id, "any"), (Decimal("0"), Decimal("0"))))
+    return city, county
+
+
+LIST_FIELDS = (
+    "pk",
+    "county__code",
+    "county__name",
+    "township",
+    "village",
+    "head_name",
+    "id_number",
+    "phone",
+    "retrofit_type_id",
+    "retrofit_type__code",
+    "retrofit_type__name",
+    "retrofit_type__unit",
+    "area_class",
+    "area_m2",
+    "completed_on",
+    "hardship",
+    "note",
+    "status",
+    "accepted_on",
+    "accepted_by",
+    "acceptance_result",
+)
+
+
+def household_rows(queryset: QuerySet[Household], *, whole_ids: bool, rates, chunk_size: int = 2000):
+    """Plain dicts for lists and exports, IDs and phones masked unless ``whole_ids``; streamed in chunks."""
+    for row in queryset.values(*LIST_FIELDS).iterator(chunk_size=chunk_size):
+        if not whole_ids:
+            row["id_number"] = mask_id(row["id_number"])
+            row["phone"] = mask_phone(row["phone"])
+        row["subsidy_city"], row["subsidy_county"] = household_subsidy(
+            rates,
+            type_id=row["retrofit_type_id"],
+            is_area=row["retrofit_type__unit"] == "m2",
+            area_class=row["area_class"],
+            area_m2=row["area_m2"],
+        )
+        yield row
+
+
+def spot_check_summary(*, user, plan: Plan) -> list[dict]:
+    """Per visible county: households checked and the count and rate of each finding. Two queries."""
+    scope = scope_for_user(user)
+    items = SpotCheckItem.objects.filter(spot_check__plan=plan)
+    if scope.county_ids is not None:
+        items = items.filter(spot_check__county_id__in=scope.county_ids)
+    if scope.type_ids is not None:
+        items = items.filter(household__retrofit_type_id__in=scope.type_ids)
+    counts: dict[int, dict[str, int]] = {}
+    for row in items.values("spot_check__county_id", "finding").annotate(n=Count("pk")):
+        counts.setdefault(row["spot_check__county_id"], {})[row["finding"]] = row["n"]
+    result = []
+    for county in counties_for_user(user=user).filter(pk__in=counts.keys()).order_by("order", "code"):
+        by_finding = counts[county.pk]
+        checked = sum(by_finding.values())
+        result.append(
+            {
+                "county": county,
+                "checked": checked,
+                "findings": {
+                    f.value: {
+                        "count": by_finding.get(f.value, 0),
+                        "rate": (Decimal(by_finding.get(f.value, 0)) / Decimal(checked)).quantize(Decimal("0.0001")),
+                    }
+                    for f in Finding
+                },
+            }
+        )
+    return result
+
+
+def spot_checks_for_user(*, user, plan: Plan) -> QuerySet[SpotCheck]:
+    scope = scope_for_user(user)
+    queryset = SpotCheck.objects.filter(plan=plan).select_related("county")
+    if scope.role is None:
+        return queryset.none()
+    if scope.county_ids is not None:
+        queryset = queryset.filter(county_id__in=scope.county_ids)
+    return queryset
+
+
+def reconciliation(*, user, plan: Plan, period: str | None = None) -> dict:
+    """Per county × type: units in approved monthly reports vs households on the roster.
+
+    Household types compare households; area types (building_retrofit) compare m². ``roster_done``
+    counts completed, accepted and paid households; ``roster_accepted`` accepted and paid. A row's
+    ``difference`` is reported − roster_done. Three queries whatever the size.
+    """
+    from reports.selectors import report_units
+
+    scope = scope_for_user(user)
+    period = period or plan.last_period
+    counties = list(counties_for_user(user=user).filter(targets__plan=plan).distinct().order_by("order", "code"))
+    types = list(RetrofitType.objects.filter(targets__plan=plan).distinct().order_by("order", "code"))
+    if scope.type_ids is not None:
+        types = [t for t in types if t.pk in scope.type_ids]
+    county_ids = [c.pk for c in counties]
+    type_ids = [t.pk for t in types]
+    reported = report_units(plan=plan, period=period, county_ids=county_ids, type_ids=type_ids)
+    roster = (
+        Household.objects.filter(plan=plan, county_id__in=county_ids, retrofit_type_id__in=type_ids)
+        .values("county_id", "retrofit_type_id")
+        .annotate(
+            done=Count("pk", filter=Q(status__in=DONE_STATUSES)),
+            accepted=Count("pk", filter=Q(status__in=PAYABLE_STATUSES)),
+            done_m2=Sum("area_m2", filter=Q(status__in=DONE_STATUSES)),
+            accepted_m2=Sum("area_m2", filter=Q(status__in=PAYABLE_STATUSES)),
+        )
+    )
+    roster_map = {(r["county_id"], r["retrofit_type_id"]): r for r in roster}
+    rows = []
+    for county in counties:
+        for t in types:
+            rep_h = sum(
+                (
+                    reported[k].households
+                    for k in ((county.pk, t.pk, "urban"), (county.pk, t.pk, "rural"))
+                    if k in reported
+                ),
+                0,
+            )
+            rep_m2 = sum(
+                (
+                    reported[k].area_m2
+                    for k in ((county.pk, t.pk, "urban"), (county.pk, t.pk, "rural"))
+                    if k in reported
+                ),
+                Decimal("0"),
+            )
+            r = roster_map.get((county.pk, t.pk), {})
+            if t.is_area:
+                reported_value = rep_m2
+                done = r.get("done_m2") or Decimal("0")
+                accepted = r.get("accepted_m2") or Decimal("0")
+            else:
+                reported_value = rep_h
+                done = r.get("done", 0)
+                accepted = r.get("accepted", 0)
+            rows.append(
+                {
+                    "county": county,
+                    "retrofit_type": t,
+                    "unit": t.unit,
+                    "reported": reported_value,
+                    "roster_done": done,
+                    "roster_accepted": accepted,
+                    "difference": reported_value - done,
+                }
+            )
+    return {"plan": plan, "period": period, "rows": rows, "differences": [r for r in rows if r["difference"] != 0]}

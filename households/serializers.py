@@ -1,0 +1,56 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from households.models import AcceptanceResult, Finding
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(error_messages={"required": _("请选择要上传的文件。")})
+    mode = serializers.ChoiceField(choices=["create", "update"], default="create")
+    dry_run = serializers.BooleanField(default=False)
+    county = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AcceptanceSerializer(serializers.Serializer):
+    households = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    county = serializers.CharField(required=False, allow_blank=True, default="")
+    township = serializers.CharField(required=False, allow_blank=True, default="")
+    village = serializers.CharField(required=False, allow_blank=True, default="")
+    accepted_on = serializers.DateField()
+    accepted_by = serializers.CharField(max_length=100)
+    result = serializers.ChoiceField(choices=AcceptanceResult.choices)
+
+
+class SpotCheckItemSerializer(serializers.Serializer):
+    household = serializers.IntegerField(required=False)
+    id_number = serializers.CharField(required=False, allow_blank=True)
+    finding = serializers.ChoiceField(choices=Finding.choices)
+
+
+class SpotCheckSerializer(serializers.Serializer):
+    county = serializers.CharField()
+    checked_on = serializers.DateField()
+    inspector = serializers.CharField(max_length=100)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    items = SpotCheckItemSerializer(many=True)
+
+
+class HouseholdSerializer(serializers.Serializer):
+    """Describes a roster row for the OpenAPI schema; views build rows from the selector."""
+
+    id = serializers.IntegerField()
+    county = serializers.CharField()
+    county_name = serializers.CharField()
+    township = serializers.CharField()
+    village = serializers.CharField()
+    head_name = serializers.CharField()
+    id_number = serializers.CharField(help_text="masked (140802********123X) unless the role may see whole IDs")
+    phone = serializers.CharField()
+    retrofit_type = serializers.CharField()
+    area_class = serializers.CharField()
+    area_m2 = serializers.CharField(allow_null=True)
+    completed_on = serializers.DateField(allow_null=True)
+    hardship = serializers.CharField()
+    status = serializers.CharField()
+    subsidy_city = serializers.CharField()
+    subsidy_county = serializers.CharField()

@@ -1,0 +1,104 @@
+// Roster import page: dry run (preview) first, then confirm. Talks to the JSON API with the session.
+(function () {
+  "use strict";
+  var form = document.getElementById("import-form");
+  if (!form) return;
+  var statusBox = document.getElementById("import-status");
+  var resultBox = document.getElementById("import-result");
+  var title = document.getElementById("result-title");
+  var table = document.getElementById("result-table");
+  var confirmButton = document.getElementById("confirm-button");
+  var previewButton = document.getElementById("preview-button");
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var ACTIONS = { create: "新增", update: "更新" };
+  var CLASSES = { urban: "城镇", rural: "农村" };
+
+  function cell(tag, text) {
+    var el = document.createElement(tag);
+    el.textContent = text == null ? "" : String(text);
+    return el;
+  }
+
+  function fill(headers, rows) {
+    var thead = table.tHead, tbody = table.tBodies[0];
+    thead.innerHTML = "";
+    tbody.innerHTML = "";
+    var tr = document.createElement("tr");
+    headers.forEach(function (h) { tr.appendChild(cell("th", h)); });
+    thead.appendChild(tr);
+    rows.forEach(function (values) {
+      var row = document.createElement("tr");
+      values.forEach(function (v) { row.appendChild(cell("td", v)); });
+      tbody.appendChild(row);
+    });
+  }
+
+  function send(dryRun) {
+    var file = document.getElementById("import-file").files[0];
+    if (!file) { statusBox.textContent = "请选择文件。"; return; }
+    var data = new FormData();
+    data.append("file", file);
+    data.append("mode", document.getElementById("import-mode").value);
+    data.append("dry_run", dryRun ? "true" : "false");
+    var county = document.getElementById("import-county");
+    if (county && county.value) data.append("county", county.value);
+    statusBox.textContent = dryRun ? "正在检查，请稍候……" : "正在导入，请稍候……";
+    previewButton.disabled = true;
+    confirmButton.disabled = true;
+    fetch(form.dataset.url, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().catch(function () { return { detail: "服务器返回了无法识别的内容（HTTP " + response.status + "）。" }; })
+        .then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (r) {
+      previewButton.disabled = false;
+      confirmButton.disabled = false;
+      resultBox.hidden = false;
+      var body = r.body;
+      if (!r.ok) {
+        confirmButton.hidden = true;
+        statusBox.textContent = body.detail || "导入失败。";
+        statusBox.className = "error";
+        if (body.problems) {
+          title.textContent = "发现 " + body.problems.length + " 处问题（未导入任何数据）";
+          fill(["行", "列", "问题"], body.problems.slice(0, 1000).map(function (p) { return [p.row, p.column, p.message]; }));
+        } else {
+          title.textContent = "";
+          fill([], []);
+        }
+        return;
+      }
+      statusBox.className = "";
+      if (body.dry_run) {
+        statusBox.textContent = "检查通过：共 " + body.rows + " 行，将新增 " + body.created + " 户、更新 " + body.updated + " 户。请核对下方预览后点击“确认导入”。";
+        title.textContent = "预览（前 " + body.preview.length + " 行）";
+        confirmButton.hidden = false;
+      } else {
+        statusBox.textContent = "导入成功：新增 " + body.created + " 户，更新 " + body.updated + " 户。";
+        title.textContent = "已导入";
+        confirmButton.hidden = true;
+      }
+      fill(["行", "操作", "乡镇", "村", "户主姓名", "身份证号", "改造类型", "城乡", "面积（㎡）", "完工日期"],
+        body.preview.map(function (p) {
+          return [p.row, ACTIONS[p.action], p.township, p.village, p.head_name, p.id_number, p.retrofit_type,
+            CLASSES[p.area_class] || p.area_class, p.area_m2 || "", p.completed_on || ""];
+        }));
+    }).catch(function () {
+      previewButton.disabled = false;
+      confirmButton.disabled = false;
+      statusBox.className = "error";
+      statusBox.textContent = "网络错误，请稍后重试。";
+    });
+  }
+
+  form.addEventListener("submit", function (event) { event.preventDefault(); send(true); });
+  confirmButton.addEventListener("click", function () {
+    if (window.confirm("确认导入？导入后数据将写入花名册。")) send(false);
+  });
+  document.getElementById("import-file").addEventListener("change", function () {
+    confirmButton.hidden = true;
+    resultBox.hidden = true;
+    statusBox.textContent = "";
+  });
+})();

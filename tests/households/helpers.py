@@ -1,0 +1,83 @@
+"""Workbooks built in the tests, and ID numbers with their check character computed here (not by the app)."""
+
+import io
+from datetime import date
+
+import openpyxl
+
+HEADERS = [
+    "乡镇",
+    "村",
+    "户主姓名",
+    "身份证号",
+    "联系电话",
+    "改造类型",
+    "城乡",
+    "面积（㎡）",
+    "完工日期",
+    "困难类别",
+    "备注",
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def make_id(area="140802", birth="19800101", seq=1):
+    body = f"{area}{birth}{seq:03d}"
+    weights = [2 ** (17 - i) % 11 for i in range(17)]  # the GB 11643 weights, derived
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+
+
+def row(
+    seq=1,
+    *,
+    township="解州镇",
+    village="东村",
+    name="张三",
+    id_number=None,
+    phone="13800000000",
+    type_="煤改电",
+    area_class="农村",
+    area="",
+    completed=date(2021, 9, 1),
+    hardship="",
+    note="",
+):
+    return [
+        township,
+        village,
+        name,
+        id_number if id_number is not None else make_id(seq=seq),
+        phone,
+        type_,
+        area_class,
+        area,
+        completed,
+        hardship,
+        note,
+    ]
+
+
+def workbook(rows, headers=HEADERS):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for values in rows:
+        ws.append([None if v == "" else v for v in values])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(content, name="roster.xlsx"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=XLSX)
+
+
+def post_import(client, content, year=2021, **fields):
+    data = {"file": upload(content), **{k: str(v).lower() if isinstance(v, bool) else v for k, v in fields.items()}}
+    return client.post(f"/api/v1/plans/{year}/households/import/", data, format="multipart")
+
+
+def problems(response):
+    return [(p["row"], p["column"], p["message"]) for p in response.json()["problems"]]
