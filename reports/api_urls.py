@@ -1,2 +1,12 @@
-# API routes under /api/v1/; included from yuncheng_heating/urls.py.
-urlpatterns = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from reports import api
+
+router = SimpleRouter()
+router.register("reports", api.ReportViewSet, basename="api-report")
+
+urlpatterns = [
+    path("plans/<int:year>/progress/", api.ProgressView.as_view(), name="api-plan-progress"),
+    *router.urls,
+]

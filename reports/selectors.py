@@ -209,3 +209,100 @@ def _sum_cells(cells) -> dict:
     completed = sum((c["completed"] for c in cells), 0)
     pending = sum((c["pending"] for c in cells), 0)
     return {"target": target, "completed": completed, "pending": pending, "rate": completion_rate(completed, target)}
+
+
+def report_sheet(*, user, plan: Plan, county, period: str, report: Report | None = None) -> list[dict]:
+    """What the clerk's form and the report page show, per retrofit type (visible to the user):
+
+    target, approved cumulative before this month, this month (per area class), cumulative after,
+    completion rate, and whether it is above the target (a warning for the reviewer).
+    Four queries whatever the number of types.
+    """
+    from counties.models import AreaClass, Target
+    from counties.selectors import plan_types
+    from reports.periods import previous_period
+
+    scope = scope_for_user(user)
+    types = [t for t in plan_types(plan=plan) if scope.type_ids is None or t.pk in scope.type_ids]
+    targets = dict(Target.objects.filter(plan=plan, county=county).values_list("retrofit_type_id", "households"))
+    before = report_units(plan=plan, period=previous_period(period), county_ids=[county.pk])
+    current = {}
+    if report is not None:
+        current = {(line.retrofit_type_id, line.area_class): line for line in report.lines.all()}
+    m2 = plan.m2_per_household
+    sheet = []
+    for t in types:
+        cells = []
+        before_total = Units()
+        month_total = Units()
+        for area_class, label in AreaClass.choices:
+            prior = before.get((county.pk, t.pk, area_class), Units())
+            line = current.get((t.pk, area_class))
+            month = Units(households=line.households, area_m2=line.area_m2) if line else Units()
+            before_total = _add(before_total, prior)
+            month_total = _add(month_total, month)
+            cells.append(
+                {
+                    "area_class": area_class,
+                    "area_label": label,
+                    "before": prior.area_m2 if t.is_area else prior.households,
+                    "month": month.area_m2 if t.is_area else month.households,
+                }
+            )
+        target = targets.get(t.pk, 0)
+        before_h = to_households(before_total, is_area=t.is_area, m2_per_household=m2)
+        after_h = to_households(_add(before_total, month_total), is_area=t.is_area, m2_per_household=m2)
+        sheet.append(
+            {
+                "type": t,
+                "target": target,
+                "target_m2": Decimal(target) * m2 if t.is_area else None,
+                "m2_per_household": m2,
+                "cells": cells,
+                "before": before_h,
+                "after": after_h,
+                "rate": completion_rate(after_h, target),
+                "over_target": after_h > target,
+                "far_over_target": after_h > Decimal(target) * Decimal("1.5"),
+            }
+        )
+    return sheet
+
+
+def report_events_for_user(*, user, report: Report):
+    """A report's audit trail; whoever may read the report may read its history."""
+    return report.events.select_related("actor").order_by("at", "pk")
+
+
+def report_abilities(*, user, report: Report) -> dict:
+    """What the page may offer this user for this report (the services enforce the same rules)."""
+    scope = scope_for_user(user)
+    if report.county_id is not None:
+        owner = scope.is_clerk and scope.county_id == report.county_id
+    else:
+        owner = scope.role == "department" and scope.department_name == report.department
+    editable = report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+    return {
+        "edit": owner and editable,
+        "submit": owner and editable,
+        "approve": scope.is_city_office and report.status == ReportStatus.SUBMITTED,
+        "return": scope.is_city_office and report.status == ReportStatus.SUBMITTED,
+        "reopen": scope.is_city_office and report.status == ReportStatus.APPROVED,
+    }
+
+
+def periods_open_for_user(*, user, plan: Plan) -> list[str]:
+    """Months the user could start a report for: begun, inside the plan, not reported yet."""
+    from reports.periods import current_period
+
+    scope = scope_for_user(user)
+    existing = Report.objects.filter(plan=plan)
+    if scope.is_clerk:
+        existing = existing.filter(county_id=scope.county_id)
+    elif scope.role == "department":
+        existing = existing.filter(county__isnull=True, department=scope.department_name)
+    else:
+        return []
+    taken = set(existing.values_list("period", flat=True))
+    now = current_period()
+    return [p for p in plan.periods() if p <= now and p not in taken]

@@ -1,0 +1,107 @@
+"""Shapes of report requests and responses. Parsing only: every rule lives in reports.services."""
+
+from rest_framework import serializers
+
+from reports.models import Report, ReportEvent, ReportStatus
+
+
+class LineSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="retrofit type code, e.g. coal_to_electric")
+    area_class = serializers.CharField(help_text="urban or rural")
+    households = serializers.JSONField(required=False, help_text="whole households (household-measured types)")
+    area_m2 = serializers.JSONField(required=False, help_text='m² as a decimal string, e.g. "5000" (building_retrofit)')
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    plan = serializers.IntegerField(help_text="plan year, e.g. 2021")
+    county = serializers.CharField(
+        required=False, allow_null=True, help_text="county code; omitted for a department report"
+    )
+    period = serializers.CharField(help_text="YYYY-MM")
+    lines = serializers.ListField(child=serializers.DictField(), required=False)
+    narrative = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    problems = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class ReportUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="the version you read; a stale one gets 409")
+    lines = serializers.ListField(child=serializers.DictField(), required=False, help_text="replaces all lines")
+    narrative = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    problems = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class ActionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+    version = serializers.IntegerField(required=False)
+
+
+class ReportLineOutSerializer(serializers.Serializer):
+    type = serializers.CharField(source="retrofit_type.code")
+    area_class = serializers.CharField()
+    households = serializers.SerializerMethodField()
+    area_m2 = serializers.SerializerMethodField()
+
+    def get_households(self, line) -> int | None:
+        return None if line.retrofit_type.is_area else line.households
+
+    def get_area_m2(self, line) -> str | None:
+        return str(line.area_m2) if line.retrofit_type.is_area else None
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    plan = serializers.IntegerField(source="plan.year")
+    county = serializers.CharField(source="county.code", allow_null=True, default=None)
+    county_name = serializers.CharField(source="county.name", allow_null=True, default=None)
+    status = serializers.ChoiceField(choices=ReportStatus.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    is_late = serializers.BooleanField()
+    lines = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "plan",
+            "county",
+            "county_name",
+            "department",
+            "period",
+            "status",
+            "status_label",
+            "version",
+            "deadline",
+            "submitted_at",
+            "last_submitted_at",
+            "approved_at",
+            "is_late",
+            "return_reason",
+            "narrative",
+            "problems",
+            "lines",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_lines(self, report) -> list[dict]:
+        # The view prefetches `visible_lines`, already narrowed to the caller's retrofit types.
+        lines = getattr(report, "visible_lines", None)
+        if lines is None:
+            lines = list(report.lines.select_related("retrofit_type"))
+        return ReportLineOutSerializer(lines, many=True).data
+
+
+class ReportEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username")
+    action_label = serializers.CharField(source="get_action_display")
+
+    class Meta:
+        model = ReportEvent
+        fields = ["id", "at", "actor", "action", "action_label", "reason", "changes", "version"]
+
+
+class ProgressQuerySerializer(serializers.Serializer):
+    period = serializers.CharField(required=False, help_text="YYYY-MM; defaults to the plan's last month")

@@ -1,0 +1,247 @@
+"""Report pages. Reads go through reports.selectors (scoping), writes through reports.services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from counties.selectors import county_get_for_user, plan_get, plan_latest, plan_types, scope_for_user
+from reports import services
+from reports.forms import NewReportForm, ReasonForm, ReportForm, line_field_name
+from reports.models import ReportStatus
+from reports.periods import clean_period
+from reports.selectors import (
+    periods_open_for_user,
+    report_abilities,
+    report_events_for_user,
+    report_get_for_user,
+    report_sheet,
+    reports_for_user,
+)
+from yuncheng_heating.api import ConflictError
+
+
+def _deadline_info(report):
+    today = timezone.localdate()
+    days = (report.deadline - today).days
+    return {"days_left": days, "days_overdue": -days, "overdue": days < 0 and report.submitted_at is None}
+
+
+@login_required
+def report_list(request):
+    scope = scope_for_user(request.user)
+    if scope.role is None:
+        raise PermissionDenied(_("您的账号尚未分配角色，请联系系统管理员。"))
+    plan = plan_latest()
+    reports = reports_for_user(user=request.user).order_by("-period", "county__order", "department")
+    period = request.GET.get("period", "")
+    status = request.GET.get("status", "")
+    county = request.GET.get("county", "")
+    if plan:
+        reports = reports.filter(plan=plan)
+    if period:
+        reports = reports.filter(period=period)
+    if status in ReportStatus.values:
+        reports = reports.filter(status=status)
+    if county:
+        reports = reports.filter(county__code=county)
+    open_periods = periods_open_for_user(user=request.user, plan=plan) if plan else []
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "plan": plan,
+            "reports": reports[:500],
+            "statuses": ReportStatus.choices,
+            "filters": {"period": period, "status": status, "county": county},
+            "new_form": NewReportForm(periods=open_periods) if open_periods else None,
+        },
+    )
+
+
+def _form_context(request, *, plan, county, period, report, form):
+    sheet = report_sheet(user=request.user, plan=plan, county=county, period=period, report=report) if county else []
+    for row in sheet:
+        for cell in row["cells"]:
+            name = line_field_name(row["type"].code, cell["area_class"])
+            cell["field"] = form[name] if name in form.fields else None
+    return {"plan": plan, "county": county, "period": period, "report": report, "form": form, "sheet": sheet}
+
+
+def _line_initial(report) -> dict:
+    initial = {}
+    for line in report.lines.select_related("retrofit_type"):
+        value = line.area_m2 if line.retrofit_type.is_area else line.households
+        initial[line_field_name(line.retrofit_type.code, line.area_class)] = "" if not value else str(value)
+    return initial
+
+
+@login_required
+def report_create(request):
+    scope = scope_for_user(request.user)
+    if not (scope.is_clerk or scope.role == "department"):
+        raise PermissionDenied(_("您的角色不能填报月报。"))
+    plan = plan_get(year=request.GET.get("plan") or request.POST.get("plan") or plan_latest().year)
+    try:
+        period = clean_period(request.POST.get("period") or request.GET.get("period"), plan=plan)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("report-list")
+    county = county_get_for_user(user=request.user, code=_own_county_code(request.user)) if scope.is_clerk else None
+    types = plan_types(plan=plan) if county else []
+    form = ReportForm(request.POST or None, types=types)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_create(
+                user=request.user,
+                plan=plan,
+                county=county,
+                period=period,
+                lines=form.raw_lines() if county else None,
+                narrative=form.cleaned_data["narrative"],
+                problems=form.cleaned_data["problems"],
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            if request.POST.get("then_submit"):
+                return _submit_after_save(request, report)
+            messages.success(request, _("草稿已保存。"))
+            return redirect("report-edit", pk=report.pk)
+    context = _form_context(request, plan=plan, county=county, period=period, report=None, form=form)
+    context["creating"] = True
+    return render(request, "reports/report_form.html", context)
+
+
+def _own_county_code(user) -> str:
+    from counties.models import County
+
+    return County.objects.filter(pk=scope_for_user(user).county_id).values_list("code", flat=True).first() or ""
+
+
+def _submit_after_save(request, report):
+    try:
+        services.report_submit(user=request.user, report=report)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("report-edit", pk=report.pk)
+    messages.success(request, _("月报已报送市清洁取暖办。"))
+    return redirect("report-detail", pk=report.pk)
+
+
+@login_required
+def report_edit(request, pk):
+    report = report_get_for_user(user=request.user, pk=pk)
+    abilities = report_abilities(user=request.user, report=report)
+    if not abilities["edit"]:
+        if report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+            raise PermissionDenied(_("只有本县（市、区）填报员可以修改本县月报。"))
+        messages.warning(request, services.lock_reason(report))
+        return redirect("report-detail", pk=report.pk)
+    types = plan_types(plan=report.plan) if report.county_id else []
+    initial = {
+        "version": report.version,
+        "narrative": report.narrative,
+        "problems": report.problems,
+        **_line_initial(report),
+    }
+    form = ReportForm(request.POST or None, types=types, initial=initial)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_update(
+                user=request.user,
+                report=report,
+                version=form.cleaned_data.get("version"),
+                lines=form.raw_lines() if report.county_id else None,
+                narrative=form.cleaned_data["narrative"],
+                problems=form.cleaned_data["problems"],
+            )
+        except ConflictError as exc:
+            conflict = True
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            if request.POST.get("then_submit"):
+                return _submit_after_save(request, report)
+            messages.success(request, _("已保存（版本 %(version)d）。") % {"version": report.version})
+            return redirect("report-edit", pk=report.pk)
+    context = _form_context(
+        request, plan=report.plan, county=report.county, period=report.period, report=report, form=form
+    )
+    context.update({"conflict": conflict, "deadline": _deadline_info(report)})
+    return render(request, "reports/report_form.html", context)
+
+
+@login_required
+def report_detail(request, pk):
+    report = report_get_for_user(user=request.user, pk=pk)
+    scope = scope_for_user(request.user)
+    sheet = (
+        report_sheet(user=request.user, plan=report.plan, county=report.county, period=report.period, report=report)
+        if report.county_id
+        else []
+    )
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "report": report,
+            "sheet": sheet,
+            "abilities": report_abilities(user=request.user, report=report),
+            "events": report_events_for_user(user=request.user, report=report),
+            "deadline": _deadline_info(report),
+            "lock_reason": services.lock_reason(report),
+            "reason_form": ReasonForm(initial={"version": report.version}),
+            "show_history": scope.role is not None,
+        },
+    )
+
+
+def _action(request, pk, func, *, needs_reason=False, success=""):
+    report = report_get_for_user(user=request.user, pk=pk)
+    kwargs = {"user": request.user, "report": report, "version": request.POST.get("version") or None}
+    if needs_reason:
+        kwargs["reason"] = request.POST.get("reason", "")
+    try:
+        func(**kwargs)
+    except ConflictError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("report-detail", pk=report.pk)
+
+
+@require_POST
+@login_required
+def report_submit(request, pk):
+    return _action(request, pk, services.report_submit, success=_("月报已报送市清洁取暖办。"))
+
+
+@require_POST
+@login_required
+def report_approve(request, pk):
+    return _action(request, pk, services.report_approve, success=_("已审核通过，该月报已锁定并计入完成进度。"))
+
+
+@require_POST
+@login_required
+def report_return(request, pk):
+    return _action(request, pk, services.report_return, needs_reason=True, success=_("已退回，填报员将看到退回原因。"))
+
+
+@require_POST
+@login_required
+def report_reopen(request, pk):
+    return _action(
+        request, pk, services.report_reopen, needs_reason=True, success=_("已重新打开，填报员可以修改后重新报送。")
+    )

@@ -1,0 +1,101 @@
+from reports.models import Report, ReportStatus
+
+
+def post_form(client, url, **fields):
+    data = {"narrative": "本月推进顺利，完成煤改电入户安装。", "problems": "", "period": "2021-07", "plan": "2021"}
+    data.update(fields)
+    return client.post(url, data)
+
+
+def test_a_clerk_saves_a_draft_from_the_browser_form(users, web):
+    c = web(users["clerk"])
+    page = c.get("/reports/new/?period=2021-07")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "此前累计完成" in html and "完成率" in html and 'name="line__coal_to_electric__urban"' in html
+    response = post_form(c, "/reports/new/", line__coal_to_electric__urban="120", line__building_retrofit__urban="5000")
+    report = Report.objects.get(county__code="140802", period="2021-07")
+    assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/edit/"
+    assert report.status == ReportStatus.DRAFT
+    assert {(line.retrofit_type.code, line.households, line.area_m2) for line in report.lines.all()} == {
+        ("coal_to_electric", 120, 0),
+        ("building_retrofit", 0, 5000),
+    }
+
+
+def test_bad_cells_are_shown_in_chinese_next_to_the_cell_and_nothing_is_saved(users, web):
+    c = web(users["clerk"])
+    response = post_form(c, "/reports/new/", line__coal_to_electric__urban="-5", line__coal_to_gas__rural="2.5")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "户数不能为负数" in html and "户数应为整数" in html
+    assert not Report.objects.exists()
+
+
+def test_a_future_or_malformed_month_is_refused_with_a_message(users, web):
+    c = web(users["clerk"])
+    response = c.get("/reports/new/?period=2021-13", follow=True)
+    assert "格式不正确" in response.content.decode()
+    response = c.get("/reports/new/?period=2022-01", follow=True)
+    assert "不在" in response.content.decode()
+
+
+def test_a_stale_form_tells_the_clerk_someone_else_saved_first(users, web, api):
+    report = (
+        api(users["clerk"])
+        .post(
+            "/api/v1/reports/",
+            {"plan": 2021, "county": "140802", "period": "2021-07", "narrative": "第一版说明文字内容。"},
+            format="json",
+        )
+        .json()
+    )
+    api(users["clerk"]).patch(
+        f"/api/v1/reports/{report['id']}/", {"version": 1, "narrative": "别人先保存的版本内容。"}, format="json"
+    )
+    response = post_form(web(users["clerk"]), f"/reports/{report['id']}/edit/", version="1", narrative="我的修改")
+    html = response.content.decode()
+    assert response.status_code == 200 and "其他人已先保存" in html
+    assert "我的修改" in html  # the clerk's input is kept
+    assert Report.objects.get(pk=report["id"]).narrative == "别人先保存的版本内容。"
+
+
+def test_the_report_page_says_why_an_approved_report_is_locked(users, web, make_report):
+    report = make_report("140802", "2021-07", {("coal_to_electric", "urban"): 10})
+    html = web(users["clerk"]).get(f"/reports/{report.pk}/").content.decode()
+    assert "已审核通过并锁定" in html
+    response = web(users["clerk"]).get(f"/reports/{report.pk}/edit/")
+    assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
+
+
+def test_the_city_office_returns_with_a_reason_the_clerk_then_sees(users, web, make_report):
+    report = make_report("140802", "2021-07", {("coal_to_electric", "urban"): 10}, status=ReportStatus.SUBMITTED)
+    city = web(users["city"])
+    assert "请填写原因" in city.post(f"/reports/{report.pk}/return/", {"reason": " "}, follow=True).content.decode()
+    city.post(f"/reports/{report.pk}/return/", {"reason": "请补充入户照片"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+    html = web(users["clerk"]).get(f"/reports/{report.pk}/").content.decode()
+    assert "请补充入户照片" in html and "退回原因" in html
+
+
+def test_the_reviewer_sees_a_warning_when_cumulative_exceeds_the_target(users, web, make_report):
+    # 万荣县 coal_to_gas target 450; 400 approved before, 100 submitted now → 500 > 450
+    make_report("140822", "2021-07", {("coal_to_gas", "rural"): 400})
+    report = make_report("140822", "2021-08", {("coal_to_gas", "rural"): 100}, status=ReportStatus.SUBMITTED)
+    html = web(users["city"]).get(f"/reports/{report.pk}/").content.decode()
+    assert "累计完成已超过目标任务" in html
+
+
+def test_the_report_list_and_detail_pages_run_a_bounded_number_of_queries(
+    users, web, make_report, django_assert_max_num_queries
+):
+    for period in ("2021-06", "2021-07", "2021-08", "2021-09"):
+        for code in ("140802", "140881", "140882"):
+            make_report(code, period, {("coal_to_electric", "urban"): 5})
+    c = web(users["city"])
+    with django_assert_max_num_queries(12):
+        assert c.get("/reports/").status_code == 200
+    report = Report.objects.first()
+    with django_assert_max_num_queries(16):
+        assert c.get(f"/reports/{report.pk}/").status_code == 200
