@@ -1,2 +1,12 @@
 # Page routes; included from yuncheng_heating/urls.py.
-urlpatterns = []
+from django.urls import path
+
+from reports import dashboard_views
+
+urlpatterns = [
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/status/", dashboard_views.status_grid, name="status-grid"),
+    path("dashboard/trends/", dashboard_views.trends, name="trends"),
+    path("counties/<str:code>/", dashboard_views.county_detail, name="county-detail"),
+    path("bulletin/", dashboard_views.bulletin_page, name="bulletin"),
+]

@@ -19,6 +19,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--password", required=True, help="password for every demo account")
         parser.add_argument("--force", action="store_true", help="run even when DEBUG is off")
+        parser.add_argument(
+            "--with-progress",
+            action="store_true",
+            help="also fill demo monthly reports (approved, submitted, late, missing) for the latest plan",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
@@ -55,3 +60,14 @@ class Command(BaseCommand):
         names = ["admin", "city", "finance"] + [d[0] for d in DEPARTMENTS] + [f"clerk-{c.code}" for c in counties]
         self.stdout.write(self.style.SUCCESS(f"演示账号已就绪（密码：{password}）："))
         self.stdout.write("  " + ", ".join(names))
+        if options["with_progress"]:
+            from counties.selectors import plan_latest
+            from reports.demo import seed_progress
+
+            plan = plan_latest()
+            result = seed_progress(plan=plan)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"演示月报已就绪：新建 {result['created']} 份，已存在跳过 {result['skipped']} 份（{plan.title}）。"
+                )
+            )

@@ -1,0 +1,62 @@
+"""Progress exports: ``GET /api/v1/plans/<year>/progress/export.xlsx|csv?period=YYYY-MM``.
+
+Follows yuncheng_heating/api.py: scoped through ``progress_table`` (a department gets its own
+types), roles outside the dashboard's get 403, a bad month 400 in the one error shape.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.views import APIView
+
+from counties.selectors import plan_get, require_role
+from reports.dashboard import DASHBOARD_ROLES
+from reports.exports import progress_export, progress_filename, progress_sheet
+from reports.periods import clean_as_of_period
+from reports.selectors import progress_table
+from yuncheng_heating.exports import csv_response, xlsx_response
+
+PERIOD_PARAMETER = OpenApiParameter("period", str, description="截至月份 YYYY-MM（默认方案最后一个月）", required=False)
+
+
+def _table(request, year):
+    require_role(request.user, *DASHBOARD_ROLES)
+    plan = plan_get(year=year)
+    try:
+        period = clean_as_of_period(request.query_params.get("period"), plan=plan)
+    except ValidationError as error:
+        raise ValidationError({"period": error.messages}) from None
+    return progress_table(user=request.user, plan=plan, period=period)
+
+
+class ProgressExportXlsxView(APIView):
+    @extend_schema(
+        summary="进度表导出（xlsx，附件格式）",
+        parameters=[PERIOD_PARAMETER],
+        responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, year):
+        table = _table(request, year)
+        return xlsx_response(
+            filename=progress_filename(plan=table["plan"], period=table["period"], extension="xlsx"),
+            sheets=[progress_sheet(table=table)],
+        )
+
+
+class ProgressExportCsvView(APIView):
+    @extend_schema(
+        summary="进度表导出（CSV，UTF-8 带 BOM）",
+        parameters=[PERIOD_PARAMETER],
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+    )
+    def get(self, request, year):
+        table = _table(request, year)
+        data = progress_export(table)
+        return csv_response(
+            filename=progress_filename(plan=table["plan"], period=table["period"], extension="csv"),
+            columns=data["columns"],
+            rows=data["rows"],
+            total_row=data["total_row"],
+        )

@@ -1,0 +1,125 @@
+"""Pages: city dashboard (with the map), submission status grid, trends, county page, bulletin."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from counties.selectors import county_get_for_user, plan_latest, require_role, scope_for_user
+from reports.dashboard import (
+    DASHBOARD_ROLES,
+    bulletin,
+    county_page_for_user,
+    dashboard_for_user,
+    status_grid_for_user,
+    trends_for_user,
+)
+from reports.periods import clean_as_of_period
+
+
+def _plan():
+    plan = plan_latest()
+    if plan is None:
+        raise Http404(_("尚未载入年度方案。"))
+    return plan
+
+
+def _as_of(request, plan) -> str:
+    """The as-of month from ?period=, or the plan's last month with a message when it is not valid."""
+    try:
+        return clean_as_of_period(request.GET.get("period"), plan=plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return plan.last_period
+
+
+def _any_role(user):
+    scope = scope_for_user(user)
+    if scope.role is None:
+        raise PermissionDenied(_("您的账号尚未分配角色，请联系系统管理员。"))
+    return scope
+
+
+@login_required
+def dashboard(request):
+    require_role(request.user, *DASHBOARD_ROLES)
+    plan = _plan()
+    period = _as_of(request, plan)
+    table = dashboard_for_user(user=request.user, plan=plan, period=period)
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {"plan": plan, "period": period, "periods": plan.periods(), "table": table},
+    )
+
+
+@login_required
+def status_grid(request):
+    require_role(request.user, *DASHBOARD_ROLES)
+    plan = _plan()
+    grid = status_grid_for_user(user=request.user, plan=plan)
+    return render(request, "dashboard/status_grid.html", {"plan": plan, "grid": grid})
+
+
+@login_required
+def trends(request):
+    require_role(request.user, *DASHBOARD_ROLES)
+    plan = _plan()
+    period = _as_of(request, plan)
+    data = trends_for_user(user=request.user, plan=plan, period=period)
+    chart = {
+        "periods": data["periods"],
+        "city": {
+            "name": _("全市"),
+            "rate": [p["rate"] for p in data["city"]["series"]],
+            "planned": [p["planned_rate"] for p in data["city"]["series"]],
+        },
+        "counties": [{"name": c["county"].name, "rate": [p["rate"] for p in c["series"]]} for c in data["counties"]],
+        "labels": {"planned": _("计划进度"), "rate": _("累计完成率（%）")},
+    }
+    return render(
+        request,
+        "dashboard/trends.html",
+        {"plan": plan, "period": period, "periods": plan.periods(), "data": data, "chart": chart},
+    )
+
+
+@login_required
+def county_detail(request, code: str):
+    _any_role(request.user)
+    plan = _plan()
+    county = county_get_for_user(user=request.user, code=code)
+    period = _as_of(request, plan)
+    data = county_page_for_user(user=request.user, plan=plan, county=county, period=period)
+    chart = {
+        "periods": [h["period"] for h in data["history"]],
+        "city": {
+            "name": county.name,
+            "rate": [h["rate_percent"] for h in data["history"]],
+            "planned": [h["planned_rate"] for h in data["history"]],
+        },
+        "counties": [],
+        "labels": {"planned": _("计划进度"), "rate": _("累计完成率（%）")},
+    }
+    return render(
+        request,
+        "dashboard/county_detail.html",
+        {"plan": plan, "period": period, "periods": plan.periods(), "data": data, "county": county, "chart": chart},
+    )
+
+
+@login_required
+def bulletin_page(request):
+    scope = _any_role(request.user)
+    plan = _plan()
+    period = _as_of(request, plan)
+    data = bulletin(plan=plan, period=period)
+    return render(
+        request,
+        "dashboard/bulletin.html",
+        {"plan": plan, "period": period, "periods": plan.periods(), "data": data, "own_county_id": scope.county_id},
+    )
