@@ -211,6 +211,7 @@ class RowParser:
         self.fixed_county_id = fixed_county_id
         self.allowed_county_ids = allowed_county_ids  # None: any
         self.today = today
+        self.shared: dict[str, str] = {}
 
     def cell(self, values, name):
         index = self.positions.get(name)
@@ -228,6 +229,10 @@ class RowParser:
         texts = {}
         for name in (TOWNSHIP, VILLAGE, HEAD, PHONE, NOTE):
             texts[name] = _text(self.cell(values, name))
+        # Townships, villages and notes repeat down a roster: keep one copy of each (memory).
+        shared = self.shared
+        for name in (TOWNSHIP, VILLAGE, NOTE):
+            texts[name] = shared.setdefault(texts[name], texts[name])
         for name, field in ((TOWNSHIP, "township"), (VILLAGE, "village"), (HEAD, "head_name")):
             if not texts[name]:
                 problem(name, _("必填项不能为空。"))

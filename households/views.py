@@ -63,7 +63,7 @@ def export_response(request, plan: Plan, queryset):
         )
     )
     response = xlsx_response(
-        filename=f"改造户花名册-{plan.year}.xlsx", sheets=[export_sheet(rows, title=_("改造户花名册"))]
+        filename=f"改造户花名册-{plan.year}.xlsx", sheets=[export_sheet(rows, title=_("改造户花名册"))], fast=True
     )
     if whole:
         filters = {k: v for k, v in request.GET.items() if k in ("county", "type", "status", "q") and v}

@@ -81,3 +81,36 @@ def post_import(client, content, year=2021, **fields):
 
 def problems(response):
     return [(p["row"], p["column"], p["message"]) for p in response.json()["problems"]]
+
+
+def make_household(plan, county_code="140802", type_code="coal_to_electric", seq=1, **fields):
+    from counties.models import County, RetrofitType
+    from households.models import Household
+
+    values = {
+        "township": "解州镇",
+        "village": "东村",
+        "head_name": f"户主{seq}",
+        "id_number": make_id(seq=seq),
+        "phone": "13800000000",
+        "area_class": "rural",
+        "status": "completed",
+        "completed_on": date(2021, 9, 1),
+    }
+    values.update(fields)
+    return Household.objects.create(
+        plan=plan,
+        county=County.objects.get(code=county_code),
+        retrofit_type=RetrofitType.objects.get(code=type_code),
+        **values,
+    )
+
+
+def read_xlsx(content):
+    import python_calamine
+
+    return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+
+
+def body_bytes(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
