@@ -14,7 +14,8 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from counties.selectors import plan_get
+from counties.models import Role
+from counties.selectors import plan_get, require_role
 from subsidies import selectors, services
 from subsidies.exports import export_filename, subsidy_sheets, summary_columns, summary_rows
 from subsidies.serializers import (
@@ -124,6 +125,7 @@ class SubsidyRuleView(APIView):
     def patch(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         rule = selectors.subsidy_rule_get_for_user(user=request.user, plan=plan, pk=pk)
+        require_role(request.user, *selectors.RULE_EDIT_ROLES)
         serializer = RuleUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rule = services.subsidy_rule_update(rule=rule, actor=request.user, **serializer.validated_data)
@@ -171,6 +173,7 @@ class GridAllocationsView(APIView):
     def post(self, request, year: int):
         plan = plan_get(year=year)
         selectors.subsidy_scope(request.user)
+        require_role(request.user, Role.FINANCE)
         serializer = GridAllocationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         county = selectors.subsidy_county_get_for_user(
@@ -207,6 +210,7 @@ class PaymentsView(APIView):
     def post(self, request, year: int):
         plan = plan_get(year=year)
         selectors.subsidy_scope(request.user)
+        require_role(request.user, Role.FINANCE)
         serializer = PaymentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -230,6 +234,7 @@ class SettlementsView(APIView):
     def post(self, request, year: int):
         plan = plan_get(year=year)
         selectors.settlements_for_user(user=request.user, plan=plan)
+        require_role(request.user, Role.FINANCE)
         serializer = SettlementCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         settlement = services.settlement_create(plan=plan, actor=request.user, **serializer.validated_data)
