@@ -1,0 +1,132 @@
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from households.models import Household, SpotCheck
+from tests.households.helpers import make_household, make_id
+
+pytestmark = pytest.mark.django_db
+ACCEPT = "/api/v1/plans/2021/households/acceptance/"
+SPOT = "/api/v1/plans/2021/spot-checks/"
+
+
+def accept(client, **body):
+    body = {"accepted_on": "2021-10-20", "accepted_by": "山西某第三方评估公司", "result": "passed", **body}
+    return client.post(ACCEPT, body, format="json")
+
+
+def test_acceptance_per_household_makes_it_payable(api, users, plan):
+    h1 = make_household(plan, seq=1)
+    h2 = make_household(plan, seq=2)
+    response = accept(api(users["clerk"]), households=[h1.pk])
+    assert response.status_code == 200 and response.json()["accepted"] == 1
+    h1.refresh_from_db()
+    h2.refresh_from_db()
+    assert (h1.status, h1.accepted_on, h1.accepted_by) == ("accepted", date(2021, 10, 20), "山西某第三方评估公司")
+    assert h2.status == "completed"
+
+
+def test_acceptance_per_village_takes_every_household_of_that_village(api, users, plan):
+    make_household(plan, seq=1, village="东村")
+    make_household(plan, seq=2, village="东村")
+    make_household(plan, seq=3, village="西村")
+    make_household(plan, "140881", seq=4, village="东村")
+    response = accept(api(users["city"]), county="140802", township="解州镇", village="东村")
+    assert response.json()["accepted"] == 2
+    assert sorted(Household.objects.filter(status="accepted").values_list("id_number", flat=True)) == sorted(
+        [make_id(seq=1), make_id(seq=2)]
+    )
+
+
+def test_a_failed_acceptance_keeps_the_household_unpaid(api, users, plan):
+    h = make_household(plan, seq=1)
+    accept(api(users["clerk"]), households=[h.pk], result="failed")
+    h.refresh_from_db()
+    assert (h.status, h.acceptance_result) == ("completed", "failed")
+
+
+def test_a_household_not_yet_completed_cannot_be_accepted(api, users, plan):
+    h = make_household(plan, seq=1, status="registered", completed_on=None)
+    response = accept(api(users["clerk"]), households=[h.pk])
+    assert response.status_code == 400 and "尚未完工" in str(response.json()["errors"])
+    h.refresh_from_db()
+    assert h.status == "registered"
+
+
+def test_acceptance_dates_must_be_real(api, users, plan):
+    h = make_household(plan, seq=1, completed_on=date(2021, 9, 1))
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    assert accept(api(users["clerk"]), households=[h.pk], accepted_on=tomorrow).status_code == 400
+    assert accept(api(users["clerk"]), households=[h.pk], accepted_on="2021-08-01").status_code == 400
+    assert accept(api(users["clerk"]), households=[h.pk], accepted_by="").status_code == 400
+
+
+def test_a_clerk_cannot_accept_another_countys_household(api, users, plan):
+    other = make_household(plan, "140881", seq=1)
+    response = accept(api(users["clerk"]), households=[other.pk])
+    assert response.status_code == 400
+    other.refresh_from_db()
+    assert other.status == "completed"
+
+
+def test_read_only_roles_cannot_record_acceptance(api, users, plan):
+    h = make_household(plan, seq=1)
+    for role in ("finance", "department"):
+        assert accept(api(users[role]), households=[h.pk]).status_code == 403
+
+
+def test_a_spot_check_records_each_households_finding_and_the_summary_gives_rates(api, users, plan):
+    households = [make_household(plan, seq=i) for i in range(1, 5)]
+    findings = ["in_use", "idle", "coal_resumed", "in_use"]
+    response = api(users["city"]).post(
+        SPOT,
+        {
+            "county": "140802",
+            "checked_on": "2021-12-10",
+            "inspector": "市清洁取暖办 刘某",
+            "items": [{"household": h.pk, "finding": f} for h, f in zip(households, findings, strict=True)],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    # a second visit by id number
+    make_household(plan, seq=9)
+    api(users["clerk"]).post(
+        SPOT,
+        {
+            "county": "140802",
+            "checked_on": "2021-12-20",
+            "inspector": "县住建局 王某",
+            "items": [{"id_number": make_id(seq=9), "finding": "removed"}],
+        },
+        format="json",
+    )
+    summary = api(users["city"]).get(SPOT + "summary/").json()["rows"]
+    assert len(summary) == 1
+    row = summary[0]
+    assert row["county"] == "140802" and row["checked"] == 5
+    assert row["findings"]["in_use"] == {"count": 2, "rate": "0.4000"}
+    assert row["findings"]["idle"] == {"count": 1, "rate": "0.2000"}
+    assert row["findings"]["coal_resumed"] == {"count": 1, "rate": "0.2000"}
+    assert row["findings"]["removed"] == {"count": 1, "rate": "0.2000"}
+    assert api(users["other_clerk"]).get(SPOT + "summary/").json()["rows"] == []
+
+
+def test_a_spot_check_cannot_name_another_countys_household_or_repeat_one(api, users, plan):
+    mine = make_household(plan, seq=1)
+    other = make_household(plan, "140881", seq=2)
+    body = {
+        "county": "140802",
+        "checked_on": "2021-12-10",
+        "inspector": "刘某",
+        "items": [{"household": mine.pk, "finding": "in_use"}, {"household": other.pk, "finding": "idle"}],
+    }
+    response = api(users["clerk"]).post(SPOT, body, format="json")
+    assert response.status_code == 400 and "items.1.household" in response.json()["errors"]
+    body["items"] = [{"household": mine.pk, "finding": "in_use"}, {"household": mine.pk, "finding": "idle"}]
+    assert api(users["clerk"]).post(SPOT, body, format="json").status_code == 400
+    body["county"] = "140881"
+    body["items"] = [{"household": other.pk, "finding": "idle"}]
+    assert api(users["clerk"]).post(SPOT, body, format="json").status_code == 400
+    assert SpotCheck.objects.count() == 0

@@ -1,0 +1,88 @@
+import pytest
+
+from households.models import Household, SpotCheck
+from tests.households.helpers import make_household, make_id
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_page_shows_masked_ids_to_a_clerk_and_whole_ids_to_the_city_office(web, users, plan):
+    make_household(plan, seq=1, head_name="张三")
+    make_household(plan, "140881", seq=2, head_name="王五")
+    clerk_html = web(users["clerk"]).get("/plans/2021/households/").content.decode()
+    assert "张三" in clerk_html and "王五" not in clerk_html
+    assert make_id(seq=1) not in clerk_html and make_id(seq=1)[:6] + "********" in clerk_html
+    city_html = web(users["city"]).get("/plans/2021/households/?q=王五").content.decode()
+    assert make_id(seq=2) in city_html and "张三" not in city_html
+
+
+def test_the_list_page_paginates(web, users, plan):
+    for i in range(1, 53):
+        make_household(plan, seq=i)
+    html = web(users["city"]).get("/plans/2021/households/?page=2").content.decode()
+    assert html.count("<tr data-id=") == 2 and "第 2 / 2 页" in html
+
+
+def test_the_village_acceptance_form_records_acceptance(web, users, plan):
+    make_household(plan, seq=1)
+    response = web(users["clerk"]).post(
+        "/plans/2021/households/acceptance/",
+        {
+            "county": "140802",
+            "township": "解州镇",
+            "village": "东村",
+            "accepted_on": "2021-10-20",
+            "accepted_by": "第三方评估公司",
+            "result": "passed",
+        },
+    )
+    assert response.status_code == 302
+    assert Household.objects.get().status == "accepted"
+
+
+def test_the_acceptance_form_shows_a_chinese_error_for_an_empty_village(web, users, plan):
+    response = web(users["clerk"]).post(
+        "/plans/2021/households/acceptance/",
+        {
+            "county": "140802",
+            "township": "解州镇",
+            "village": "无此村",
+            "accepted_on": "2021-10-20",
+            "accepted_by": "第三方",
+            "result": "passed",
+        },
+    )
+    assert response.status_code == 200 and "该村没有登记的改造户" in response.content.decode()
+
+
+def test_the_spot_check_form_records_a_visit_from_id_lines(web, users, plan):
+    make_household(plan, seq=1)
+    make_household(plan, seq=2)
+    response = web(users["city"]).post(
+        "/plans/2021/spot-checks/",
+        {
+            "county": "140802",
+            "checked_on": "2021-12-01",
+            "inspector": "刘某",
+            "lines": f"{make_id(seq=1)} 正常使用\n{make_id(seq=2)}，燃煤复烧\n",
+        },
+    )
+    assert response.status_code == 302
+    visit = SpotCheck.objects.get()
+    assert sorted(visit.items.values_list("finding", flat=True)) == ["coal_resumed", "in_use"]
+    html = web(users["city"]).get("/plans/2021/spot-checks/").content.decode()
+    assert 'data-county="140802"' in html and "50%" in html
+
+
+def test_the_spot_check_form_reports_a_bad_line_in_chinese(web, users, plan):
+    response = web(users["city"]).post(
+        "/plans/2021/spot-checks/",
+        {"county": "140802", "checked_on": "2021-12-01", "inspector": "刘某", "lines": "123 很好"},
+    )
+    assert response.status_code == 200 and "第1行" in response.content.decode()
+    assert SpotCheck.objects.count() == 0
+
+
+def test_the_import_page_offers_the_county_choice_only_to_the_city_office(web, users, plan):
+    assert 'id="import-county"' in web(users["city"]).get("/plans/2021/households/import/").content.decode()
+    assert 'id="import-county"' not in web(users["clerk"]).get("/plans/2021/households/import/").content.decode()

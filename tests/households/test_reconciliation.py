@@ -1,0 +1,76 @@
+from decimal import Decimal
+
+import pytest
+
+from tests.households.helpers import make_household
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/plans/2021/reconciliation/"
+
+
+@pytest.fixture
+def data(plan, make_report):
+    # 盐湖区 reports 3 rural + 2 urban coal-to-electric (approved, two months), 1 pending that must not count,
+    # and 250 m² of building retrofit.
+    make_report("140802", "2021-07", {("coal_to_electric", "rural"): 2, ("building_retrofit", "urban"): 250})
+    make_report("140802", "2021-08", {("coal_to_electric", "rural"): 1, ("coal_to_electric", "urban"): 2})
+    make_report("140802", "2021-09", {("coal_to_electric", "rural"): 7}, status="submitted")
+    # roster: 4 coal-to-electric done (1 accepted), 1 only registered; 200 m² of building retrofit.
+    make_household(plan, seq=1)
+    make_household(plan, seq=2)
+    make_household(plan, seq=3, status="accepted")
+    make_household(plan, seq=4, status="paid")
+    make_household(plan, seq=5, status="registered", completed_on=None)
+    make_household(plan, type_code="building_retrofit", seq=6, area_class="urban", area_m2=Decimal("200"))
+    # 永济市: roster has a coal-to-gas household its reports never mention
+    make_household(plan, "140881", "coal_to_gas", seq=7)
+
+
+def rows_by_key(body):
+    return {(r["county"], r["retrofit_type"]): r for r in body["rows"]}
+
+
+def test_reported_households_are_compared_with_the_roster_per_county_and_type(api, users, data):
+    body = api(users["city"]).get(URL).json()
+    rows = rows_by_key(body)
+    electric = rows[("140802", "coal_to_electric")]
+    assert (electric["reported"], electric["roster_done"], electric["roster_accepted"]) == (5, 4, 2)
+    assert electric["difference"] == 1
+    building = rows[("140802", "building_retrofit")]
+    assert building["unit"] == "m2"
+    assert Decimal(building["reported"]) == 250 and Decimal(building["roster_done"]) == 200
+    assert Decimal(building["difference"]) == 50
+    gas = rows[("140881", "coal_to_gas")]
+    assert (gas["reported"], gas["roster_done"], gas["difference"]) == (0, 1, -1)
+    differences = {(r["county"], r["retrofit_type"]) for r in body["differences"]}
+    assert differences == {
+        ("140802", "coal_to_electric"),
+        ("140802", "building_retrofit"),
+        ("140881", "coal_to_gas"),
+    }
+    assert len(body["rows"]) == 13 * 4
+
+
+def test_a_period_limits_the_reports_counted(api, users, data):
+    rows = rows_by_key(api(users["city"]).get(URL + "?period=2021-07").json())
+    assert rows[("140802", "coal_to_electric")]["reported"] == 2
+    assert api(users["city"]).get(URL + "?period=July").status_code == 400
+
+
+def test_a_clerk_sees_its_own_county_and_a_department_its_own_types(api, users, data):
+    clerk_rows = api(users["clerk"]).get(URL).json()["rows"]
+    assert {r["county"] for r in clerk_rows} == {"140802"}
+    dept_rows = api(users["department"]).get(URL).json()["rows"]
+    assert {r["retrofit_type"] for r in dept_rows} == {"coal_to_electric"}
+
+
+def test_the_reconciliation_uses_a_bounded_number_of_queries(api, users, data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        api(users["city"]).get(URL)
+
+
+def test_the_page_lists_the_differences(web, users, data):
+    response = web(users["city"]).get("/plans/2021/reconciliation/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-county="140881" data-type="coal_to_gas" class="diff"' in html
