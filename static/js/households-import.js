@@ -13,6 +13,12 @@
   var ACTIONS = { create: "新增", update: "更新" };
   var CLASSES = { urban: "城镇", rural: "农村" };
 
+  // The `hidden` attribute loses to app.css's display rules for buttons: set display as well.
+  function show(el, visible) {
+    el.hidden = !visible;
+    el.style.display = visible ? "" : "none";
+  }
+
   function cell(tag, text) {
     var el = document.createElement(tag);
     el.textContent = text == null ? "" : String(text);
@@ -54,10 +60,10 @@
     }).then(function (r) {
       previewButton.disabled = false;
       confirmButton.disabled = false;
-      resultBox.hidden = false;
+      show(resultBox, true);
       var body = r.body;
       if (!r.ok) {
-        confirmButton.hidden = true;
+        show(confirmButton, false);
         statusBox.textContent = body.detail || "导入失败。";
         statusBox.className = "error";
         if (body.problems) {
@@ -73,11 +79,11 @@
       if (body.dry_run) {
         statusBox.textContent = "检查通过：共 " + body.rows + " 行，将新增 " + body.created + " 户、更新 " + body.updated + " 户。请核对下方预览后点击“确认导入”。";
         title.textContent = "预览（前 " + body.preview.length + " 行）";
-        confirmButton.hidden = false;
+        show(confirmButton, true);
       } else {
         statusBox.textContent = "导入成功：新增 " + body.created + " 户，更新 " + body.updated + " 户。";
         title.textContent = "已导入";
-        confirmButton.hidden = true;
+        show(confirmButton, false);
       }
       fill(["行", "操作", "乡镇", "村", "户主姓名", "身份证号", "改造类型", "城乡", "面积（㎡）", "完工日期"],
         body.preview.map(function (p) {
@@ -97,8 +103,8 @@
     if (window.confirm("确认导入？导入后数据将写入花名册。")) send(false);
   });
   document.getElementById("import-file").addEventListener("change", function () {
-    confirmButton.hidden = true;
-    resultBox.hidden = true;
+    show(confirmButton, false);
+    show(resultBox, false);
     statusBox.textContent = "";
   });
 })();
