@@ -20,7 +20,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from counties.models import AreaClass, County, Plan, Role
-from counties.selectors import Scope, counties_for_user, plan_types, scope_for_user
+from counties.selectors import Scope, counties_for_user
 from reports.models import Report, ReportLine, ReportStatus
 from reports.periods import period_deadline
 from reports.selectors import (
@@ -46,6 +46,8 @@ LEVELS = (
     ("behind", Decimal("0.25")),
 )
 FAR_BEHIND = "far"
+# Beyond ten years a projected date is meaningless: shown as "no projection".
+MAX_PROJECTION_DAYS = 3650
 
 
 # --- schedule ---------------------------------------------------------------------------------
@@ -62,7 +64,8 @@ def schedule_fraction(*, plan: Plan, period: str) -> Decimal:
         return ONE
     elapsed = (min(period_end(period), plan.deadline) - plan.document_date).days
     elapsed = max(0, min(elapsed, total_days))
-    return (Decimal(elapsed) / Decimal(total_days)).quantize(RATE_PLACES)
+    # Unrounded (28 significant digits), so that planned households are exact; display rounds.
+    return Decimal(elapsed) / Decimal(total_days)
 
 
 def schedule_level(*, rate: Decimal | None, expected: Decimal) -> str:
@@ -299,6 +302,17 @@ def projection(*, plan: Plan, period: str, target, completed) -> dict:
             "no_target": False,
         }
     days_needed = math.ceil(target * elapsed / completed)
+    if days_needed > MAX_PROJECTION_DAYS:
+        # Pace so slow that the date means nothing (and would overflow): no date, misses.
+        at_deadline = completed * total_days / elapsed
+        return {
+            "date": None,
+            "done": False,
+            "misses": True,
+            "gap": int((target - at_deadline).quantize(ONE, rounding=ROUND_HALF_UP)),
+            "at_deadline": int(at_deadline.quantize(ONE, rounding=ROUND_HALF_UP)),
+            "no_target": False,
+        }
     at_deadline = min(target, completed * total_days / elapsed)
     gap = (target - at_deadline).quantize(ONE, rounding=ROUND_HALF_UP)
     projected = plan.document_date + timedelta(days=days_needed)
@@ -398,13 +412,12 @@ def county_page_for_user(*, user, plan: Plan, county: County, period: str) -> di
     The caller has already checked the county is visible (``county_get_for_user``); types are
     narrowed to the user's. A fixed number of queries.
     """
-    scope = scope_for_user(user)
-    types = [t for t in plan_types(plan=plan) if scope.type_ids is None or t.pk in scope.type_ids]
-    type_ids = [t.pk for t in types]
     table = _annotate_table(
         progress_table(user=user, plan=plan, period=period, county_ids=[county.pk]),
         schedule_fraction(plan=plan, period=period),
     )
+    types = table["types"]  # the plan's types the user may see
+    type_ids = [t.pk for t in types]
     row = table["rows"][0] if table["rows"] else None
     approved = report_units(plan=plan, period=period, county_ids=[county.pk], type_ids=type_ids)
     pending = report_units(

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from counties.selectors import county_get_for_user, plan_latest, require_role, scope_for_user
 from reports.dashboard import (
@@ -44,6 +45,7 @@ def _any_role(user):
     return scope
 
 
+@require_GET
 @login_required
 def dashboard(request):
     require_role(request.user, *DASHBOARD_ROLES)
@@ -57,6 +59,7 @@ def dashboard(request):
     )
 
 
+@require_GET
 @login_required
 def status_grid(request):
     require_role(request.user, *DASHBOARD_ROLES)
@@ -65,6 +68,7 @@ def status_grid(request):
     return render(request, "dashboard/status_grid.html", {"plan": plan, "grid": grid})
 
 
+@require_GET
 @login_required
 def trends(request):
     require_role(request.user, *DASHBOARD_ROLES)
@@ -88,6 +92,7 @@ def trends(request):
     )
 
 
+@require_GET
 @login_required
 def county_detail(request, code: str):
     _any_role(request.user)
@@ -112,6 +117,7 @@ def county_detail(request, code: str):
     )
 
 
+@require_GET
 @login_required
 def bulletin_page(request):
     scope = _any_role(request.user)
