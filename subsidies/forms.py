@@ -21,6 +21,8 @@ class RuleForm(forms.Form):
 
 
 class GridInvestmentForm(forms.Form):
+    prefix = "investment"
+
     county = forms.ChoiceField(label=_("县（市、区）"))
     project = forms.CharField(label=_("项目名称"), max_length=200)
     amount = forms.DecimalField(label=_("投资额（元）"), **MONEY)
@@ -32,6 +34,8 @@ class GridInvestmentForm(forms.Form):
 
 
 class GridAllocationForm(forms.Form):
+    prefix = "allocation"
+
     county = forms.ChoiceField(label=_("县（市、区）"))
     amount = forms.DecimalField(label=_("分配金额（元）"), **MONEY)
 
@@ -41,6 +45,8 @@ class GridAllocationForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
+    prefix = "payment"
+
     county = forms.ChoiceField(label=_("县（市、区）"))
     level = forms.ChoiceField(label=_("出资层级"), choices=Level.choices)
     paid_on = forms.DateField(label=_("拨付日期"), widget=DateInput)
@@ -60,6 +66,8 @@ class PaymentForm(forms.Form):
 
 
 class SettlementForm(forms.Form):
+    prefix = "settlement"
+
     period = forms.ChoiceField(label=_("截至月份"))
     supersede = forms.BooleanField(label=_("取代当前有效结算"), required=False)
     note = forms.CharField(label=_("说明"), required=False, max_length=2000)

@@ -165,8 +165,8 @@ def test_finance_settles_from_the_page_after_confirming(users, web, reports):
     client = web(users["finance"])
     page = client.get("/plans/2021/subsidies/").content.decode()
     assert 'id="settlement-form"' in page and "data-confirm" in page
-    response = client.post("/plans/2021/subsidies/settlements/", {"period": "2021-10"})
+    response = client.post("/plans/2021/subsidies/settlements/", {"settlement-period": "2021-10"})
     assert response.status_code == 302
-    again = client.post("/plans/2021/subsidies/settlements/", {"period": "2021-10"})
+    again = client.post("/plans/2021/subsidies/settlements/", {"settlement-period": "2021-10"})
     assert again.status_code == 400 and "取代" in again.content.decode()
     assert Settlement.objects.count() == 1

@@ -103,28 +103,38 @@ PAGE_CASES = [
     (
         "post",
         "grid/investments/",
-        {"county": "140802", "project": "线路", "amount": "100", "invested_on": "2021-07-01"},
+        {
+            "investment-county": "140802",
+            "investment-project": "线路",
+            "investment-amount": "100",
+            "investment-invested_on": "2021-07-01",
+        },
         # another county is not among the clerk's choices: a form error, not a save
         statuses(403, finance=302, clerk=302, other_clerk=400, anon_api=False),
     ),
-    ("post", "grid/allocations/", {"county": "140802", "amount": "100"}, statuses(403, finance=302, anon_api=False)),
+    (
+        "post",
+        "grid/allocations/",
+        {"allocation-county": "140802", "allocation-amount": "100"},
+        statuses(403, finance=302, anon_api=False),
+    ),
     (
         "post",
         "payments/",
         {
-            "county": "140802",
-            "level": "county",
-            "paid_on": "2021-12-01",
-            "document_number": "X",
-            "amount": "1",
-            "reason": "预拨",
+            "payment-county": "140802",
+            "payment-level": "county",
+            "payment-paid_on": "2021-12-01",
+            "payment-document_number": "X",
+            "payment-amount": "1",
+            "payment-reason": "预拨",
         },
         statuses(403, finance=302, anon_api=False),
     ),
     (
         "post",
         "settlements/",
-        {"period": "2021-10", "supersede": "on"},
+        {"settlement-period": "2021-10", "settlement-supersede": "on"},
         statuses(403, finance=302, anon_api=False),
     ),
 ]

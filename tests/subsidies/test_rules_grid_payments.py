@@ -264,7 +264,13 @@ def test_the_payment_form_on_the_page_shows_the_reason_error(users, web, make_re
     make_report("140802", "2021-07", {("coal_to_electric", "urban"): 1})
     response = web(users["finance"]).post(
         "/plans/2021/subsidies/payments/",
-        {"county": "140802", "level": "county", "paid_on": "2021-12-01", "document_number": "B", "amount": "999999"},
+        {
+            "payment-county": "140802",
+            "payment-level": "county",
+            "payment-paid_on": "2021-12-01",
+            "payment-document_number": "B",
+            "payment-amount": "999999",
+        },
     )
     assert response.status_code == 400
     assert "超额拨付说明" in response.content.decode()

@@ -1,0 +1,50 @@
+import pytest
+
+from subsidies.models import Payment
+from tests.conftest import browser_login, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_finance_picks_a_month_records_a_payment_after_confirming_and_the_page_fits(
+    live_server, users, page, make_report
+):
+    make_report(
+        "140802",
+        "2021-08",
+        {("coal_to_electric", "urban"): 100, ("coal_to_gas", "rural"): 50, ("building_retrofit", "urban"): "1000"},
+    )
+    browser_login(page, live_server, "finance")
+    page.goto(f"{live_server.url}/plans/2021/subsidies/?period=2021-07")
+    assert "385,000.00" not in page.locator("#subsidy-table").inner_text()
+    page.select_option("#period", "2021-10")
+    page.wait_for_url("**period=2021-10")
+    row = page.locator('#subsidy-table tbody tr[data-county="140802"]')
+    assert row.locator("td.city-share").inner_text() == "385,000.00"
+    assert row.locator("td.county-share").inner_text() == "465,000.00"
+    screenshot(page, "subsidies-finance")
+
+    page.select_option("#id_payment-county", "140802")
+    page.select_option("#id_payment-level", "city")
+    page.fill("#id_payment-paid_on", "2021-12-01")
+    page.fill("#id_payment-document_number", "运财建〔2021〕8号")
+    page.fill("#id_payment-amount", "100000")
+    dialogs = []
+
+    def dismiss_then_accept(dialog):
+        dialogs.append(dialog.message)
+        (dialog.dismiss if len(dialogs) == 1 else dialog.accept)()
+
+    page.on("dialog", dismiss_then_accept)
+    page.click("#payment-form button[type=submit]")
+    assert Payment.objects.count() == 0  # the first confirmation was declined
+    page.click("#payment-form button[type=submit]")
+    page.wait_for_selector(".messages .msg-success")
+    assert Payment.objects.count() == 1 and "确认登记" in dialogs[0]
+
+    # No sideways scrolling of the page itself at 1366×768; wide tables scroll inside .table-wrap.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    screenshot(page, "subsidies-phone")
