@@ -146,3 +146,18 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Reminder(models.Model):
+    """One reminder e-mail per county, period and day, so that remind_overdue is idempotent per day."""
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=7, validators=[PERIOD_VALIDATOR])
+    sent_on = models.DateField()
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["county", "period", "sent_on"], name="reminder_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.period} {self.sent_on}"

@@ -1,13 +1,13 @@
 """Report pages. Reads go through reports.selectors (scoping), writes through reports.services."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from counties.decorators import role_required
 from counties.selectors import county_get_for_user, plan_get, plan_latest, plan_types, scope_for_user
 from reports import services
 from reports.forms import NewReportForm, ReasonForm, ReportForm, line_field_name
@@ -30,11 +30,8 @@ def _deadline_info(report):
     return {"days_left": days, "days_overdue": -days, "overdue": days < 0 and report.submitted_at is None}
 
 
-@login_required
+@role_required
 def report_list(request):
-    scope = scope_for_user(request.user)
-    if scope.role is None:
-        raise PermissionDenied(_("您的账号尚未分配角色，请联系系统管理员。"))
     plan = plan_latest()
     reports = reports_for_user(user=request.user).order_by("-period", "county__order", "department")
     period = request.GET.get("period", "")
@@ -79,7 +76,7 @@ def _line_initial(report) -> dict:
     return initial
 
 
-@login_required
+@role_required
 def report_create(request):
     scope = scope_for_user(request.user)
     if not (scope.is_clerk or scope.role == "department"):
@@ -134,7 +131,7 @@ def _submit_after_save(request, report):
     return redirect("report-detail", pk=report.pk)
 
 
-@login_required
+@role_required
 def report_edit(request, pk):
     report = report_get_for_user(user=request.user, pk=pk)
     abilities = report_abilities(user=request.user, report=report)
@@ -179,7 +176,7 @@ def report_edit(request, pk):
     return render(request, "reports/report_form.html", context)
 
 
-@login_required
+@role_required
 def report_detail(request, pk):
     report = report_get_for_user(user=request.user, pk=pk)
     scope = scope_for_user(request.user)
@@ -222,25 +219,25 @@ def _action(request, pk, func, *, needs_reason=False, success=""):
 
 
 @require_POST
-@login_required
+@role_required
 def report_submit(request, pk):
     return _action(request, pk, services.report_submit, success=_("月报已报送市清洁取暖办。"))
 
 
 @require_POST
-@login_required
+@role_required
 def report_approve(request, pk):
     return _action(request, pk, services.report_approve, success=_("已审核通过，该月报已锁定并计入完成进度。"))
 
 
 @require_POST
-@login_required
+@role_required
 def report_return(request, pk):
     return _action(request, pk, services.report_return, needs_reason=True, success=_("已退回，填报员将看到退回原因。"))
 
 
 @require_POST
-@login_required
+@role_required
 def report_reopen(request, pk):
     return _action(
         request, pk, services.report_reopen, needs_reason=True, success=_("已重新打开，填报员可以修改后重新报送。")

@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from reports.models import Report, ReportEvent, ReportLine
+
+
+class ReportLineInline(admin.TabularInline):
+    model = ReportLine
+    extra = 0
+    readonly_fields = ("retrofit_type", "area_class", "households", "area_m2")
+    can_delete = False
+
+
+class ReportEventInline(admin.TabularInline):
+    model = ReportEvent
+    extra = 0
+    readonly_fields = ("at", "actor", "action", "reason", "changes", "version")
+    can_delete = False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Read-only in the admin: reports change only through the workflow, which audits every step."""
+
+    list_display = ("period", "county", "department", "status", "submitted_at", "version")
+    list_filter = ("plan", "status", "period", "county")
+    list_select_related = ("county", "plan")
+    inlines = [ReportLineInline, ReportEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
