@@ -220,7 +220,11 @@ class PaymentsView(APIView):
 
 
 class SettlementsView(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Frozen settlements (finance bureau, city office)")
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        summary="Frozen settlements (finance bureau, city office)",
+        operation_id="plans_subsidies_settlements_list",
+    )
     def get(self, request, year: int):
         plan = plan_get(year=year)
         settlements = selectors.settlements_for_user(user=request.user, plan=plan)
