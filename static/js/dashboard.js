@@ -88,7 +88,7 @@
         data: mapData.map(function (d) { return num(d.rate) || 0; }),
         itemStyle: { color: "#1565c0" },
         markLine: expected === null ? undefined : {
-          symbol: "none", label: { formatter: labels.planned + " {c}%" },
+          symbol: "none", label: { position: "insideEndTop", formatter: labels.planned + " {c}%" },
           lineStyle: { color: "#b71c1c", type: "dashed" }, data: [{ yAxis: expected }]
         }
       }]
@@ -120,7 +120,8 @@
             }
           },
           visualMap: {
-            min: 0, max: 100, calculable: true, left: 8, bottom: 8, text: ["100%", "0%"],
+            min: 0, max: 100, calculable: true, left: 8, bottom: 8,
+            formatter: function (v) { return Math.round(v) + "%"; },
             inRange: { color: ["#ffcdd2", "#fff59d", "#a5d6a7", "#2e7d32"] }
           },
           series: [{

@@ -101,6 +101,7 @@ def test_a_department_sees_only_its_own_types(web, users, progress_data):
     assert table["totals"]["total"]["target"] == 50878
     assert table["totals"]["total"]["completed"] == 1800 + 4000 + 1200
     assert "煤改气" not in response.content.decode().split('id="progress-table"')[1].split("</table>")[0]
+    assert 'id="scope-note"' in response.content.decode()
 
 
 def test_the_map_data_carries_every_countys_rate(web, users, progress_data):

@@ -1,0 +1,38 @@
+from django.core.management import call_command
+from django.db.models import Count
+
+from counties.models import County
+from reports.models import Report, ReportStatus
+
+
+def test_seed_demo_with_progress_fills_every_kind_of_report_once(plan, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--password", "demo-pass-2021", "--with-progress")
+    reports = Report.objects.filter(plan=plan)
+    periods = set(reports.values_list("period", flat=True))
+    assert periods == {"2021-06", "2021-07", "2021-08", "2021-09", "2021-10"}
+    statuses = set(reports.values_list("status", flat=True))
+    assert statuses == {ReportStatus.APPROVED, ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.DRAFT}
+    assert any(r.is_late for r in reports)
+    expected = County.objects.filter(files_reports=True).count()
+    assert reports.filter(period="2021-10").count() < expected  # some are missing
+    assert reports.filter(period="2021-06").count() == expected
+    assert not reports.filter(county__files_reports=False).exists()
+    assert reports.annotate(n=Count("lines")).filter(n=0).count() == 0
+    first = reports.count()
+    call_command("seed_demo", "--password", "demo-pass-2021", "--with-progress")
+    assert Report.objects.filter(plan=plan).count() == first
+
+
+def test_the_demo_gives_the_dashboard_something_to_show(plan, web, settings):
+    from django.contrib.auth import get_user_model
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--password", "demo-pass-2021", "--with-progress")
+    city = get_user_model().objects.get(username="city")
+    table = web(city).get("/dashboard/").context["table"]
+    assert table["totals"]["total"]["target"] == 89369
+    assert 0 < table["totals"]["total"]["completed"] < 89369 * 2
+    assert table["totals"]["total"]["pending"] > 0
+    levels = {row["total"]["level"] for row in table["rows"]}
+    assert len(levels) >= 2  # some counties ahead of others
