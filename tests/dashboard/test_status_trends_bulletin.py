@@ -136,3 +136,33 @@ def test_a_county_that_has_reached_its_target_is_done(plan):
 
     assert projection(plan=plan, period="2021-08", target=100, completed=120)["done"]
     assert projection(plan=plan, period="2021-08", target=0, completed=0)["no_target"]
+
+
+def test_months_not_yet_over_are_not_due_rather_than_missing(plan, users, progress_data):
+    from reports.dashboard import status_grid_for_user
+
+    grid = status_grid_for_user(user=users["city"], plan=plan, today=date(2021, 9, 15))
+    cells = cells_by_county(grid)
+    assert cells["140827"]["2021-08"].code == "missing"
+    assert cells["140827"]["2021-09"].code == "not_due"
+    assert cells["140827"]["2021-10"].code == "not_due"
+    months = {m["period"]: m for m in grid["months"]}
+    assert months["2021-09"]["missing"] == 0
+
+
+def test_a_departments_own_narrative_reports_are_not_county_progress(web, users, progress_data):
+    from reports.models import Report
+
+    Report.objects.create(
+        plan=progress_data["yuhu_07"].plan,
+        department="市能源局",
+        period="2021-08",
+        deadline=date(2021, 8, 31),
+        status="approved",
+        created_by=users["department"],
+    )
+    grid = web(users["department"]).get("/dashboard/status/").context["grid"]
+    assert len(grid["rows"]) == 13
+    assert grid["months"][2]["submitted"] == 3
+    bulletin = web(users["department"]).get("/bulletin/?period=2021-08").context["data"]
+    assert bulletin["month"]["submitted"] == 3
