@@ -7,6 +7,7 @@ the old 运城地区 codes (1427xx) and people move.
 from __future__ import annotations
 
 from datetime import date
+from operator import mul
 
 from django.utils.translation import gettext as _
 
@@ -20,8 +21,12 @@ def normalise_id(value) -> str:
     return str(value).strip().translate(_FULLWIDTH).replace(" ", "").upper()
 
 
+_ZERO_OFFSET = ord("0") * sum(WEIGHTS)
+
+
 def check_char(first17: str) -> str:
-    return CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True)) % 11]
+    """The check character of 17 digits (bytes arithmetic: this runs 100,000 times per import)."""
+    return CHECK_CHARS[(sum(map(mul, first17.encode("ascii"), WEIGHTS)) - _ZERO_OFFSET) % 11]
 
 
 def id_number_problem(value: str, *, today: date | None = None) -> str | None:

@@ -181,6 +181,8 @@ def header_positions(header) -> dict[str, int]:
 
 
 def _text(value) -> str:
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -212,6 +214,7 @@ class RowParser:
         self.allowed_county_ids = allowed_county_ids  # None: any
         self.today = today
         self.shared: dict[str, str] = {}
+        self.index_items = [(name, positions.get(name)) for name in (*HEADERS, COUNTY)]
 
     def cell(self, values, name):
         index = self.positions.get(name)
@@ -220,15 +223,25 @@ class RowParser:
         value = values[index]
         return "" if value is None else value
 
+    def cells(self, values) -> dict:
+        """Every known column's value in one pass; a missing column or an empty cell is ""."""
+        n = len(values)
+        cells = {}
+        for name, index in self.index_items:
+            value = values[index] if index is not None and index < n else ""
+            cells[name] = "" if value is None else value
+        return cells
+
     def parse(self, row: int, values) -> tuple[ParsedRow | None, list[Problem]]:
         problems: list[Problem] = []
+        cells = self.cells(values)
 
         def problem(column, message):
             problems.append(Problem(row, column, message))
 
         texts = {}
         for name in (TOWNSHIP, VILLAGE, HEAD, PHONE, NOTE):
-            texts[name] = _text(self.cell(values, name))
+            texts[name] = _text(cells[name])
         # Townships, villages and notes repeat down a roster: keep one copy of each (memory).
         shared = self.shared
         for name in (TOWNSHIP, VILLAGE, NOTE):
@@ -245,7 +258,7 @@ class RowParser:
             problem(PHONE, _("联系电话“%(v)s”格式不正确。") % {"v": phone[:30]})
 
         county_id = self.fixed_county_id
-        county_cell = _text(self.cell(values, COUNTY))
+        county_cell = _text(cells[COUNTY])
         if county_cell:
             county = self.counties.get(county_cell)
             if county is None:
@@ -259,7 +272,7 @@ class RowParser:
         elif county_id is None:
             problem(COUNTY, _("请填写县（市、区），或在导入时选择县（市、区）。"))
 
-        raw_id = self.cell(values, ID_NUMBER)
+        raw_id = cells[ID_NUMBER]
         id_number = ""
         if raw_id == "":
             problem(ID_NUMBER, _("必填项不能为空。"))
@@ -276,21 +289,21 @@ class RowParser:
                 problem(ID_NUMBER, reason)
                 id_number = ""
 
-        type_cell = _text(self.cell(values, TYPE))
+        type_cell = _text(cells[TYPE])
         retrofit_type = self.types.get(type_cell)
         if not type_cell:
             problem(TYPE, _("必填项不能为空。"))
         elif retrofit_type is None:
             problem(TYPE, _("未知的改造类型“%(v)s”。") % {"v": type_cell[:30]})
 
-        class_cell = _text(self.cell(values, AREA_CLASS))
+        class_cell = _text(cells[AREA_CLASS])
         area_class = AREA_CLASS_VALUES.get(class_cell.lower() if class_cell.isascii() else class_cell)
         if not class_cell:
             problem(AREA_CLASS, _("必填项不能为空。"))
         elif area_class is None:
             problem(AREA_CLASS, _("未知的城乡类别“%(v)s”，应为“城镇”或“农村”。") % {"v": class_cell[:30]})
 
-        raw_area = self.cell(values, AREA)
+        raw_area = cells[AREA]
         area = None
         if raw_area != "":
             try:
@@ -312,7 +325,7 @@ class RowParser:
         elif retrofit_type is not None and retrofit_type.is_area:
             problem(AREA, _("既有建筑节能改造须填写面积。"))
 
-        raw_date = self.cell(values, COMPLETED)
+        raw_date = cells[COMPLETED]
         completed_on = None
         if raw_date != "":
             try:
@@ -324,7 +337,7 @@ class RowParser:
                     COMPLETED, _("完工日期“%(v)s”无法识别，应为 2021-07-15 这样的日期。") % {"v": _text(raw_date)[:30]}
                 )
 
-        hardship_cell = _text(self.cell(values, HARDSHIP))
+        hardship_cell = _text(cells[HARDSHIP])
         hardship = HARDSHIP_VALUES.get(hardship_cell)
         if hardship is None:
             problem(

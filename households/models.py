@@ -37,9 +37,13 @@ class Finding(models.TextChoices):
 class Household(models.Model):
     """One retrofitted household (改造户) on a plan's roster. An ID number is registered once per plan, city-wide."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="households", verbose_name=_("年度方案"))
+    # No single-column indexes on the foreign keys: the composite indexes below start with plan and
+    # county, and every index costs time on a 100,000-row import.
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="households", verbose_name=_("年度方案"), db_index=False
+    )
     county = models.ForeignKey(
-        County, on_delete=models.PROTECT, related_name="households", verbose_name=_("县（市、区）")
+        County, on_delete=models.PROTECT, related_name="households", verbose_name=_("县（市、区）"), db_index=False
     )
     township = models.CharField(_("乡镇"), max_length=50)
     village = models.CharField(_("村"), max_length=50)
@@ -47,7 +51,7 @@ class Household(models.Model):
     id_number = models.CharField(_("身份证号"), max_length=18)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     retrofit_type = models.ForeignKey(
-        RetrofitType, on_delete=models.PROTECT, related_name="households", verbose_name=_("改造类型")
+        RetrofitType, on_delete=models.PROTECT, related_name="households", verbose_name=_("改造类型"), db_index=False
     )
     area_class = models.CharField(_("城乡"), max_length=10, choices=AreaClass.choices)
     area_m2 = models.DecimalField(

@@ -218,3 +218,13 @@ def test_more_rows_than_the_limit_are_refused(api, users, monkeypatch):
 def test_a_request_without_a_file_is_a_validation_error(api, users):
     response = api(users["clerk"]).post("/api/v1/plans/2021/households/import/", {}, format="multipart")
     assert response.status_code == 400 and "file" in response.json()["errors"]
+
+
+def test_text_with_tabs_backslashes_and_line_breaks_is_stored_as_typed(api, users):
+    note = "门牌\t12\\3号\n东侧"
+    client = api(users["clerk"])
+    assert post_import(client, workbook([row(1, note=note)])).status_code == 201
+    assert (
+        post_import(client, workbook([row(1, note=note + "！"), row(2, note=note)]), mode="update").status_code == 201
+    )
+    assert sorted(Household.objects.values_list("note", flat=True)) == sorted([note + "！", note])
