@@ -18,6 +18,7 @@ from households.selectors import (
     household_rows,
     households_filter,
     households_for_user,
+    payable_by_county,
     reconciliation,
     require_reader,
     require_writer,
@@ -332,6 +333,17 @@ class ReconciliationView(APIView):
                 "period": data["period"],
                 "rows": [row_json(r) for r in data["rows"]],
                 "differences": [row_json(r) for r in data["differences"]],
+                "payable": [
+                    {
+                        "county": p["county"],
+                        "county_name": p["county_name"],
+                        "households": p["households"],
+                        "city": format(p["city"], "f"),
+                        "county_share": format(p["county_share"], "f"),
+                        "total": format(p["total"], "f"),
+                    }
+                    for p in payable_by_county(user=request.user, plan=plan)
+                ],
             }
         )
 

@@ -249,3 +249,47 @@ def reconciliation(*, user, plan: Plan, period: str | None = None) -> dict:
                 }
             )
     return {"plan": plan, "period": period, "rows": rows, "differences": [r for r in rows if r["difference"] != 0]}
+
+
+def payable_by_county(*, user, plan: Plan) -> list[dict]:
+    """Subsidy payable per visible county: accepted (or paid) households only, city and county share.
+
+    Per household for household types, per m² × area for area types, at the plan's rules. Two queries.
+    """
+    rates = subsidy_rates(plan=plan)
+    rows = (
+        households_for_user(user=user, plan=plan)
+        .filter(status__in=PAYABLE_STATUSES)
+        .values("county_id", "county__code", "county__name", "county__order", "retrofit_type_id", "area_class")
+        .annotate(n=Count("pk"), m2=Sum("area_m2"))
+        .order_by("county__order", "county__code")
+    )
+    area_type_ids = set(RetrofitType.objects.filter(unit="m2").values_list("pk", flat=True))
+    result: dict[int, dict] = {}
+    for row in rows:
+        entry = result.setdefault(
+            row["county_id"],
+            {
+                "county": row["county__code"],
+                "county_name": row["county__name"],
+                "households": 0,
+                "city": Decimal("0.00"),
+                "county_share": Decimal("0.00"),
+            },
+        )
+        is_area = row["retrofit_type_id"] in area_type_ids
+        if is_area:
+            city, county = household_subsidy(
+                rates, type_id=row["retrofit_type_id"], is_area=True, area_class=row["area_class"], area_m2=row["m2"]
+            )
+        else:
+            city, county = household_subsidy(
+                rates, type_id=row["retrofit_type_id"], is_area=False, area_class=row["area_class"], area_m2=None
+            )
+            city, county = city * row["n"], county * row["n"]
+        entry["households"] += row["n"]
+        entry["city"] += city
+        entry["county_share"] += county
+    for entry in result.values():
+        entry["total"] = entry["city"] + entry["county_share"]
+    return list(result.values())

@@ -21,6 +21,7 @@ from households.selectors import (
     household_rows,
     households_filter,
     households_for_user,
+    payable_by_county,
     reconciliation,
     require_reader,
     require_writer,
@@ -227,4 +228,5 @@ def reconciliation_page(request, year: int):
     require_reader(request.user)
     plan = plan_get(year=year)
     data = reconciliation(user=request.user, plan=plan)
-    return render(request, "households/reconciliation.html", {"plan": plan, "data": data})
+    payable = payable_by_county(user=request.user, plan=plan)
+    return render(request, "households/reconciliation.html", {"plan": plan, "data": data, "payable": payable})

@@ -65,7 +65,8 @@ def test_a_clerk_sees_its_own_county_and_a_department_its_own_types(api, users, 
 
 
 def test_the_reconciliation_uses_a_bounded_number_of_queries(api, users, data, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    # scope, plan, counties, types, reports, roster; payable: rules, area types, accepted households
+    with django_assert_max_num_queries(12):
         api(users["city"]).get(URL)
 
 
@@ -74,3 +75,25 @@ def test_the_page_lists_the_differences(web, users, data):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-county="140881" data-type="coal_to_gas" class="diff"' in html
+
+
+def test_only_accepted_households_count_as_payable(api, users, plan):
+    make_household(plan, seq=1, status="accepted", area_class="urban")  # 2,000 + 2,000
+    make_household(plan, seq=2, status="paid", area_class="rural")  # 2,100 + 2,500
+    make_household(plan, seq=3, status="completed")  # not payable
+    make_household(plan, type_code="coal_to_gas", seq=4, status="accepted", area_class="rural")  # 2,800 + 3,500
+    make_household(
+        plan, type_code="building_retrofit", seq=5, status="accepted", area_class="urban", area_m2=Decimal("100.50")
+    )  # 45 and 90 yuan per m²: 4,522.50 + 9,045.00
+    payable = api(users["finance"]).get(URL).json()["payable"]
+    assert payable == [
+        {
+            "county": "140802",
+            "county_name": "盐湖区",
+            "households": 4,
+            "city": "11422.50",
+            "county_share": "17045.00",
+            "total": "28467.50",
+        }
+    ]
+    assert api(users["other_clerk"]).get(URL).json()["payable"] == []
