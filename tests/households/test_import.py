@@ -228,3 +228,9 @@ def test_text_with_tabs_backslashes_and_line_breaks_is_stored_as_typed(api, user
         post_import(client, workbook([row(1, note=note + "！"), row(2, note=note)]), mode="update").status_code == 201
     )
     assert sorted(Household.objects.values_list("note", flat=True)) == sorted([note + "！", note])
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(api, users, monkeypatch):
+    monkeypatch.setattr(importer, "MAX_UNCOMPRESSED_BYTES", 2000)
+    response = post_import(api(users["clerk"]), workbook([row(i) for i in range(1, 30)]))
+    assert response.status_code == 400 and response.json()["code"] == "zip_bomb"
