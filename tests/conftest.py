@@ -20,6 +20,12 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The role fixtures create seven users per test; PBKDF2 would spend seconds on each test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def load_2021_plan():
     data = read_plan_file(resolve_plan_path("2021"), known_counties=set(), known_types=set())
     plan, _ = plan_load(data=data)
