@@ -106,17 +106,26 @@ def write_xlsx(sheets: Sequence[Sheet], fileobj) -> None:
         for note in sheet.notes:
             ws.write_string(row, 0, note, note_format)
             row += 1
+        label_above: set[int] = set()
         if sheet.header_groups:
             col = 0
             for label, span in sheet.header_groups:
                 if span > 1:
                     ws.merge_range(row, col, row, col + span - 1, label, header_format)
+                elif col < ncols and label == sheet.columns[col].header:
+                    # A single column whose group label is its own header: written once, the cell
+                    # under it left blank (constant-memory mode cannot merge across rows).
+                    ws.write_string(row, col, label, header_format)
+                    label_above.add(col)
                 else:
                     ws.write_string(row, col, label, header_format)
                 col += span
             row += 1
         for index, column in enumerate(sheet.columns):
-            ws.write_string(row, index, column.header, header_format)
+            if index in label_above:
+                ws.write_blank(row, index, None, header_format)
+            else:
+                ws.write_string(row, index, column.header, header_format)
         header_end = row
         ws.freeze_panes(header_end + 1, 0)
         ws.repeat_rows(0, header_end)
