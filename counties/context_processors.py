@@ -1,5 +1,11 @@
-from counties.selectors import scope_for_user
+from counties.selectors import plan_latest, scope_for_user
 
 
 def roles(request):
-    return {"scope": scope_for_user(getattr(request, "user", None))}
+    user = getattr(request, "user", None)
+    context = {"scope": scope_for_user(user)}
+    if user is not None and user.is_authenticated:
+        # The navigation links to the current plan's pages; one small query per page.
+        plan = plan_latest()
+        context["nav_plan_year"] = plan.year if plan else None
+    return context

@@ -26,6 +26,7 @@ class Scope:
     # None means "every type"; a department sees only its own.
     type_ids: frozenset[int] | None
     county_id: int | None = None
+    county_code: str = ""
     department_name: str = ""
 
     @property
@@ -65,7 +66,7 @@ def scope_for_user(user) -> Scope:
         ),
         None,
     )
-    profile = Profile.objects.filter(user=user).prefetch_related("retrofit_types").first()
+    profile = Profile.objects.filter(user=user).select_related("county").prefetch_related("retrofit_types").first()
     if role in (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE):
         scope = Scope(role=role, county_ids=None, type_ids=None)
     elif role == Role.DEPARTMENT:
@@ -74,7 +75,13 @@ def scope_for_user(user) -> Scope:
             role=role, county_ids=None, type_ids=type_ids, department_name=profile.department_name if profile else ""
         )
     elif role == Role.COUNTY_CLERK and profile and profile.county_id:
-        scope = Scope(role=role, county_ids=frozenset({profile.county_id}), type_ids=None, county_id=profile.county_id)
+        scope = Scope(
+            role=role,
+            county_ids=frozenset({profile.county_id}),
+            type_ids=None,
+            county_id=profile.county_id,
+            county_code=profile.county.code,
+        )
     else:
         scope = NO_SCOPE
     user._heating_scope = scope
