@@ -31,6 +31,7 @@ from households.serializers import (
     AcceptanceSerializer,
     HouseholdSerializer,
     ImportRequestSerializer,
+    PaymentSerializer,
     SpotCheckSerializer,
 )
 from households.views import export_response, template_response
@@ -230,6 +231,24 @@ class AcceptanceView(APIView):
             village=data["village"],
         )
         return Response({"accepted": count, "result": data["result"]})
+
+
+class PaymentView(APIView):
+    """Record that the subsidy of accepted households was paid (city office, finance)."""
+
+    @extend_schema(request=PaymentSerializer, responses={200: dict}, summary="Record subsidy payment")
+    def post(self, request, year: int):
+        plan = plan_get(year=year)
+        require_reader(request.user)
+        serializer = PaymentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        count = services.households_mark_paid(
+            user=request.user,
+            plan=plan,
+            household_ids=serializer.validated_data["households"],
+            paid_on=serializer.validated_data["paid_on"],
+        )
+        return Response({"paid": count})
 
 
 def summary_json(summary) -> list[dict]:

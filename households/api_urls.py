@@ -14,6 +14,7 @@ urlpatterns = [
     path("plans/<int:year>/households/import/", api.HouseholdImportView.as_view(), name="api-households-import"),
     path("plans/<int:year>/households/export.xlsx", api.HouseholdExportView.as_view(), name="api-households-export"),
     path("plans/<int:year>/households/acceptance/", api.AcceptanceView.as_view(), name="api-households-acceptance"),
+    path("plans/<int:year>/households/payment/", api.PaymentView.as_view(), name="api-households-payment"),
     path("plans/<int:year>/spot-checks/", api.SpotCheckListView.as_view(), name="api-spot-checks"),
     path("plans/<int:year>/spot-checks/summary/", api.SpotCheckSummaryView.as_view(), name="api-spot-checks-summary"),
     path("plans/<int:year>/reconciliation/", api.ReconciliationView.as_view(), name="api-reconciliation"),

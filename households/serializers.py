@@ -54,3 +54,8 @@ class HouseholdSerializer(serializers.Serializer):
     status = serializers.CharField()
     subsidy_city = serializers.CharField()
     subsidy_county = serializers.CharField()
+
+
+class PaymentSerializer(serializers.Serializer):
+    households = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    paid_on = serializers.DateField()

@@ -499,3 +499,31 @@ def export_audit_record(*, user, plan: Plan, rows: int, filters: dict) -> Export
     audit.full_clean()
     audit.save()
     return audit
+
+
+@transaction.atomic
+def households_mark_paid(*, user, plan: Plan, household_ids: list[int], paid_on: date) -> int:
+    """Record that the subsidy was paid (补助已拨付): city office or finance, accepted households only."""
+    from counties.models import Role
+    from counties.selectors import require_role
+
+    require_role(user, Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE)
+    queryset = households_for_user(user=user, plan=plan)
+    errors = {}
+    if not household_ids:
+        errors["households"] = [_("请选择改造户。")]
+    elif queryset.filter(pk__in=household_ids).count() != len(set(household_ids)):
+        errors["households"] = [_("部分改造户不存在。")]
+    if paid_on is None:
+        errors["paid_on"] = [_("请填写拨付日期。")]
+    elif paid_on > timezone.localdate():
+        errors["paid_on"] = [_("拨付日期不能晚于今天。")]
+    if errors:
+        raise ValidationError(errors)
+    targets = queryset.filter(pk__in=household_ids)
+    not_accepted = targets.exclude(status__in=(HouseholdStatus.ACCEPTED, HouseholdStatus.PAID)).count()
+    if not_accepted:
+        raise ValidationError({"households": [_("有%(n)d户尚未验收合格，不能拨付补助。") % {"n": not_accepted}]})
+    if targets.filter(accepted_on__gt=paid_on).exists():
+        raise ValidationError({"paid_on": [_("拨付日期不能早于验收日期。")]})
+    return targets.update(status=HouseholdStatus.PAID, paid_on=paid_on, updated_at=timezone.now())

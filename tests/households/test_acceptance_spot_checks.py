@@ -130,3 +130,20 @@ def test_a_spot_check_cannot_name_another_countys_household_or_repeat_one(api, u
     body["items"] = [{"household": other.pk, "finding": "idle"}]
     assert api(users["clerk"]).post(SPOT, body, format="json").status_code == 400
     assert SpotCheck.objects.count() == 0
+
+
+def test_only_accepted_households_can_be_marked_paid_and_only_by_city_office_or_finance(api, users, plan):
+    accepted = make_household(plan, seq=1, status="accepted", accepted_on=date(2021, 10, 20))
+    completed = make_household(plan, seq=2)
+    url = "/api/v1/plans/2021/households/payment/"
+    body = {"households": [accepted.pk], "paid_on": "2021-11-30"}
+    for role in ("clerk", "department", "norole"):
+        assert api(users[role]).post(url, body, format="json").status_code == 403
+    both = {"households": [accepted.pk, completed.pk], "paid_on": "2021-11-30"}
+    response = api(users["finance"]).post(url, both, format="json")
+    assert response.status_code == 400 and "尚未验收" in str(response.json()["errors"])
+    early = {"households": [accepted.pk], "paid_on": "2021-10-01"}
+    assert api(users["finance"]).post(url, early, format="json").status_code == 400
+    assert api(users["finance"]).post(url, body, format="json").json() == {"paid": 1}
+    accepted.refresh_from_db()
+    assert (accepted.status, accepted.paid_on) == ("paid", date(2021, 11, 30))
