@@ -20,14 +20,16 @@ migrate: venv
 
 demo: migrate
 	$(BIN)/python manage.py load_plan 2021
-	$(BIN)/python manage.py seed_demo --password $(DEMO_PASSWORD)
+	$(BIN)/python manage.py seed_demo --password $(DEMO_PASSWORD) --with-progress
 
 run: demo
 	@echo "演示账号密码 / demo password: $(DEMO_PASSWORD)  (city, finance, energy, clerk-140802 …)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Two workers: these machines have two cores. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 test: venv
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
