@@ -46,6 +46,9 @@ class Scope:
 
 
 NO_SCOPE = Scope(role=None, county_ids=frozenset(), type_ids=frozenset())
+# The figures the plan makes public (every county's progress and ranking in the monthly bulletin,
+# circulated to every county). Only aggregate selectors accept it; it never reaches a report.
+PUBLIC_SCOPE = Scope(role=None, county_ids=None, type_ids=None)
 
 
 def scope_for_user(user) -> Scope:

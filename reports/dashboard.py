@@ -20,7 +20,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from counties.models import AreaClass, County, Plan, Role
-from counties.selectors import Scope, counties_for_user
+from counties.selectors import PUBLIC_SCOPE, counties_for_user
 from reports.models import Report, ReportLine, ReportStatus
 from reports.periods import period_deadline
 from reports.selectors import (
@@ -135,22 +135,9 @@ def _percent(rate: Decimal | None) -> Decimal | None:
     return (rate * 100).quantize(Decimal("0.01"))
 
 
-class _PublicReader:
-    """Reads the figures the plan makes public (progress and ranking of every county, every type).
-
-    The bulletin is circulated to every county; the ranking is public (DOMAIN.md). Passing this
-    reader to ``progress_table`` gives the city-wide scope through the same choke point, so the
-    bulletin's figures are the dashboard's. It only ever reaches approved/pending totals, never a
-    report.
-    """
-
-    is_authenticated = True
-    _heating_scope = Scope(role=None, county_ids=None, type_ids=None)
-
-
 def public_progress(*, plan: Plan, period: str) -> dict:
     return _annotate_table(
-        progress_table(user=_PublicReader(), plan=plan, period=period), schedule_fraction(plan=plan, period=period)
+        progress_table(scope=PUBLIC_SCOPE, plan=plan, period=period), schedule_fraction(plan=plan, period=period)
     )
 
 

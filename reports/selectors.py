@@ -134,19 +134,22 @@ def _add(a: Units, b: Units) -> Units:
     return Units(households=a.households + b.households, area_m2=a.area_m2 + b.area_m2)
 
 
-def progress_table(*, user, plan: Plan, period: str, county_ids=None) -> dict:
+def progress_table(*, plan: Plan, period: str, user=None, scope=None, county_ids=None) -> dict:
     """Target, approved cumulative, pending and rate per county × type up to ``period``.
 
-    Scoped by ``scope_for_user``: a clerk gets its own county, a department its own types.
+    Scoped by ``scope_for_user(user)``: a clerk gets its own county, a department its own types.
+    The bulletin passes ``scope=PUBLIC_SCOPE`` instead: the plan's city-wide figures are public.
     A bounded number of queries (counties, types, targets, approved, pending) whatever the size.
     """
-    from counties.models import Target
-    from counties.selectors import counties_for_user, plan_types
+    from counties.models import County, Target
+    from counties.selectors import plan_types
 
-    scope = scope_for_user(user)
+    scope = scope if scope is not None else scope_for_user(user)
     types = [t for t in plan_types(plan=plan) if scope.type_ids is None or t.pk in scope.type_ids]
     type_ids = [t.pk for t in types]
-    counties = counties_for_user(user=user).filter(targets__plan=plan).distinct().order_by("order", "code")
+    counties = County.objects.filter(targets__plan=plan).distinct().order_by("order", "code")
+    if scope.county_ids is not None:
+        counties = counties.filter(pk__in=scope.county_ids)
     if county_ids is not None:
         counties = counties.filter(pk__in=county_ids)
     counties = list(counties)
