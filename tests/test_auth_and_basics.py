@@ -89,3 +89,8 @@ def test_the_openapi_schema_and_docs_are_served_without_outside_assets(users, we
     docs = c.get("/api/v1/docs/").content.decode()
     assert "swagger" in docs.lower()
     assert "cdn" not in docs.lower() and "https://" not in docs
+
+
+def test_pages_are_chinese_even_for_a_browser_that_asks_for_english(client, db):
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "用户名" in html and "Username" not in html
