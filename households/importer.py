@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 import python_calamine
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from households.idnumber import id_number_problem, normalise_id
@@ -59,7 +60,10 @@ AREA_CLASS_VALUES = {
     "rural": "rural",
 }
 AREA_CLASS_EXPORT = {"urban": "城镇", "rural": "农村"}
-HARDSHIP_VALUES = {h.label: h.value for h in Hardship} | {h.value: h.value for h in Hardship} | {"": "none"}
+# The labels are lazy translations: read them in Chinese, the template's language, whatever
+# language is active when this module is first imported.
+with translation.override("zh-hans"):
+    HARDSHIP_VALUES = {str(h.label): h.value for h in Hardship} | {h.value: h.value for h in Hardship} | {"": "none"}
 PHONE_RE = re.compile(r"^[0-9+\-() ]{5,20}$")
 DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 MAX_LENGTHS = {f.name: f.max_length for f in Household._meta.concrete_fields if getattr(f, "max_length", None)}

@@ -53,16 +53,12 @@ MAX_PROJECTION_DAYS = 3650
 # --- schedule ---------------------------------------------------------------------------------
 
 
-def period_end(period: str) -> date:
-    return period_deadline(period)
-
-
 def schedule_fraction(*, plan: Plan, period: str) -> Decimal:
     """Share of the target the straight-line plan expects done by the end of ``period`` (0 … 1)."""
     total_days = (plan.deadline - plan.document_date).days
     if total_days <= 0:
         return ONE
-    elapsed = (min(period_end(period), plan.deadline) - plan.document_date).days
+    elapsed = (min(period_deadline(period), plan.deadline) - plan.document_date).days
     elapsed = max(0, min(elapsed, total_days))
     # Unrounded (28 significant digits), so that planned households are exact; display rounds.
     return Decimal(elapsed) / Decimal(total_days)
@@ -158,7 +154,7 @@ def _submitted_late(submitted_at, deadline: date) -> bool:
 
 def _cell_state(report: dict | None, *, period: str, today: date) -> CellState:
     if report is None:
-        return CellState("missing" if today > period_end(period) else "not_due")
+        return CellState("missing" if today > period_deadline(period) else "not_due")
     late = _submitted_late(report["submitted_at"], report["deadline"])
     status = report["status"]
     if status == ReportStatus.APPROVED:
@@ -270,7 +266,7 @@ def projection(*, plan: Plan, period: str, target, completed) -> dict:
     ``misses`` is true when that date is after the deadline (or the pace is zero); ``gap`` is the
     households still missing at the deadline at that pace.
     """
-    as_of = min(period_end(period), plan.deadline)
+    as_of = min(period_deadline(period), plan.deadline)
     elapsed = (as_of - plan.document_date).days
     total_days = (plan.deadline - plan.document_date).days
     completed = Decimal(completed)

@@ -52,10 +52,19 @@ def clean_period(value, *, plan: Plan, today: date | None = None) -> str:
     return period
 
 
+def default_as_of_period(*, plan: Plan, today: date | None = None) -> str:
+    """The current month while the plan runs; before it, its first month; after it, its last."""
+    periods = plan.periods()
+    now = current_period(today)
+    if now in periods:
+        return now
+    return periods[0] if now < periods[0] else periods[-1]
+
+
 def clean_as_of_period(value, *, plan: Plan) -> str:
-    """An as-of month for progress views: defaults to the plan's last month, must be inside the plan."""
-    if value in (None, ""):
-        return plan.last_period
+    """An as-of month for progress views: a month of the plan, or the default when empty."""
+    if value is None or str(value).strip() == "":
+        return default_as_of_period(plan=plan)
     year, month = parse_period(value)
     period = f"{year}-{month:02d}"
     if period not in plan.periods():

@@ -14,19 +14,18 @@ no rule (district_heating in 2021) contributes 0.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counties.models import AreaClass, County, Plan, RetrofitType, Role, Unit
 from counties.selectors import Scope, counties_for_user, plan_types, scope_for_user
 from reports.models import ReportStatus
+from reports.periods import clean_as_of_period, default_as_of_period
 from reports.selectors import Units, report_units
 from subsidies.models import (
     GridAllocation,
@@ -45,7 +44,6 @@ AREA_CLASSES = (AreaClass.URBAN.value, AreaClass.RURAL.value)
 LEVELS = (Level.CITY.value, Level.COUNTY.value)
 READ_ROLES = (Role.FINANCE, Role.CITY_OFFICE, Role.ADMIN, Role.COUNTY_CLERK)
 RULE_EDIT_ROLES = (Role.FINANCE, Role.CITY_OFFICE)
-PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def money(value) -> Decimal:
@@ -117,32 +115,15 @@ def subsidy_county_get_for_user(*, user, plan: Plan, code) -> County:
 
 
 def period_default(*, plan: Plan) -> str:
-    """The current month if it falls inside the plan, otherwise the plan's last period."""
-    periods = plan.periods()
-    today = timezone.localdate().strftime("%Y-%m")
-    if today in periods:
-        return today
-    return periods[0] if today < periods[0] else periods[-1]
+    return default_as_of_period(plan=plan)
 
 
 def period_parse(*, plan: Plan, value, field: str = "period") -> str:
-    """A ``YYYY-MM`` inside the plan; ValidationError (400) otherwise; the default when empty."""
-    if value is None or str(value).strip() == "":
-        return period_default(plan=plan)
-    value = str(value).strip()
-    if not PERIOD_RE.match(value):
-        raise ValidationError({field: [_("月份应为 YYYY-MM 格式，如 2021-07。")]})
-    periods = plan.periods()
-    if value not in periods:
-        raise ValidationError(
-            {
-                field: [
-                    _("月份 %(value)s 不在本方案的报送期内（%(first)s 至 %(last)s）。")
-                    % {"value": value, "first": periods[0], "last": periods[-1]}
-                ]
-            }
-        )
-    return value
+    """A ``YYYY-MM`` inside the plan; ValidationError (400) on ``field`` otherwise; the default when empty."""
+    try:
+        return clean_as_of_period(value, plan=plan)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
 
 
 # ---------------------------------------------------------------------------------------------
