@@ -272,7 +272,9 @@ def _require_reviewer(user) -> None:
 
 
 def _lock_for_update(report: Report, version: int | None) -> Report:
-    locked = Report.objects.select_for_update().select_related("plan", "county").get(pk=report.pk)
+    # of=("self",): county is nullable (department reports), and PostgreSQL cannot lock the
+    # nullable side of an outer join.
+    locked = Report.objects.select_for_update(of=("self",)).select_related("plan", "county").get(pk=report.pk)
     if version is not None and int(version) != locked.version:
         raise ConflictError(
             _(
