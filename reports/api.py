@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -71,7 +72,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if self.action == "list":
             if params.get("plan"):
                 if not params["plan"].isdigit():
-                    raise DRFValidationError({"plan": ["plan 应为年度，如 2021。"]})
+                    raise DRFValidationError({"plan": [_("plan 应为年度，如 2021。")]})
                 queryset = queryset.filter(plan__year=int(params["plan"]))
             if params.get("county"):
                 queryset = queryset.filter(county__code=params["county"])
@@ -83,7 +84,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 queryset = queryset.filter(period=f"{year}-{month:02d}")
             if params.get("status"):
                 if params["status"] not in ReportStatus.values:
-                    raise DRFValidationError({"status": [f"status 应为 {', '.join(ReportStatus.values)} 之一。"]})
+                    raise DRFValidationError({"status": [_("status 应为 %(choices)s 之一。") % {"choices": ", ".join(ReportStatus.values)}]})
                 queryset = queryset.filter(status=params["status"])
         return queryset.order_by("-period", "county__order", "department", "pk")
 
@@ -101,7 +102,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if data.get("county"):
             county = County.objects.filter(code=data["county"]).first()
             if county is None:
-                raise DRFValidationError({"county": ["未找到该县（市、区），或您无权为其填报。"]})
+                raise DRFValidationError({"county": [_("未找到该县（市、区），或您无权为其填报。")]})
         report = services.report_create(
             user=request.user,
             plan=plan,
@@ -176,7 +177,7 @@ def _plan_or_400(year):
     try:
         return plan_get(year=year)
     except Http404:
-        raise DRFValidationError({"plan": [f"未找到 {year} 年度方案。"]}) from None
+        raise DRFValidationError({"plan": [_("未找到 %(year)s 年度方案。") % {"year": year}]}) from None
 
 
 def _number(value):
