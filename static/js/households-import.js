@@ -10,8 +10,9 @@
   var confirmButton = document.getElementById("confirm-button");
   var previewButton = document.getElementById("preview-button");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-  var ACTIONS = { create: "新增", update: "更新" };
-  var CLASSES = { urban: "城镇", rural: "农村" };
+  // gettext/interpolate come from Django's JavaScript catalogue (/jsi18n/, loaded by base.html).
+  var ACTIONS = { create: gettext("新增"), update: gettext("更新") };
+  var CLASSES = { urban: gettext("城镇"), rural: gettext("农村") };
 
   // The `hidden` attribute loses to app.css's display rules for buttons: set display as well.
   function show(el, visible) {
@@ -41,21 +42,21 @@
 
   function send(dryRun) {
     var file = document.getElementById("import-file").files[0];
-    if (!file) { statusBox.textContent = "请选择文件。"; return; }
+    if (!file) { statusBox.textContent = gettext("请选择文件。"); return; }
     var data = new FormData();
     data.append("file", file);
     data.append("mode", document.getElementById("import-mode").value);
     data.append("dry_run", dryRun ? "true" : "false");
     var county = document.getElementById("import-county");
     if (county && county.value) data.append("county", county.value);
-    statusBox.textContent = dryRun ? "正在检查，请稍候……" : "正在导入，请稍候……";
+    statusBox.textContent = dryRun ? gettext("正在检查，请稍候……") : gettext("正在导入，请稍候……");
     previewButton.disabled = true;
     confirmButton.disabled = true;
     fetch(form.dataset.url, {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
     }).then(function (response) {
-      return response.json().catch(function () { return { detail: "服务器返回了无法识别的内容（HTTP " + response.status + "）。" }; })
+      return response.json().catch(function () { return { detail: interpolate(gettext("服务器返回了无法识别的内容（HTTP %s）。"), [response.status]) }; })
         .then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (r) {
       previewButton.disabled = false;
@@ -64,11 +65,11 @@
       var body = r.body;
       if (!r.ok) {
         show(confirmButton, false);
-        statusBox.textContent = body.detail || "导入失败。";
+        statusBox.textContent = body.detail || gettext("导入失败。");
         statusBox.className = "error";
         if (body.problems) {
-          title.textContent = "发现 " + body.problems.length + " 处问题（未导入任何数据）";
-          fill(["行", "列", "问题"], body.problems.slice(0, 1000).map(function (p) { return [p.row, p.column, p.message]; }));
+          title.textContent = interpolate(gettext("发现 %s 处问题（未导入任何数据）"), [body.problems.length]);
+          fill([gettext("行"), gettext("列"), gettext("问题")], body.problems.slice(0, 1000).map(function (p) { return [p.row, p.column, p.message]; }));
         } else {
           title.textContent = "";
           fill([], []);
@@ -77,15 +78,19 @@
       }
       statusBox.className = "";
       if (body.dry_run) {
-        statusBox.textContent = "检查通过：共 " + body.rows + " 行，将新增 " + body.created + " 户、更新 " + body.updated + " 户。请核对下方预览后点击“确认导入”。";
-        title.textContent = "预览（前 " + body.preview.length + " 行）";
+        statusBox.textContent = interpolate(
+          gettext("检查通过：共 %(rows)s 行，将新增 %(created)s 户、更新 %(updated)s 户。请核对下方预览后点击“确认导入”。"),
+          { rows: body.rows, created: body.created, updated: body.updated }, true);
+        title.textContent = interpolate(gettext("预览（前 %s 行）"), [body.preview.length]);
         show(confirmButton, true);
       } else {
-        statusBox.textContent = "导入成功：新增 " + body.created + " 户，更新 " + body.updated + " 户。";
-        title.textContent = "已导入";
+        statusBox.textContent = interpolate(gettext("导入成功：新增 %(created)s 户，更新 %(updated)s 户。"),
+          { created: body.created, updated: body.updated }, true);
+        title.textContent = gettext("已导入");
         show(confirmButton, false);
       }
-      fill(["行", "操作", "乡镇", "村", "户主姓名", "身份证号", "改造类型", "城乡", "面积（㎡）", "完工日期"],
+      fill([gettext("行"), gettext("操作"), gettext("乡镇"), gettext("村"), gettext("户主姓名"), gettext("身份证号"),
+        gettext("改造类型"), gettext("城乡"), gettext("面积（㎡）"), gettext("完工日期")],
         body.preview.map(function (p) {
           return [p.row, ACTIONS[p.action], p.township, p.village, p.head_name, p.id_number, p.retrofit_type,
             CLASSES[p.area_class] || p.area_class, p.area_m2 || "", p.completed_on || ""];
@@ -94,13 +99,13 @@
       previewButton.disabled = false;
       confirmButton.disabled = false;
       statusBox.className = "error";
-      statusBox.textContent = "网络错误，请稍后重试。";
+      statusBox.textContent = gettext("网络错误，请稍后重试。");
     });
   }
 
   form.addEventListener("submit", function (event) { event.preventDefault(); send(true); });
   confirmButton.addEventListener("click", function () {
-    if (window.confirm("确认导入？导入后数据将写入花名册。")) send(false);
+    if (window.confirm(gettext("确认导入？导入后数据将写入花名册。"))) send(false);
   });
   document.getElementById("import-file").addEventListener("change", function () {
     show(confirmButton, false);
