@@ -57,10 +57,17 @@ def subsidy_rule_update(*, rule: SubsidyRule, amount: Decimal, actor, reason: st
     rule.amount = amount
     rule.full_clean()
     rule.save(update_fields=["amount"])
-    change = SubsidyRuleChange(rule=rule, changed_by=actor, old_amount=old, new_amount=amount, reason=reason or "")
+    subsidy_rule_change_record(rule=rule, old_amount=old, actor=actor, reason=reason)
+    return rule
+
+
+def subsidy_rule_change_record(*, rule: SubsidyRule, old_amount: Decimal, actor, reason: str = "") -> None:
+    """The audit entry of a rate change; also used by the admin's spreadsheet import."""
+    change = SubsidyRuleChange(
+        rule=rule, changed_by=actor, old_amount=old_amount, new_amount=rule.amount, reason=reason or ""
+    )
     change.full_clean()
     change.save()
-    return rule
 
 
 def _check_plan_date(plan: Plan, value: date, field: str) -> None:

@@ -1,0 +1,96 @@
+"""The admin imports and exports counties, targets and subsidy rules as .xlsx (django-import-export)."""
+
+import io
+import re
+from decimal import Decimal
+
+import openpyxl
+
+from counties.models import County, Target
+from subsidies.models import SubsidyRule, SubsidyRuleChange
+
+
+def workbook(headers, rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    buffer.name = "import.xlsx"
+    return buffer
+
+
+def import_then_confirm(client, app_model, upload):
+    page = client.get(f"/admin/{app_model}/import/")
+    assert page.status_code == 200
+    fmt = re.search(r'name="format" value="(\d+)"', page.content.decode()).group(1)  # xlsx is the only format
+    preview = client.post(f"/admin/{app_model}/import/", {"format": fmt, "import_file": upload, "resource": "0"})
+    assert preview.status_code == 200
+    return preview
+
+
+def confirm(client, app_model, preview):
+    form = preview.context["confirm_form"]
+    return client.post(f"/admin/{app_model}/process_import/", dict(form.initial))
+
+
+def test_the_admin_imports_counties_from_xlsx_after_a_confirm_step(users, web):
+    client = web(users["admin"])
+    upload = workbook(
+        ["code", "name", "order", "files_reports"], [["140802", "盐湖区", 1, 1], ["140899", "测试单位", 20, 0]]
+    )
+    preview = import_then_confirm(client, "counties/county", upload)
+    assert "confirm_form" in preview.context and not County.objects.filter(code="140899").exists()
+    response = confirm(client, "counties/county", preview)
+    assert response.status_code == 302
+    assert County.objects.get(code="140899").name == "测试单位"
+
+
+def test_a_bad_target_row_is_shown_with_its_row_and_nothing_is_imported(users, web):
+    client = web(users["admin"])
+    upload = workbook(
+        ["plan", "county", "type", "households", "area_m2"],
+        [[2021, "140802", "coal_to_electric", 10001, None], [2021, "140881", "coal_to_gas", -5, None]],
+    )
+    preview = import_then_confirm(client, "counties/target", upload)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", preview.content.decode()))
+    assert preview.context.get("confirm_form") is None  # no confirm step while a row is invalid
+    assert "某些行验数据证失败" in text
+    # the failing row (spreadsheet data row 2) with its field, message and values
+    assert re.search(r"\b2 1 households 确保该值大于或等于0。 2021 140881 coal_to_gas -5", text)
+    assert Target.objects.get(county__code="140802", retrofit_type__code="coal_to_electric").households == 10000
+
+
+def test_a_rate_changed_by_an_admin_import_is_audited(users, web):
+    client = web(users["admin"])
+    upload = workbook(
+        ["plan", "type", "area_class", "level", "amount"], [[2021, "coal_to_gas", "rural", "county", "3600"]]
+    )
+    preview = import_then_confirm(client, "subsidies/subsidyrule", upload)
+    confirm(client, "subsidies/subsidyrule", preview)
+    rule = SubsidyRule.objects.get(retrofit_type__code="coal_to_gas", area_class="rural", level="county")
+    assert rule.amount == Decimal("3600")
+    change = SubsidyRuleChange.objects.get(rule=rule)
+    assert (change.old_amount, change.new_amount, change.changed_by) == (
+        Decimal("3500"),
+        Decimal("3600"),
+        users["admin"],
+    )
+
+
+def test_the_admin_exports_targets_as_xlsx(users, web):
+    client = web(users["admin"])
+    page = client.get("/admin/counties/target/export/")
+    html = page.content.decode()
+    fmt = re.search(r'name="format" value="(\d+)"', html).group(1)
+    fields = {name: "on" for name in re.findall(r'name="(targetresource_[a-z_0-9]+)"', html)}
+    response = client.post("/admin/counties/target/export/", {"format": fmt, "resource": "0", **fields})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    ws = openpyxl.load_workbook(io.BytesIO(content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:4] == ("plan", "county", "type", "households")
+    assert sum(row[3] for row in rows[1:]) == 89369
