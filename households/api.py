@@ -29,9 +29,9 @@ from households.selectors import (
 )
 from households.serializers import (
     AcceptanceSerializer,
+    HouseholdPaymentSerializer,
     HouseholdSerializer,
     ImportRequestSerializer,
-    PaymentSerializer,
     SpotCheckSerializer,
 )
 from households.views import export_response, template_response
@@ -236,11 +236,11 @@ class AcceptanceView(APIView):
 class PaymentView(APIView):
     """Record that the subsidy of accepted households was paid (city office, finance)."""
 
-    @extend_schema(request=PaymentSerializer, responses={200: dict}, summary="Record subsidy payment")
+    @extend_schema(request=HouseholdPaymentSerializer, responses={200: dict}, summary="Record subsidy payment")
     def post(self, request, year: int):
         plan = plan_get(year=year)
         require_reader(request.user)
-        serializer = PaymentSerializer(data=request.data)
+        serializer = HouseholdPaymentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         count = services.households_mark_paid(
             user=request.user,

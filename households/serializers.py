@@ -56,6 +56,6 @@ class HouseholdSerializer(serializers.Serializer):
     subsidy_county = serializers.CharField()
 
 
-class PaymentSerializer(serializers.Serializer):
+class HouseholdPaymentSerializer(serializers.Serializer):
     households = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
     paid_on = serializers.DateField()

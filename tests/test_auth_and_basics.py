@@ -94,3 +94,11 @@ def test_the_openapi_schema_and_docs_are_served_without_outside_assets(users, we
 def test_pages_are_chinese_even_for_a_browser_that_asks_for_english(client, db):
     html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "用户名" in html and "Username" not in html
+
+
+def test_the_openapi_schema_is_valid_and_generates_without_warnings(db, tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    schema = (tmp_path / "schema.yml").read_text(encoding="utf-8")
+    for path in ("/api/v1/reports/{id}/submit/", "/api/v1/plans/{year}/progress/", "/api/v1/plans/{year}/subsidies/"):
+        assert path in schema
+    assert "'409'" in schema
