@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from counties.selectors import plan_get, plan_types
+from households.selectors import payable_by_county
 from subsidies import selectors, services
 from subsidies.forms import (
     GridAllocationForm,
@@ -55,6 +56,8 @@ def _render_page(request, plan, *, period=None, forms=None, status=200, period_e
         "investments": selectors.grid_investments_for_user(user=user, plan=plan),
         "payments": payments,
         "payment_list": selectors.payments_for_user(user=user, plan=plan),
+        # Only accepted households on the roster are payable (issue: acceptance before payment).
+        "payable": payable_by_county(user=user, plan=plan),
         "sees_all": scope.sees_all_counties,
         "is_finance": finance,
         "can_edit_rules": selectors.can_edit_rules(user),

@@ -96,3 +96,16 @@ def test_the_payments_api_runs_a_bounded_number_of_queries(users, api, make_repo
         assert client.get("/api/v1/plans/2021/subsidies/payments/", {"period": "2021-10"}).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get("/api/v1/plans/2021/subsidies/grid/").status_code == 200
+
+
+def test_the_finance_page_counts_only_accepted_roster_households_as_payable(users, web, plan):
+    from tests.households.helpers import make_household
+
+    make_household(plan, seq=1, status="accepted", area_class="urban")  # 2,000 + 2,000
+    make_household(plan, seq=2, status="completed", area_class="urban")  # completed, not accepted: not payable
+    html = web(users["finance"]).get("/plans/2021/subsidies/").content.decode()
+    section = html.split('id="payable-table"')[1].split("</table>")[0]
+    assert 'data-county="140802"' in section
+    cells = [c.strip() for c in section.split('data-county="140802"')[1].split("</tr>")[0].split("<td")[1:]]
+    values = [c.split(">", 1)[1].split("<")[0] for c in cells]
+    assert values == ["盐湖区", "1", "2,000.00", "2,000.00", "4,000.00"]
