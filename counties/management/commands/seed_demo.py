@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--with-progress",
             action="store_true",
-            help="also fill demo monthly reports (approved, submitted, late, missing) for the latest plan",
+            help="also fill demo monthly reports and a demo roster (approved, submitted, late, missing) for the latest plan",
         )
 
     def handle(self, *args, **options):
@@ -71,3 +71,7 @@ class Command(BaseCommand):
                     f"演示月报已就绪：新建 {result['created']} 份，已存在跳过 {result['skipped']} 份（{plan.title}）。"
                 )
             )
+            from households.demo import seed_roster
+
+            created = seed_roster(plan=plan)
+            self.stdout.write(self.style.SUCCESS(f"演示改造户花名册：新建 {created} 户（已有数据时跳过）。"))

@@ -1,0 +1,88 @@
+"""Demo roster for ``seed_demo --with-progress``: a few dozen households per county, so that the
+roster, acceptance, spot-check and reconciliation pages have something to show on ``make run``.
+
+Deterministic (seeded) and idempotent: a plan that already has households is left alone.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from counties.models import Plan, Target, Unit
+from households.idnumber import check_char
+from households.models import Finding, Household, HouseholdStatus, SpotCheck, SpotCheckItem
+
+PER_COUNTY = 24
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马胡郭何"
+GIVEN = "建国秀英志强桂兰海燕文华小明淑珍德明玉梅"
+VILLAGES = ("东村", "西村", "南庄", "北庄", "新村")
+
+
+def _id_number(rng: random.Random, area: str) -> str:
+    birth = date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 45))
+    body = f"{area}{birth:%Y%m%d}{rng.randint(0, 999):03d}"
+    return body + check_char(body)
+
+
+@transaction.atomic
+def seed_roster(*, plan: Plan) -> int:
+    if Household.objects.filter(plan=plan).exists():
+        return 0
+    rng = random.Random(2021)
+    clerk_model = get_user_model()
+    inspector = clerk_model.objects.filter(username="city").first() or clerk_model.objects.order_by("pk").first()
+    targets = Target.objects.filter(plan=plan, households__gt=0).select_related("county", "retrofit_type")
+    by_county: dict = {}
+    for target in targets:
+        by_county.setdefault(target.county, []).append(target.retrofit_type)
+    households = []
+    used_ids: set[str] = set()
+    for county, types in by_county.items():
+        for n in range(PER_COUNTY):
+            retrofit_type = types[n % len(types)]
+            id_number = _id_number(rng, county.code)
+            while id_number in used_ids:
+                id_number = _id_number(rng, county.code)
+            used_ids.add(id_number)
+            status = (HouseholdStatus.COMPLETED, HouseholdStatus.ACCEPTED, HouseholdStatus.PAID)[(n // len(types)) % 3]
+            completed = date(2021, 7, 1) + timedelta(days=rng.randint(0, 110))
+            households.append(
+                Household(
+                    plan=plan,
+                    county=county,
+                    township=f"{county.name[:2]}镇",
+                    village=VILLAGES[n % len(VILLAGES)],
+                    head_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                    id_number=id_number,
+                    phone=f"139{rng.randint(0, 99_999_999):08d}",
+                    retrofit_type=retrofit_type,
+                    area_class="urban" if n % 4 == 0 else "rural",
+                    area_m2=Decimal(rng.choice((80, 95, 110, 120))) if retrofit_type.unit == Unit.M2 else None,
+                    completed_on=completed,
+                    status=status,
+                    accepted_on=completed + timedelta(days=14) if status != HouseholdStatus.COMPLETED else None,
+                    accepted_by="第三方评估机构" if status != HouseholdStatus.COMPLETED else "",
+                    acceptance_result="passed" if status != HouseholdStatus.COMPLETED else "",
+                    paid_on=completed + timedelta(days=40) if status == HouseholdStatus.PAID else None,
+                )
+            )
+    Household.objects.bulk_create(households)
+    findings = [Finding.IN_USE] * 6 + [Finding.IDLE, Finding.COAL_RESUMED]
+    for county in by_county:
+        check = SpotCheck.objects.create(
+            plan=plan,
+            county=county,
+            checked_on=date(2021, 12, 15),
+            inspector="市清洁取暖办督查组",
+            created_by=inspector,
+        )
+        sample = list(Household.objects.filter(plan=plan, county=county).order_by("pk")[:5])
+        SpotCheckItem.objects.bulk_create(
+            [SpotCheckItem(spot_check=check, household=h, finding=rng.choice(findings)) for h in sample]
+        )
+    return len(households)

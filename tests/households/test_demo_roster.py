@@ -1,0 +1,20 @@
+from django.core.management import call_command
+
+from households.idnumber import id_number_problem
+from households.models import Household, SpotCheck
+
+
+def test_seed_demo_with_progress_fills_a_valid_roster_once(plan, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--password", "demo-pass-2021", "--with-progress")
+    households = Household.objects.filter(plan=plan)
+    assert households.count() == 13 * 24
+    assert set(households.values_list("status", flat=True)) == {"completed", "accepted", "paid"}
+    assert all(id_number_problem(i) is None for i in households.values_list("id_number", flat=True))
+    assert households.values("id_number").distinct().count() == households.count()
+    # building retrofits carry their area; household-measured types do not
+    assert not households.filter(retrofit_type__code="building_retrofit", area_m2__isnull=True).exists()
+    assert not households.exclude(retrofit_type__code="building_retrofit").filter(area_m2__isnull=False).exists()
+    assert SpotCheck.objects.filter(plan=plan).count() == 13
+    call_command("seed_demo", "--password", "demo-pass-2021", "--with-progress")
+    assert Household.objects.filter(plan=plan).count() == 13 * 24
