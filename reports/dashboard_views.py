@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from counties.selectors import county_get_for_user, plan_latest, require_role, scope_for_user
+from households.models import Finding
+from households.selectors import spot_check_summary
 from reports.dashboard import (
     DASHBOARD_ROLES,
     bulletin,
@@ -55,7 +57,15 @@ def dashboard(request):
     return render(
         request,
         "dashboard/dashboard.html",
-        {"plan": plan, "period": period, "periods": plan.periods(), "table": table},
+        {
+            "plan": plan,
+            "period": period,
+            "periods": plan.periods(),
+            "table": table,
+            # 抽查 (改而不用、燃煤复烧): households checked per county and the rate of each finding.
+            "spot_checks": spot_check_summary(user=request.user, plan=plan),
+            "findings": Finding.choices,
+        },
     )
 
 

@@ -145,3 +145,26 @@ def test_a_county_without_targets_has_a_page_that_says_so(web, users):
 
 def test_an_unknown_county_is_404(web, users):
     assert web(users["city"]).get("/counties/999999/").status_code == 404
+
+
+def test_the_dashboard_shows_spot_check_findings_per_county(users, web, plan):
+    from datetime import date
+
+    from households.models import SpotCheck, SpotCheckItem
+    from tests.households.helpers import make_household
+
+    check = SpotCheck.objects.create(
+        plan=plan,
+        county=users["clerk"].profile.county,
+        checked_on=date(2021, 12, 1),
+        inspector="督查组",
+        created_by=users["city"],
+    )
+    findings = ["in_use", "in_use", "in_use", "coal_resumed"]
+    for seq, finding in enumerate(findings, start=1):
+        SpotCheckItem.objects.create(spot_check=check, household=make_household(plan, seq=seq), finding=finding)
+    html = web(users["city"]).get("/dashboard/?period=2021-10").content.decode()
+    row = html.split('id="spot-check-table"')[1].split('data-county="140802"')[1].split("</tr>")[0]
+    cells = [c.split(">", 1)[1].split("<")[0] for c in row.split("<td")[1:]]
+    # 4 checked: 3 in use (75.0%), 0 idle, 1 coal burning resumed (25.0%), 0 removed
+    assert cells == ["盐湖区", "4", "3（75.0%）", "0（0.0%）", "1（25.0%）", "0（0.0%）"]
