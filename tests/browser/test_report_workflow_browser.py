@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import browser_login, screenshot
 
@@ -20,8 +21,9 @@ def test_a_report_goes_from_clerk_to_city_and_back_until_approved_and_counts_as_
     page.click("#new-report-form button[type=submit]")
     page.fill("input[name=line__coal_to_electric__urban]", "1200")
     page.fill("input[name=line__coal_to_electric__rural]", "300")
-    assert page.inner_text("[data-after-for=coal_to_electric]") == "1500"
-    assert page.inner_text("[data-rate-for=coal_to_electric] .rate-value") == "15.0%"
+    # expect() retries: the form script may still be loading when the first keystrokes land
+    expect(page.locator("[data-after-for=coal_to_electric]")).to_have_text("1500")
+    expect(page.locator("[data-rate-for=coal_to_electric] .rate-value")).to_have_text("15.0%")
     page.fill("textarea[name=narrative]", "本月完成煤改电1500户，其中城区1200户。")
     page.click("#save-draft")
     page.wait_for_selector("text=草稿已保存")
@@ -48,7 +50,7 @@ def test_a_report_goes_from_clerk_to_city_and_back_until_approved_and_counts_as_
     assert "农村煤改电户数与验收单不符" in page.inner_text("#return-reason")
     page.click("#report-actions a:has-text('修改')")
     page.fill("input[name=line__coal_to_electric__rural]", "250")
-    assert page.inner_text("[data-after-for=coal_to_electric]") == "1450"
+    expect(page.locator("[data-after-for=coal_to_electric]")).to_have_text("1450")
     page.click("#save-submit")
     page.wait_for_selector("text=月报已报送市清洁取暖办")
     logout(page, live_server)
