@@ -11,6 +11,7 @@ import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from counties.models import AreaClass
 from subsidies.models import Level
@@ -83,15 +84,15 @@ def summary_rows(payload: dict) -> tuple[list[list], list]:
 
 
 DETAIL_COLUMNS = [
-    ("改造类型", "text", 16),
-    ("城乡", "text", 14),
-    ("计量单位", "text", 8),
-    ("累计完成量", "decimal", 12),
-    ("市级标准（元）", "money", 12),
-    ("市级补助（元）", "money", 14),
-    ("县级标准（元）", "money", 12),
-    ("县级补助（元）", "money", 14),
-    ("合计（元）", "money", 14),
+    (gettext_noop("改造类型"), "text", 16),
+    (gettext_noop("城乡"), "text", 14),
+    (gettext_noop("计量单位"), "text", 8),
+    (gettext_noop("累计完成量"), "decimal", 12),
+    (gettext_noop("市级标准（元）"), "money", 12),
+    (gettext_noop("市级补助（元）"), "money", 14),
+    (gettext_noop("县级标准（元）"), "money", 12),
+    (gettext_noop("县级补助（元）"), "money", 14),
+    (gettext_noop("合计（元）"), "money", 14),
 ]
 
 
