@@ -53,3 +53,11 @@ def test_malformed_report_lines_get_a_400_not_a_500(users, api, lines):
     response = api(users["clerk"]).post("/api/v1/reports/", body, format="json")
     assert response.status_code == 400, response.content
     assert response.json()["code"] == "invalid"
+
+
+def test_a_nul_character_in_a_query_or_body_is_a_400_on_every_database(users, api, web):
+    assert api(users["city"]).get("/api/v1/reports/?county=%00").status_code == 400
+    body = {"plan": 2021, "county": "1408\u000002", "period": "2021-07", "narrative": "说明\u0000"}
+    response = api(users["clerk"]).post("/api/v1/reports/", body, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert web(users["city"]).get("/dashboard/?period=%00").status_code == 400
