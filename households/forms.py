@@ -65,3 +65,27 @@ class SpotCheckForm(forms.Form):
         if not items:
             raise forms.ValidationError(_("请至少填写一户。"))
         return items
+
+
+class SelectedAcceptanceForm(forms.Form):
+    """The list page's “验收所选”: the dates and result; the households come from the ticked rows."""
+
+    accepted_on = forms.DateField(
+        label=_("验收日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("验收日期格式不正确，应为“年-月-日”。")},
+    )
+    accepted_by = forms.CharField(label=_("验收单位"), required=False, max_length=100)
+    result = forms.ChoiceField(label=_("验收结果"), required=False, choices=AcceptanceResult.choices)
+
+
+class MarkPaidForm(forms.Form):
+    """The list page's “标记补助已拨付”: the payment date; the households come from the ticked rows."""
+
+    paid_on = forms.DateField(
+        label=_("拨付日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("拨付日期格式不正确，应为“年-月-日”。")},
+    )

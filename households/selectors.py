@@ -19,6 +19,8 @@ READ_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE, Role.DEPARTMENT, Role.
 WRITE_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.COUNTY_CLERK)
 # Roles allowed to see whole ID numbers and phones (个人信息保护法).
 WHOLE_ID_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE)
+# Roles that record subsidy payment (补助已拨付).
+PAYMENT_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE)
 # Statuses that count as "done" on the roster for reconciliation.
 DONE_STATUSES = (HouseholdStatus.COMPLETED, HouseholdStatus.ACCEPTED, HouseholdStatus.PAID)
 PAYABLE_STATUSES = (HouseholdStatus.ACCEPTED, HouseholdStatus.PAID)
@@ -56,6 +58,17 @@ def household_get_for_user(*, user, plan: Plan, pk) -> Household:
         return households_for_user(user=user, plan=plan).select_related("county", "retrofit_type").get(pk=int(pk))
     except (Household.DoesNotExist, ValueError, TypeError):
         raise Http404(_("未找到该改造户。")) from None
+
+
+def household_ids_for_user(*, user, plan: Plan, pks) -> list[int]:
+    """The posted household ids, checked against the user's scope: 404 if any is malformed or out of scope."""
+    try:
+        ids = sorted({int(pk) for pk in pks})
+    except (ValueError, TypeError):
+        raise Http404(_("未找到该改造户。")) from None
+    if ids and households_for_user(user=user, plan=plan).filter(pk__in=ids).count() != len(ids):
+        raise Http404(_("未找到该改造户。"))
+    return ids
 
 
 def households_filter(

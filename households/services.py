@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counties.models import County, Plan, RetrofitType
+from counties.selectors import require_role
 from households import importer
 from households.idnumber import mask_id, normalise_id
 from households.models import (
@@ -23,7 +24,7 @@ from households.models import (
     SpotCheck,
     SpotCheckItem,
 )
-from households.selectors import households_for_user, require_writer, sees_whole_ids
+from households.selectors import PAYMENT_ROLES, households_for_user, require_writer, sees_whole_ids
 
 BATCH_SIZE = 5000
 PREVIEW_ROWS = 20
@@ -504,10 +505,7 @@ def export_audit_record(*, user, plan: Plan, rows: int, filters: dict) -> Export
 @transaction.atomic
 def households_mark_paid(*, user, plan: Plan, household_ids: list[int], paid_on: date) -> int:
     """Record that the subsidy was paid (补助已拨付): city office or finance, accepted households only."""
-    from counties.models import Role
-    from counties.selectors import require_role
-
-    require_role(user, Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE)
+    require_role(user, *PAYMENT_ROLES)
     queryset = households_for_user(user=user, plan=plan)
     errors = {}
     if not household_ids:

@@ -7,6 +7,12 @@ urlpatterns = [
     path("plans/<int:year>/households/", views.household_list, name="household-list"),
     path("plans/<int:year>/households/import/", views.household_import, name="household-import"),
     path("plans/<int:year>/households/template.xlsx", views.household_template, name="household-template"),
+    path(
+        "plans/<int:year>/households/accept-selected/",
+        views.households_accept_selected,
+        name="household-accept-selected",
+    ),
+    path("plans/<int:year>/households/mark-paid/", views.households_mark_paid, name="household-mark-paid"),
     path("plans/<int:year>/households/acceptance/", views.acceptance, name="household-acceptance"),
     path("plans/<int:year>/spot-checks/", views.spot_checks, name="household-spot-checks"),
     path("plans/<int:year>/reconciliation/", views.reconciliation_page, name="household-reconciliation"),

@@ -6,18 +6,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from counties.models import Plan
-from counties.selectors import counties_for_user, plan_get, retrofit_types_for_user, scope_for_user
+from counties.selectors import counties_for_user, plan_get, require_role, retrofit_types_for_user, scope_for_user
 from households import services
-from households.forms import AcceptanceForm, FilterForm, SpotCheckForm
+from households.forms import AcceptanceForm, FilterForm, MarkPaidForm, SelectedAcceptanceForm, SpotCheckForm
 from households.models import Finding
 from households.roster_export import export_sheet, template_sheets
 from households.selectors import (
+    PAYMENT_ROLES,
     WHOLE_ID_ROLES,
     WRITE_ROLES,
+    household_ids_for_user,
     household_rows,
     households_filter,
     households_for_user,
@@ -119,9 +124,106 @@ def household_list(request, year: int):
             "page": page,
             "query": query.urlencode(),
             "can_write": scope.role in WRITE_ROLES,
+            "can_pay": scope.role in PAYMENT_ROLES,
+            "back": request.GET.urlencode(),
+            "accept_form": SelectedAcceptanceForm(prefix="accept"),
+            "paid_form": MarkPaidForm(prefix="paid"),
             "whole_ids": scope.role in WHOLE_ID_ROLES,
         },
     )
+
+
+LIST_QUERY_KEYS = ("county", "type", "status", "q", "page")
+MAX_SELECTED = 1000
+
+
+def _back_to_list(request, plan: Plan):
+    """Redirect to the roster list with the filters the action was posted from (only the known keys)."""
+    posted = QueryDict(request.POST.get("back", "")[:1000])
+    query = QueryDict(mutable=True)
+    for key in LIST_QUERY_KEYS:
+        value = posted.get(key, "")
+        if value:
+            query[key] = value[:100]
+    url = reverse("household-list", kwargs={"year": plan.year})
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
+
+
+def _selected_ids(request, plan: Plan):
+    """The ticked households, 404 if any lies outside the user's scope; None (with a message) if too many."""
+    raw = request.POST.getlist("households")
+    if len(raw) > MAX_SELECTED:
+        messages.error(request, _("一次最多选择%(n)d户。") % {"n": MAX_SELECTED})
+        return None
+    return household_ids_for_user(user=request.user, plan=plan, pks=raw)
+
+
+def _report_errors(request, exc: ValidationError) -> None:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+    for messages_ in errors.values():
+        for message in messages_:
+            messages.error(request, message)
+
+
+def _report_form_errors(request, form) -> None:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for message in errors:
+            messages.error(request, f"{label}：{message}" if label else message)
+
+
+@login_required
+@require_POST
+def households_accept_selected(request, year: int):
+    """“验收所选” on the list page: the ticked households through services.households_accept."""
+    require_writer(request.user)
+    plan = plan_get(year=year)
+    ids = _selected_ids(request, plan)
+    form = SelectedAcceptanceForm(request.POST, prefix="accept")
+    if ids is None:
+        return _back_to_list(request, plan)
+    if not form.is_valid():
+        _report_form_errors(request, form)
+        return _back_to_list(request, plan)
+    data = form.cleaned_data
+    try:
+        count = services.households_accept(
+            user=request.user,
+            plan=plan,
+            household_ids=ids,
+            accepted_on=data["accepted_on"],
+            accepted_by=data["accepted_by"],
+            result=data["result"],
+        )
+    except ValidationError as exc:
+        _report_errors(request, exc)
+    else:
+        messages.success(request, _("已记录%(n)d户的验收结果。") % {"n": count})
+    return _back_to_list(request, plan)
+
+
+@login_required
+@require_POST
+def households_mark_paid(request, year: int):
+    """“标记补助已拨付” on the list page: the ticked households through services.households_mark_paid."""
+    require_role(request.user, *PAYMENT_ROLES)
+    plan = plan_get(year=year)
+    ids = _selected_ids(request, plan)
+    form = MarkPaidForm(request.POST, prefix="paid")
+    if ids is None:
+        return _back_to_list(request, plan)
+    if not form.is_valid():
+        _report_form_errors(request, form)
+        return _back_to_list(request, plan)
+    try:
+        count = services.households_mark_paid(
+            user=request.user, plan=plan, household_ids=ids, paid_on=form.cleaned_data["paid_on"]
+        )
+    except ValidationError as exc:
+        _report_errors(request, exc)
+    else:
+        messages.success(request, _("已将%(n)d户标记为补助已拨付。") % {"n": count})
+    return _back_to_list(request, plan)
 
 
 @login_required

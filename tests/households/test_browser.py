@@ -38,3 +38,37 @@ def test_a_clerk_previews_an_import_fixes_nothing_and_confirms_it(live_server, u
     assert page.locator("#household-table tbody tr").count() == 2
     page.set_viewport_size({"width": 390, "height": 800})
     screenshot(page, "households-list-phone")
+
+
+def test_a_clerk_ticks_two_rows_confirms_and_accepts_them_on_the_list_page(live_server, users, plan, page):
+    from tests.households.helpers import make_household
+
+    first = make_household(plan, seq=1, head_name="甲户")
+    second = make_household(plan, seq=2, head_name="乙户")
+    make_household(plan, seq=3, head_name="丙户")
+
+    browser_login(page, live_server, "clerk-140802")
+    page.goto(f"{live_server.url}/plans/2021/households/?status=completed")
+    page.check(f"#household-table tr[data-id='{first.pk}'] input.row-select")
+    page.check(f"#household-table tr[data-id='{second.pk}'] input.row-select")
+    page.fill("#id_accept-accepted_on", "2021-10-20")
+    page.fill("#id_accept-accepted_by", "第三方评估公司")
+    page.select_option("#id_accept-result", "passed")
+    dialogs = []
+
+    def dismiss(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.click("#accept-form button[type=submit]")
+    page.wait_for_timeout(300)
+    assert dialogs and "2户" in dialogs[0]
+    assert Household.objects.filter(status="accepted").count() == 0
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#accept-form button[type=submit]")
+    page.wait_for_selector("text=已记录2户的验收结果。")
+    assert "status=completed" in page.url
+    assert set(Household.objects.filter(status="accepted").values_list("pk", flat=True)) == {first.pk, second.pk}
+    screenshot(page, "households-list-accept-selected")
