@@ -40,9 +40,9 @@ class SubsidyRuleChangeAdmin(ReadOnlyAdmin):
 
 @admin.register(GridInvestment)
 class GridInvestmentAdmin(ReadOnlyAdmin):
-    list_display = ("plan", "county", "project", "amount", "invested_on", "recorded_by")
+    list_display = ("plan", "county", "project", "amount", "invested_on", "recorded_by", "voided_at", "voided_by")
     list_filter = ("plan", "county")
-    list_select_related = ("plan", "county", "recorded_by")
+    list_select_related = ("plan", "county", "recorded_by", "voided_by")
 
 
 @admin.register(GridAllocation)
@@ -53,9 +53,19 @@ class GridAllocationAdmin(ReadOnlyAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ("plan", "county", "level", "paid_on", "document_number", "amount", "recorded_by")
+    list_display = (
+        "plan",
+        "county",
+        "level",
+        "paid_on",
+        "document_number",
+        "amount",
+        "recorded_by",
+        "voided_at",
+        "voided_by",
+    )
     list_filter = ("plan", "county", "level")
-    list_select_related = ("plan", "county", "recorded_by")
+    list_select_related = ("plan", "county", "recorded_by", "voided_by")
 
 
 @admin.register(Settlement)

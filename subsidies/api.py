@@ -6,7 +6,9 @@ Departments and users without a role: 403. Writes: see each view.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -25,6 +27,7 @@ from subsidies.serializers import (
     RuleUpdateSerializer,
     SettlementCreateSerializer,
     SubsidyTableSerializer,
+    VoidSerializer,
 )
 from yuncheng_heating.exports import csv_response, xlsx_response
 
@@ -185,6 +188,25 @@ class GridAllocationsView(APIView):
         return _grid_response(request, plan)
 
 
+class GridInvestmentVoidView(APIView):
+    @extend_schema(
+        request=VoidSerializer,
+        responses=OpenApiTypes.OBJECT,
+        summary="Void a mistaken grid investment (finance bureau, or the clerk of its county; reason required)",
+    )
+    def post(self, request, year: int, pk: int):
+        plan = plan_get(year=year)
+        investment = selectors.grid_investment_get_for_user(user=request.user, plan=plan, pk=pk)
+        if not selectors.can_void_grid_investment(request.user, investment):
+            raise PermissionDenied(_("只有本县填报员或市财政局可以作废配套电网投资。"))
+        serializer = VoidSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.grid_investment_void(
+            investment=investment, actor=request.user, reason=serializer.validated_data["reason"]
+        )
+        return _grid_response(request, plan)
+
+
 def _payments_response(request, plan, period, http_status=status.HTTP_200_OK):
     counties = list(selectors.subsidy_counties_for_user(user=request.user, plan=plan))
     result = selectors.payment_compute(plan=plan, period=period, counties=counties)
@@ -217,6 +239,22 @@ class PaymentsView(APIView):
         county = selectors.subsidy_county_get_for_user(user=request.user, plan=plan, code=data.pop("county"))
         services.payment_record(plan=plan, county=county, actor=request.user, **data)
         return _payments_response(request, plan, plan.periods()[-1], status.HTTP_201_CREATED)
+
+
+class PaymentVoidView(APIView):
+    @extend_schema(
+        request=VoidSerializer,
+        responses=OpenApiTypes.OBJECT,
+        summary="Void a mistaken disbursement (finance bureau; reason required)",
+    )
+    def post(self, request, year: int, pk: int):
+        plan = plan_get(year=year)
+        payment = selectors.payment_get_for_user(user=request.user, plan=plan, pk=pk)
+        require_role(request.user, Role.FINANCE)
+        serializer = VoidSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.payment_void(payment=payment, actor=request.user, reason=serializer.validated_data["reason"])
+        return _payments_response(request, plan, plan.periods()[-1])
 
 
 class SettlementsView(APIView):

@@ -73,7 +73,29 @@ class SubsidyRuleChange(models.Model):
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class GridInvestment(models.Model):
+class Voidable(models.Model):
+    """A mistaken entry is voided (作废), never deleted: who, when and why are kept; totals skip it."""
+
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("作废人"),
+    )
+    void_reason = models.TextField(_("作废原因"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+
+class GridInvestment(Voidable):
     """A county's grid-retrofit (煤改电配套电网) investment: project, amount, date."""
 
     plan = models.ForeignKey(
@@ -124,7 +146,7 @@ class GridAllocation(models.Model):
         return f"{self.county} {self.amount}"
 
 
-class Payment(models.Model):
+class Payment(Voidable):
     """A disbursement (拨付) of one paying level's money to a county."""
 
     plan = models.ForeignKey(

@@ -313,10 +313,23 @@ def subsidy_payload(table: dict) -> dict:
 
 def grid_investments_for_user(*, user, plan: Plan) -> QuerySet[GridInvestment]:
     scope = subsidy_scope(user)
-    queryset = GridInvestment.objects.filter(plan=plan).select_related("county", "recorded_by")
+    queryset = GridInvestment.objects.filter(plan=plan).select_related("county", "recorded_by", "voided_by")
     if scope.county_ids is not None:
         queryset = queryset.filter(county_id__in=scope.county_ids)
     return queryset
+
+
+def grid_investment_get_for_user(*, user, plan: Plan, pk) -> GridInvestment:
+    """An investment the caller may see (voided ones included); 404 outside its scope."""
+    try:
+        return grid_investments_for_user(user=user, plan=plan).get(pk=int(pk))
+    except (GridInvestment.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("未找到该配套电网投资记录。")) from None
+
+
+def can_void_grid_investment(user, investment: GridInvestment) -> bool:
+    """Finance, or the clerk of the investment's county."""
+    return can_record_grid_investment(user, investment.county_id)
 
 
 def grid_allocated_total(*, plan: Plan, exclude_county_id: int | None = None) -> Decimal:
@@ -327,11 +340,14 @@ def grid_allocated_total(*, plan: Plan, exclude_county_id: int | None = None) ->
 
 
 def grid_compute(*, plan: Plan, counties: list[County]) -> dict:
-    """Per county: investments, county support due (rate × total), city allocation. Two queries."""
+    """Per county: investments (voided ones excluded), county support due (rate × total), city allocation.
+
+    Two queries.
+    """
     ids = [c.pk for c in counties]
     invested = {
         r["county_id"]: r["total"]
-        for r in GridInvestment.objects.filter(plan=plan, county_id__in=ids)
+        for r in GridInvestment.objects.filter(plan=plan, county_id__in=ids, voided_at__isnull=True)
         .values("county_id")
         .annotate(total=Sum("amount"))
     }
@@ -392,6 +408,7 @@ def grid_payload(grid: dict, investments) -> dict:
                 "invested_on": i.invested_on.isoformat(),
                 "recorded_by": i.recorded_by.username,
                 "recorded_at": i.recorded_at.isoformat(),
+                **void_payload(i),
             }
             for i in investments
         ],
@@ -404,16 +421,34 @@ def grid_payload(grid: dict, investments) -> dict:
 
 def payments_for_user(*, user, plan: Plan) -> QuerySet[Payment]:
     scope = subsidy_scope(user)
-    queryset = Payment.objects.filter(plan=plan).select_related("county", "recorded_by")
+    queryset = Payment.objects.filter(plan=plan).select_related("county", "recorded_by", "voided_by")
     if scope.county_ids is not None:
         queryset = queryset.filter(county_id__in=scope.county_ids)
     return queryset
 
 
+def payment_get_for_user(*, user, plan: Plan, pk) -> Payment:
+    """A payment the caller may see (voided ones included); 404 outside its scope."""
+    try:
+        return payments_for_user(user=user, plan=plan).get(pk=int(pk))
+    except (Payment.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("未找到该拨付记录。")) from None
+
+
+def void_payload(entry) -> dict:
+    """The void fields of a payment or an investment, as the API shows them."""
+    return {
+        "voided": entry.voided_at is not None,
+        "voided_at": entry.voided_at.isoformat() if entry.voided_at else None,
+        "voided_by": entry.voided_by.username if entry.voided_by_id else None,
+        "void_reason": entry.void_reason,
+    }
+
+
 def payment_compute(*, plan: Plan, period: str, counties: list[County], table: dict | None = None, grid=None) -> dict:
     """Due (retrofit share + grid support of that level), paid and outstanding per county × level.
 
-    Due is as of ``period``; paid counts every payment recorded for the plan.
+    Due is as of ``period``; paid counts every payment recorded for the plan, except voided ones.
     """
     if table is None:
         table = subsidy_compute(plan=plan, period=period, counties=counties, types=plan_types(plan=plan))
@@ -422,7 +457,7 @@ def payment_compute(*, plan: Plan, period: str, counties: list[County], table: d
     ids = [c.pk for c in counties]
     paid = {
         (r["county_id"], r["level"]): r["total"]
-        for r in Payment.objects.filter(plan=plan, county_id__in=ids)
+        for r in Payment.objects.filter(plan=plan, county_id__in=ids, voided_at__isnull=True)
         .values("county_id", "level")
         .annotate(total=Sum("amount"))
     }
@@ -481,6 +516,7 @@ def payments_payload(result: dict, payments) -> dict:
                 "reason": p.reason,
                 "recorded_by": p.recorded_by.username,
                 "recorded_at": p.recorded_at.isoformat(),
+                **void_payload(p),
             }
             for p in payments
         ],

@@ -33,6 +33,13 @@ class PaymentSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+class VoidSerializer(serializers.Serializer):
+    # Optional here so that a missing reason gets the service's own (Chinese) message.
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", help_text="why the entry is voided (required)"
+    )
+
+
 class SettlementCreateSerializer(serializers.Serializer):
     period = serializers.CharField(max_length=7)
     supersede = serializers.BooleanField(required=False, default=False)

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counties.models import County, Plan, Role
@@ -171,6 +172,39 @@ def payment_record(
     payment.full_clean()
     payment.save()
     return payment
+
+
+def _void(entry, *, actor, reason: str, already: str):
+    """Mark a locked payment or investment as voided; refuse without a reason or when already void."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请填写作废原因。")]})
+    if entry.voided_at is not None:
+        raise ValidationError(already)
+    entry.voided_at = timezone.now()
+    entry.voided_by = actor
+    entry.void_reason = reason
+    entry.full_clean()
+    entry.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    return entry
+
+
+@transaction.atomic
+def payment_void(*, payment: Payment, actor, reason: str) -> Payment:
+    """Void a mistaken disbursement (finance bureau only). It stays listed; totals no longer count it."""
+    require_role(actor, Role.FINANCE)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    return _void(payment, actor=actor, reason=reason, already=_("该拨付记录已作废，不能重复作废。"))
+
+
+@transaction.atomic
+def grid_investment_void(*, investment: GridInvestment, actor, reason: str) -> GridInvestment:
+    """Void a mistaken grid investment (finance bureau, or the clerk of its county)."""
+    scope = scope_for_user(actor)
+    if not (scope.role == Role.FINANCE or (scope.is_clerk and scope.county_id == investment.county_id)):
+        raise PermissionDenied(_("只有本县填报员或市财政局可以作废配套电网投资。"))
+    investment = GridInvestment.objects.select_for_update().get(pk=investment.pk)
+    return _void(investment, actor=actor, reason=reason, already=_("该配套电网投资记录已作废，不能重复作废。"))
 
 
 @transaction.atomic

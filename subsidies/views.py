@@ -179,6 +179,58 @@ def payment_add(request, year: int):
     return _handle(request, plan, key="payment", form=form, action=action, success=_("已登记资金拨付。"))
 
 
+def _void(request, plan, *, action, success: str):
+    """Run a void service with the posted reason; a message either way, the page re-rendered on refusal."""
+    period = _post_period(request, plan)
+    try:
+        action(request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, _("未作废：%(reason)s") % {"reason": " ".join(error.messages)})
+        return _render_page(request, plan, period=period, status=400)
+    messages.success(request, success)
+    return redirect(_page_url(plan, period))
+
+
+@login_required
+@require_POST
+def payment_void(request, year: int, pk: int):
+    plan = plan_get(year=year)
+    payment = selectors.payment_get_for_user(user=request.user, plan=plan, pk=pk)
+    if not selectors.is_finance(request.user):
+        raise PermissionDenied(_("只有市财政局可以作废拨付记录。"))
+
+    def action(reason):
+        services.payment_void(payment=payment, actor=request.user, reason=reason)
+
+    return _void(
+        request,
+        plan,
+        action=action,
+        success=_("已作废拨付记录（%(number)s，%(amount)s 元）。")
+        % {"number": payment.document_number, "amount": selectors.money_str(payment.amount)},
+    )
+
+
+@login_required
+@require_POST
+def grid_investment_void(request, year: int, pk: int):
+    plan = plan_get(year=year)
+    investment = selectors.grid_investment_get_for_user(user=request.user, plan=plan, pk=pk)
+    if not selectors.can_void_grid_investment(request.user, investment):
+        raise PermissionDenied(_("只有本县填报员或市财政局可以作废配套电网投资。"))
+
+    def action(reason):
+        services.grid_investment_void(investment=investment, actor=request.user, reason=reason)
+
+    return _void(
+        request,
+        plan,
+        action=action,
+        success=_("已作废配套电网投资记录（%(project)s，%(amount)s 元）。")
+        % {"project": investment.project, "amount": selectors.money_str(investment.amount)},
+    )
+
+
 @login_required
 @require_POST
 def settlement_add(request, year: int):
