@@ -346,3 +346,32 @@ def test_the_page_and_the_api_stay_bounded_with_voided_entries(users, plan, web,
         assert api(users["finance"]).get(API + "payments/", {"period": "2021-10"}).status_code == 200
     with django_assert_max_num_queries(8):
         assert api(users["finance"]).get(API + "grid/").status_code == 200
+
+
+@pytest.mark.browser
+def test_in_the_browser_finance_confirms_before_a_payment_is_voided(live_server, users, plan, page):
+    from tests.conftest import browser_login, screenshot
+
+    payment = pay(plan, users, "5000", "运财〔2021〕9号")
+    browser_login(page, live_server, "finance")
+    page.goto(f"{live_server.url}/plans/2021/subsidies/")
+    row = page.locator(f"#payment-{payment.pk}")
+    row.locator("input[name=reason]").fill("文号录错")
+    dialogs = []
+
+    def dismiss_then_accept(dialog):
+        dialogs.append(dialog.message)
+        (dialog.dismiss if len(dialogs) == 1 else dialog.accept)()
+
+    page.on("dialog", dismiss_then_accept)
+    row.locator("button[type=submit]").click()
+    payment.refresh_from_db()
+    assert payment.voided_at is None  # the first confirmation was declined
+    row.locator("button[type=submit]").click()
+    page.wait_for_selector(".messages .msg-success")
+    payment.refresh_from_db()
+    assert payment.voided_at is not None and payment.void_reason == "文号录错"
+    assert "确认作废" in dialogs[0]
+    assert "已作废" in page.locator(f"#payment-{payment.pk}").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "subsidies-void")
