@@ -12,7 +12,7 @@ from counties.models import Plan, RetrofitType, Role
 from counties.selectors import counties_for_user, require_role, scope_for_user
 from households.idnumber import mask_id, mask_phone, normalise_id
 from households.models import Finding, Household, HouseholdStatus, SpotCheck, SpotCheckItem
-from subsidies.models import SubsidyRule
+from subsidies.selectors import money, rule_rate, rules_for_plan
 
 READ_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE, Role.DEPARTMENT, Role.COUNTY_CLERK)
 # Roles that record on the roster: the city office for any county, a clerk for its own.
@@ -90,24 +90,25 @@ def households_filter(
     return queryset
 
 
-def subsidy_rates(*, plan: Plan) -> dict[tuple[int, str], tuple[Decimal, Decimal]]:
-    """(type id, area class or 'any') -> (city share, county share) per household or per m². One query."""
-    rates: dict[tuple[int, str], list[Decimal]] = {}
-    for rule in SubsidyRule.objects.filter(plan=plan).values("retrofit_type_id", "area_class", "level", "amount"):
-        pair = rates.setdefault((rule["retrofit_type_id"], rule["area_class"]), [Decimal("0"), Decimal("0")])
-        pair[0 if rule["level"] == "city" else 1] = rule["amount"]
-    return {key: (value[0], value[1]) for key, value in rates.items()}
+def subsidy_rates(*, plan: Plan) -> dict[tuple[int, str, str], Decimal]:
+    """The plan's rules, as the finance view reads them (subsidies.selectors.rules_for_plan). One query."""
+    return rules_for_plan(plan=plan)
 
 
 def household_subsidy(
     rates, *, type_id: int, is_area: bool, area_class: str, area_m2: Decimal | None
 ) -> tuple[Decimal, Decimal]:
-    """City and county share for one household: per household, or per m² × area for area types."""
+    """City and county share for one household: per household, or per m² × area for area types.
+
+    Same rule lookup and rounding as the finance view, so the roster and the subsidy page agree.
+    """
+    city, county = (
+        rule_rate(rates, type_id=type_id, area_class=area_class, level=level) or Decimal("0")
+        for level in ("city", "county")
+    )
     if is_area:
-        city, county = rates.get((type_id, "any"), rates.get((type_id, area_class), (Decimal("0"), Decimal("0"))))
         area = area_m2 or Decimal("0")
-        return (city * area).quantize(Decimal("0.01")), (county * area).quantize(Decimal("0.01"))
-    city, county = rates.get((type_id, area_class), rates.get((type_id, "any"), (Decimal("0"), Decimal("0"))))
+        return money(city * area), money(county * area)
     return city, county
 
 
