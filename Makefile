@@ -38,7 +38,8 @@ lint: venv
 check: lint test
 
 messages: venv
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -d djangojs -l en --no-location --ignore=.venv --ignore=staticfiles --ignore=static/vendor
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

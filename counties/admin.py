@@ -1,13 +1,49 @@
-from django.contrib import admin
+import io
+
+from django.contrib import admin, messages
+from django.shortcuts import redirect
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import XLSX
 
+from accounts.admin_logging import SecurityLoggedAdminMixin
 from counties.models import County, Plan, Profile, RetrofitType, Target
 from counties.resources import CountyResource, TargetResource
+from yuncheng_heating.xlsx_guard import WorkbookRefused, XlsxLimits, check_xlsx
+
+# Counties, targets and subsidy rules are tens of rows: generous caps that still keep openpyxl small.
+ADMIN_IMPORT_LIMITS = XlsxLimits(
+    max_rows=10_001, max_columns=32, max_total_bytes=32 << 20, max_part_bytes=32 << 20, max_styles=10_000
+)
+
+
+class GuardedXLSX(XLSX):
+    """xlsx for django-import-export, read by openpyxl only after ``check_xlsx`` bounded what it will build."""
+
+    def create_dataset(self, in_stream):
+        check_xlsx(io.BytesIO(in_stream), size=len(in_stream), limits=ADMIN_IMPORT_LIMITS)
+        return super().create_dataset(in_stream)
 
 
 class XlsxImportExportAdmin(ImportExportModelAdmin):
+    # Exports keep the plain class: django-import-export writes numbers as numbers only for its own formats.
     formats = [XLSX]
+    import_formats = [GuardedXLSX]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # The guard's reason is for the user; other read errors keep django-import-export's message.
+        if isinstance(e, WorkbookRefused):
+            form.add_error("import_file", e.message)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_import(self, request, **kwargs):
+        # The confirm step reads the stored upload again; a refusal there goes back to the import form.
+        try:
+            return super().process_import(request, **kwargs)
+        except WorkbookRefused as exc:
+            messages.error(request, exc.message)
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_import")
 
 
 @admin.register(Plan)
@@ -38,7 +74,7 @@ class TargetAdmin(XlsxImportExportAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(SecurityLoggedAdminMixin, admin.ModelAdmin):
     list_display = ("user", "county", "department_name")
     list_select_related = ("user", "county")
-    filter_horizontal = ("retrofit_types",)
+    filter_horizontal = ("retrofit_types", "counties")

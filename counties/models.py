@@ -147,6 +147,10 @@ class Role(models.TextChoices):
     FINANCE = "finance", _("市财政局")
     DEPARTMENT = "department", _("市直部门")
     ADMIN = "admin", _("系统管理员")
+    # Field roles (issue 14): city-level check teams and third-party acceptance firms. They see only
+    # the inspection pages of their own work, never reports, roster lists or money.
+    INSPECTOR = "inspector", _("检查人员")
+    ACCEPTOR = "acceptor", _("第三方验收机构")
 
 
 class Profile(models.Model):
@@ -160,6 +164,11 @@ class Profile(models.Model):
         verbose_name=_("所属县（市、区）"),
     )
     department_name = models.CharField(_("部门名称"), max_length=50, blank=True)
+    # An inspector may be limited to some counties (none: every county); an acceptor sees only the
+    # counties it was engaged for (none: no county).
+    counties = models.ManyToManyField(
+        County, blank=True, related_name="field_staff", verbose_name=_("负责的县（市、区）（检查、验收）")
+    )
     retrofit_types = models.ManyToManyField(RetrofitType, blank=True, verbose_name=_("负责的改造类型"))
 
     class Meta:

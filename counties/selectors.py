@@ -38,6 +38,19 @@ class Scope:
         return self.role == Role.COUNTY_CLERK
 
     @property
+    def is_inspector(self) -> bool:
+        return self.role == Role.INSPECTOR
+
+    @property
+    def is_acceptor(self) -> bool:
+        return self.role == Role.ACCEPTOR
+
+    @property
+    def is_field(self) -> bool:
+        """Inspectors and acceptors: inspection pages only, no reports, roster lists or money."""
+        return self.role in (Role.INSPECTOR, Role.ACCEPTOR)
+
+    @property
     def sees_all_counties(self) -> bool:
         return self.county_ids is None
 
@@ -64,7 +77,15 @@ def scope_for_user(user) -> Scope:
     role = next(
         (
             r
-            for r in (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE, Role.DEPARTMENT, Role.COUNTY_CLERK)
+            for r in (
+                Role.ADMIN,
+                Role.CITY_OFFICE,
+                Role.FINANCE,
+                Role.DEPARTMENT,
+                Role.COUNTY_CLERK,
+                Role.INSPECTOR,
+                Role.ACCEPTOR,
+            )
             if r.value in group_names
         ),
         None,
@@ -85,6 +106,14 @@ def scope_for_user(user) -> Scope:
             county_id=profile.county_id,
             county_code=profile.county.code,
         )
+    elif role == Role.INSPECTOR:
+        # Field roles only: the other roles' scopes cost no extra query.
+        limited = frozenset(profile.counties.values_list("pk", flat=True)) if profile else frozenset()
+        scope = Scope(role=role, county_ids=limited or None, type_ids=None)
+    elif role == Role.ACCEPTOR:
+        # Engaged counties only; an acceptor with none configured sees nothing.
+        engaged = frozenset(profile.counties.values_list("pk", flat=True)) if profile else frozenset()
+        scope = Scope(role=role, county_ids=engaged, type_ids=None)
     else:
         scope = NO_SCOPE
     user._heating_scope = scope

@@ -130,6 +130,7 @@ def user_set_role(
     department_name: str = "",
     first_name: str = "",
     email: str = "",
+    counties: list[County] | None = None,
 ):
     """Create or update a user with exactly one role (a Django group) and its profile."""
     User = get_user_model()
@@ -150,4 +151,5 @@ def user_set_role(
     profile.full_clean()
     profile.save()
     profile.retrofit_types.set(retrofit_types or [])
+    profile.counties.set(counties or [])
     return user

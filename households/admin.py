@@ -1,15 +1,42 @@
 from django.contrib import admin
 
+from households import pii
 from households.models import ExportAudit, Household, SpotCheck, SpotCheckItem
 
 
 @admin.register(Household)
 class HouseholdAdmin(admin.ModelAdmin):
-    list_display = ("county", "township", "village", "head_name", "retrofit_type", "area_class", "status")
+    """Households come from roster imports; here they are corrected, never created, and their numbers stay masked."""
+
+    list_display = (
+        "county",
+        "township",
+        "village",
+        "head_name",
+        "id_number_masked",
+        "retrofit_type",
+        "area_class",
+        "status",
+    )
     list_filter = ("plan", "county", "retrofit_type", "status")
-    search_fields = ("head_name", "village", "id_number")
+    search_fields = ("head_name", "village")
     list_select_related = ("county", "retrofit_type")
     raw_id_fields = ()
+    exclude = ("pii_cipher", "id_number_index", "phone_index")
+    readonly_fields = ("id_number_masked", "phone_masked")
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        """A whole ID or phone number finds its household through the blind index, as on the roster page."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        id_index, phone_index = pii.search_terms(search_term)
+        if id_index:
+            results |= queryset.filter(id_number_index=id_index)
+        if phone_index:
+            results |= queryset.filter(phone_index=phone_index)
+        return results, may_have_duplicates
 
 
 class SpotCheckItemInline(admin.TabularInline):
@@ -26,8 +53,9 @@ class SpotCheckAdmin(admin.ModelAdmin):
 
 @admin.register(ExportAudit)
 class ExportAuditAdmin(admin.ModelAdmin):
-    list_display = ("user", "at", "plan", "rows")
-    readonly_fields = ("user", "at", "plan", "rows", "filters")
+    list_display = ("user", "action", "at", "plan", "rows")
+    list_filter = ("action",)
+    readonly_fields = ("user", "action", "at", "plan", "rows", "filters")
 
     def has_add_permission(self, request):
         return False

@@ -7,6 +7,9 @@ urlpatterns = [
     path("plans/<int:year>/households/", api.HouseholdListView.as_view(), name="api-households"),
     path("plans/<int:year>/households/<int:pk>/", api.HouseholdDetailView.as_view(), name="api-household"),
     path(
+        "plans/<int:year>/households/<int:pk>/reveal/", api.HouseholdRevealView.as_view(), name="api-household-reveal"
+    ),
+    path(
         "plans/<int:year>/households/template.xlsx",
         api.HouseholdTemplateView.as_view(),
         name="api-households-template",

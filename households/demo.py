@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from counties.models import Plan, Target, Unit
+from households import pii
 from households.idnumber import check_char
 from households.models import Finding, Household, HouseholdStatus, SpotCheck, SpotCheckItem
 
@@ -58,8 +59,7 @@ def seed_roster(*, plan: Plan) -> int:
                     township=f"{county.name[:2]}镇",
                     village=VILLAGES[n % len(VILLAGES)],
                     head_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-                    id_number=id_number,
-                    phone=f"139{rng.randint(0, 99_999_999):08d}",
+                    **pii.seal(id_number, f"139{rng.randint(0, 99_999_999):08d}"),
                     retrofit_type=retrofit_type,
                     area_class="urban" if n % 4 == 0 else "rural",
                     area_m2=Decimal(rng.choice((80, 95, 110, 120))) if retrofit_type.unit == Unit.M2 else None,

@@ -48,8 +48,13 @@ class Household(models.Model):
     township = models.CharField(_("乡镇"), max_length=50)
     village = models.CharField(_("村"), max_length=50)
     head_name = models.CharField(_("户主姓名"), max_length=50)
-    id_number = models.CharField(_("身份证号"), max_length=18)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # ID and phone numbers only through households.pii: never in clear (个人信息保护法, GB/T 39786).
+    pii_cipher = models.CharField(_("身份证号及联系电话（SM4密文）"), max_length=128, blank=True)
+    # HMAC-SM3 blind indexes: uniqueness per plan and exact search. NULL once purged.
+    id_number_index = models.CharField(_("身份证号索引"), max_length=64, null=True, blank=True)  # noqa: DJ001
+    phone_index = models.CharField(_("联系电话索引"), max_length=64, blank=True)
+    id_number_masked = models.CharField(_("身份证号（脱敏）"), max_length=18, blank=True)
+    phone_masked = models.CharField(_("联系电话（脱敏）"), max_length=20, blank=True)
     retrofit_type = models.ForeignKey(
         RetrofitType, on_delete=models.PROTECT, related_name="households", verbose_name=_("改造类型"), db_index=False
     )
@@ -80,7 +85,7 @@ class Household(models.Model):
         verbose_name = _("改造户")
         verbose_name_plural = _("改造户")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "id_number"], name="household_id_number_once_per_plan"),
+            models.UniqueConstraint(fields=["plan", "id_number_index"], name="household_id_index_once_per_plan"),
         ]
         indexes = [
             models.Index(fields=["plan", "county", "retrofit_type", "status"]),
@@ -130,10 +135,19 @@ class SpotCheckItem(models.Model):
         return f"{self.household_id} {self.finding}"
 
 
+class PersonalDataAction(models.TextChoices):
+    EXPORT = "export", _("导出完整身份证号")
+    REVEAL = "reveal", _("查看完整身份证号")
+    PURGE = "purge", _("清除个人信息")
+
+
 class ExportAudit(models.Model):
-    """Who exported whole ID numbers, when, and how many rows (个人信息保护法)."""
+    """Who saw whole ID numbers (an export, or one household shown), or purged them; when, how many rows (个人信息保护法)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(
+        _("操作"), max_length=10, choices=PersonalDataAction.choices, default=PersonalDataAction.EXPORT
+    )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
     rows = models.PositiveIntegerField(_("行数"))
@@ -141,8 +155,8 @@ class ExportAudit(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        verbose_name = _("完整身份证号导出记录")
-        verbose_name_plural = _("完整身份证号导出记录")
+        verbose_name = _("完整身份证号导出、查看与清除记录")
+        verbose_name_plural = _("完整身份证号导出、查看与清除记录")
 
     def __str__(self) -> str:
         return f"{self.user} {self.at:%Y-%m-%d %H:%M} {self.rows}"

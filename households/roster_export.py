@@ -58,12 +58,17 @@ def template_sheets(*, with_county: bool) -> list[Sheet]:
     ]
 
 
-def export_sheet(rows, *, title: str) -> Sheet:
-    columns = [COUNTY_COLUMN, *IMPORT_COLUMNS, *EXTRA_COLUMNS]
+MONEY_COLUMNS = 2  # the last two EXTRA_COLUMNS: 市级补助, 县级补助
+
+
+def export_sheet(rows, *, title: str, with_money: bool = True) -> Sheet:
+    """``with_money`` False (a role that may not read subsidies): no subsidy columns at all."""
+    extra = EXTRA_COLUMNS if with_money else EXTRA_COLUMNS[:-MONEY_COLUMNS]
+    columns = [COUNTY_COLUMN, *IMPORT_COLUMNS, *extra]
 
     def values():
         for r in rows:
-            yield [
+            values = [
                 r["county__name"],
                 r["township"],
                 r["village"],
@@ -80,9 +85,10 @@ def export_sheet(rows, *, title: str) -> Sheet:
                 r["accepted_on"],
                 r["accepted_by"],
                 RESULT_LABELS.get(r["acceptance_result"], ""),
-                r["subsidy_city"],
-                r["subsidy_county"],
             ]
+            if with_money:
+                values += [r["subsidy_city"], r["subsidy_county"]]
+            yield values
 
     return Sheet(name=_("花名册"), columns=columns, rows=values())
 

@@ -10,14 +10,18 @@ from django.utils.translation import gettext as _
 
 from counties.models import Plan, RetrofitType, Role
 from counties.selectors import counties_for_user, require_role, scope_for_user
-from households.idnumber import mask_id, mask_phone, normalise_id
+from households import pii
 from households.models import Finding, Household, HouseholdStatus, SpotCheck, SpotCheckItem
-from subsidies.selectors import money, rule_rate, rules_for_plan
+from subsidies.selectors import can_read_subsidies, money, rule_rate, rules_for_plan
 
 READ_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE, Role.DEPARTMENT, Role.COUNTY_CLERK)
 # Roles that record on the roster: the city office for any county, a clerk for its own.
 WRITE_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.COUNTY_CLERK)
-# Roles allowed to see whole ID numbers and phones (个人信息保护法).
+# Roles that record acceptance (验收): the writers, and third-party acceptors in their engaged counties
+# (households_for_user narrows an acceptor to those).
+ACCEPT_ROLES = (*WRITE_ROLES, Role.ACCEPTOR)
+# Roles allowed to see whole ID numbers and phones (个人信息保护法): in audited exports and the
+# audited “show whole ID” action for one household, never on lists.
 WHOLE_ID_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE)
 # Roles that record subsidy payment (补助已拨付).
 PAYMENT_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE)
@@ -36,6 +40,22 @@ def require_writer(user):
 
 def sees_whole_ids(*, user) -> bool:
     return scope_for_user(user).role in WHOLE_ID_ROLES
+
+
+def roster_registrations(*, plan: Plan) -> dict[str, tuple[int, str]]:
+    """Every ID number on the plan's roster, by blind index (``pii.id_index``) -> (county id, status),
+    city-wide: one query, about 20 MB per 100,000.
+
+    Unscoped on purpose: an import must know whether an ID is registered in any county. Callers
+    never show another county's household, only that the ID is taken.
+    """
+    return {
+        index: (county_id, status)
+        for index, county_id, status in Household.objects.filter(plan=plan)
+        .exclude(id_number_index=None)
+        .values_list("id_number_index", "county_id", "status")
+        .iterator(chunk_size=5000)
+    }
 
 
 def households_for_user(*, user, plan: Plan | None = None) -> QuerySet[Household]:
@@ -75,7 +95,7 @@ def households_filter(
     queryset: QuerySet[Household], *, county: str = "", type_code: str = "", status: str = "", q: str = ""
 ) -> QuerySet[Household]:
     """The list filters. ``q`` matches name, township or village, or a whole ID number / phone exactly
-    (no partial search on ID digits, so that masked roles cannot probe for numbers)."""
+    through their blind indexes (no partial search on digits: there is nothing to search but hashes)."""
     if county:
         queryset = queryset.filter(county__code=county)
     if type_code:
@@ -85,7 +105,11 @@ def households_filter(
     q = (q or "").strip()
     if q:
         condition = Q(head_name__icontains=q) | Q(village__icontains=q) | Q(township__icontains=q)
-        condition |= Q(id_number=normalise_id(q)) | Q(phone=q)
+        id_index, phone_index = pii.search_terms(q)
+        if id_index:
+            condition |= Q(id_number_index=id_index)
+        if phone_index:
+            condition |= Q(phone_index=phone_index)
         queryset = queryset.filter(condition)
     return queryset
 
@@ -93,6 +117,12 @@ def households_filter(
 def subsidy_rates(*, plan: Plan) -> dict[tuple[int, str, str], Decimal]:
     """The plan's rules, as the finance view reads them (subsidies.selectors.rules_for_plan). One query."""
     return rules_for_plan(plan=plan)
+
+
+def subsidy_rates_for_user(*, user, plan: Plan) -> dict[tuple[int, str, str], Decimal] | None:
+    """The rates for roster rows, or None for a user who may not read subsidies (``can_read_subsidies``):
+    ``household_rows`` then carries no money at all."""
+    return subsidy_rates(plan=plan) if can_read_subsidies(user) else None
 
 
 def household_subsidy(
@@ -119,8 +149,8 @@ LIST_FIELDS = (
     "township",
     "village",
     "head_name",
-    "id_number",
-    "phone",
+    "id_number_masked",
+    "phone_masked",
     "retrofit_type_id",
     "retrofit_type__code",
     "retrofit_type__name",
@@ -138,11 +168,21 @@ LIST_FIELDS = (
 
 
 def household_rows(queryset: QuerySet[Household], *, whole_ids: bool, rates, chunk_size: int = 2000):
-    """Plain dicts for lists and exports, IDs and phones masked unless ``whole_ids``; streamed in chunks."""
-    for row in queryset.values(*LIST_FIELDS).iterator(chunk_size=chunk_size):
-        if not whole_ids:
-            row["id_number"] = mask_id(row["id_number"])
-            row["phone"] = mask_phone(row["phone"])
+    """Plain dicts for lists and exports, streamed in chunks: ``id_number`` and ``phone`` masked, or
+    decrypted when ``whole_ids`` (audited exports only: the caller records it).
+
+    ``rates`` None (see ``subsidy_rates_for_user``): the rows have no ``subsidy_city``/``subsidy_county``.
+    """
+    fields = (*LIST_FIELDS, "pii_cipher") if whole_ids else LIST_FIELDS
+    reveal = pii.Revealer() if whole_ids else None
+    for row in queryset.values(*fields).iterator(chunk_size=chunk_size):
+        if reveal is not None:
+            row["id_number"], row["phone"] = reveal(row.pop("pii_cipher"))
+        else:
+            row["id_number"], row["phone"] = row["id_number_masked"], row["phone_masked"]
+        if rates is None:
+            yield row
+            continue
         row["subsidy_city"], row["subsidy_county"] = household_subsidy(
             rates,
             type_id=row["retrofit_type_id"],
@@ -153,17 +193,43 @@ def household_rows(queryset: QuerySet[Household], *, whole_ids: bool, rates, chu
         yield row
 
 
+def pii_key_missing(queryset: QuerySet[Household]) -> str | None:
+    """A key id some household in ``queryset`` is encrypted under that PII_KEYS lacks, else None. One query.
+
+    Checked before a whole-ID export starts streaming, so that a missing key is a clear error, not a cut file.
+    """
+    rest = queryset.exclude(pii_cipher="")
+    for key_id in pii.configured_key_ids():
+        rest = rest.exclude(pii_cipher__startswith=f"{key_id}:")
+    token = rest.values_list("pii_cipher", flat=True).first()
+    return pii.key_id_of(token) if token else None
+
+
 def spot_check_summary(*, user, plan: Plan) -> list[dict]:
-    """Per visible county: households checked and the count and rate of each finding. Two queries."""
+    """Per visible county: households checked and the count and rate of each finding. Three queries.
+
+    Counts both kinds of check: the desk-entered spot checks (SpotCheckItem) and the field inspection
+    visits recorded on a phone (inspections.Visit, kind "inspection") whose finding is one of the four
+    shared codes. A visit that found nobody home (``vacant``) or no household (``not_found``) saw no
+    equipment, so it is not a check here; the inspections summary counts it as visited.
+    """
+    from inspections.models import Visit, VisitKind
+
     scope = scope_for_user(user)
     items = SpotCheckItem.objects.filter(spot_check__plan=plan)
+    visits = Visit.objects.filter(plan=plan, kind=VisitKind.INSPECTION, finding__in=Finding.values)
     if scope.county_ids is not None:
         items = items.filter(spot_check__county_id__in=scope.county_ids)
+        visits = visits.filter(county_id__in=scope.county_ids)
     if scope.type_ids is not None:
         items = items.filter(household__retrofit_type_id__in=scope.type_ids)
+        visits = visits.filter(household__retrofit_type_id__in=scope.type_ids)
     counts: dict[int, dict[str, int]] = {}
     for row in items.values("spot_check__county_id", "finding").annotate(n=Count("pk")):
         counts.setdefault(row["spot_check__county_id"], {})[row["finding"]] = row["n"]
+    for row in visits.values("county_id", "finding").annotate(n=Count("pk")).order_by():
+        by_finding = counts.setdefault(row["county_id"], {})
+        by_finding[row["finding"]] = by_finding.get(row["finding"], 0) + row["n"]
     result = []
     for county in counties_for_user(user=user).filter(pk__in=counts.keys()).order_by("order", "code"):
         by_finding = counts[county.pk]
@@ -265,12 +331,15 @@ def reconciliation(*, user, plan: Plan, period: str | None = None) -> dict:
     return {"plan": plan, "period": period, "rows": rows, "differences": [r for r in rows if r["difference"] != 0]}
 
 
-def payable_by_county(*, user, plan: Plan) -> list[dict]:
+def payable_by_county(*, user, plan: Plan) -> list[dict] | None:
     """Subsidy payable per visible county: accepted (or paid) households only, city and county share.
 
     Per household for household types, per m² × area for area types, at the plan's rules. Two queries.
+    None for a user who may not read subsidies (no money anywhere for them).
     """
-    rates = subsidy_rates(plan=plan)
+    rates = subsidy_rates_for_user(user=user, plan=plan)
+    if rates is None:
+        return None
     rows = (
         households_for_user(user=user, plan=plan)
         .filter(status__in=PAYABLE_STATUSES)

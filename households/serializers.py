@@ -44,8 +44,8 @@ class HouseholdSerializer(serializers.Serializer):
     township = serializers.CharField()
     village = serializers.CharField()
     head_name = serializers.CharField()
-    id_number = serializers.CharField(help_text="masked (140802********123X) unless the role may see whole IDs")
-    phone = serializers.CharField()
+    id_number = serializers.CharField(help_text="masked (140802********123X); whole only through reveal/ and exports")
+    phone = serializers.CharField(help_text="masked (138****1234)")
     retrofit_type = serializers.CharField()
     area_class = serializers.CharField()
     area_m2 = serializers.CharField(allow_null=True)
@@ -59,3 +59,11 @@ class HouseholdSerializer(serializers.Serializer):
 class HouseholdPaymentSerializer(serializers.Serializer):
     households = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
     paid_on = serializers.DateField()
+
+
+class HouseholdRevealSerializer(serializers.Serializer):
+    """The answer of “show whole ID” (audited)."""
+
+    id = serializers.IntegerField()
+    id_number = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import io
+import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import EventKind
+from accounts.services import security_event_record
 from counties.models import County, Plan, RetrofitType
 from counties.selectors import require_role
-from households import importer
+from households import importer, pii, roster_writer
 from households.idnumber import mask_id, normalise_id
 from households.models import (
     AcceptanceResult,
@@ -21,27 +23,23 @@ from households.models import (
     Finding,
     Household,
     HouseholdStatus,
+    PersonalDataAction,
     SpotCheck,
     SpotCheckItem,
 )
-from households.selectors import PAYMENT_ROLES, households_for_user, require_writer, sees_whole_ids
+from households.selectors import (
+    ACCEPT_ROLES,
+    PAYMENT_ROLES,
+    WHOLE_ID_ROLES,
+    household_get_for_user,
+    households_for_user,
+    require_writer,
+    roster_registrations,
+)
+from yuncheng_heating.api import ConflictError
 
-BATCH_SIZE = 5000
 PREVIEW_ROWS = 20
-UPDATE_FIELDS = [
-    "township",
-    "village",
-    "head_name",
-    "phone",
-    "retrofit_type",
-    "area_class",
-    "area_m2",
-    "completed_on",
-    "hardship",
-    "note",
-    "status",
-    "updated_at",
-]
+import_log = logging.getLogger("households.import")
 
 
 class ImportMode:
@@ -131,14 +129,9 @@ def household_import(
         allowed_county_ids=scope.county_ids,
         today=today,
     )
-    # Every ID already on the plan's roster -> (county id, status); one query, a few MB per 100,000.
-    existing = {
-        id_number: (county_id, status)
-        for id_number, county_id, status in Household.objects.filter(plan=plan)
-        .values_list("id_number", "county_id", "status")
-        .iterator(chunk_size=5000)
-    }
+    existing = roster_registrations(plan=plan)
     seen: dict[str, int] = {}
+    elsewhere = 0
     parsed: list[importer.ParsedRow] = []
     problems = result.problems
     for row_number, values in rows:
@@ -166,50 +159,43 @@ def household_import(
                 )
             else:
                 seen[id_number] = row_number
-            registered = existing.get(id_number)
             row_county = item.county_id if item else fixed_county_id
-            if registered is not None and first is None:
-                if registered[0] != row_county and row_county is not None:
-                    row_problems.append(
-                        importer.Problem(
-                            row_number,
-                            importer.ID_NUMBER,
-                            _("该身份证号已在本市其他县（市、区）登记，不能重复登记。"),
-                        )
-                    )
-                elif mode == ImportMode.CREATE:
-                    row_problems.append(
-                        importer.Problem(
-                            row_number,
-                            importer.ID_NUMBER,
-                            _("该身份证号已登记。如需修改已登记的改造户，请选择“更新”方式导入。"),
-                        )
-                    )
+            if first is None:
+                # Registrations are known by blind index only (households.pii).
+                index = pii.id_index(id_number)
+                if item:
+                    item.id_index = index
+                found = _registration_problem(existing.get(index), row_county, mode)
+                if found is not None:
+                    row_problems.append(importer.Problem(row_number, importer.ID_NUMBER, found[0]))
+                    elsewhere += found[1]
         if row_problems:
             problems.extend(row_problems)
         elif not problems:
             parsed.append(item)
     if result.rows == 0 and not problems:
         problems.append(importer.Problem(2, "", _("表中没有数据行。")))
+    if elsewhere:
+        cross_county_conflict_log(user=user, plan=plan, rows=elsewhere, mode=mode, dry_run=dry_run, stage="check")
     if problems:
         return result
 
-    whole = sees_whole_ids(user=user)
     type_names = {t.pk: t.name for t in types.values()}
     for item in parsed:
-        if item.id_number in existing:
+        if item.id_index in existing:
             result.updated += 1
         else:
             result.created += 1
         if len(result.preview) < PREVIEW_ROWS:
+            # Masked for every role: whole numbers only in audited exports and the audited “show” action.
             result.preview.append(
                 {
                     "row": item.row,
-                    "action": "update" if item.id_number in existing else "create",
+                    "action": "update" if item.id_index in existing else "create",
                     "township": item.township,
                     "village": item.village,
                     "head_name": item.head_name,
-                    "id_number": item.id_number if whole else mask_id(item.id_number),
+                    "id_number": mask_id(item.id_number),
                     "retrofit_type": type_names[item.retrofit_type_id],
                     "area_class": item.area_class,
                     "area_m2": item.area_m2,
@@ -218,153 +204,82 @@ def household_import(
             )
     if dry_run:
         return result
-    _write(plan=plan, parsed=parsed, existing=existing, mode=mode)
+    try:
+        roster_writer.roster_write(plan_id=plan.pk, parsed=parsed, update=mode == ImportMode.UPDATE)
+    except (IntegrityError, roster_writer.RowsRefused):
+        # Another import registered some of these IDs after the check above; the write was rolled
+        # back. Report those rows as the check would have, from what the table holds now.
+        _refused_rows(result, user=user, plan=plan, parsed=parsed, mode=mode)
+    except OperationalError as exc:
+        if not _is_lock_conflict(exc):
+            raise
+        raise ConflictError(_("另一项导入正在写入花名册，本次未导入任何数据。请稍后重试。")) from None
     return result
 
 
-# Column order of the bulk insert; checked against the model at import time.
-INSERT_FIELDS = (
-    "plan",
-    "county",
-    "township",
-    "village",
-    "head_name",
-    "id_number",
-    "phone",
-    "retrofit_type",
-    "area_class",
-    "area_m2",
-    "completed_on",
-    "hardship",
-    "note",
-    "status",
-    "accepted_on",
-    "accepted_by",
-    "acceptance_result",
-    "paid_on",
-    "created_at",
-    "updated_at",
-)
-assert set(INSERT_FIELDS) == {f.name for f in Household._meta.concrete_fields if not f.primary_key}
+def _registration_problem(registered, row_county, mode: str) -> tuple[str, bool] | None:
+    """Why a row's ID cannot be written given its registration (county id, status), or None.
 
-
-_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_value(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPE)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return str(value)
-
-
-def _copy_line(v, esc=_COPY_ESCAPE) -> str:
-    """One COPY text line of an INSERT_FIELDS tuple; free text escaped, the rest is validated or ours."""
-    area = "\\N" if v[9] is None else str(v[9])
-    completed = "\\N" if v[10] is None else v[10].isoformat()
-    now = _copy_value(v[18])
-    return (
-        f"{v[0]}\t{v[1]}\t{v[2].translate(esc)}\t{v[3].translate(esc)}\t{v[4].translate(esc)}\t{v[5].translate(esc)}\t"
-        f"{v[6].translate(esc)}\t{v[7]}\t{v[8]}\t{area}\t{completed}\t{v[11]}\t{v[12].translate(esc)}\t{v[13]}\t"
-        f"\\N\t\t\t\\N\t{now}\t{now}\n"
-    )
-
-
-def _copy_rows(cursor, batch, *, update: bool) -> None:
-    """PostgreSQL: COPY the batch (straight into the table, or into a temporary table for the upsert)."""
-    quote = connection.ops.quote_name
-    table = quote(Household._meta.db_table)
-    columns = ", ".join(quote(Household._meta.get_field(name).column) for name in INSERT_FIELDS)
-    buffer = io.StringIO()
-    buffer.writelines(_copy_line(values) for values in batch)
-    buffer.seek(0)
-    if not update:
-        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
-        return
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS households_import ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"
-    )
-    cursor.execute("TRUNCATE households_import")
-    cursor.cursor.copy_expert(f"COPY households_import ({columns}) FROM STDIN", buffer)
-    sets = ", ".join(
-        f"{quote(Household._meta.get_field(name).column)} = EXCLUDED.{quote(Household._meta.get_field(name).column)}"
-        for name in UPDATE_FIELDS
-    )
-    cursor.execute(
-        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM households_import "
-        f"ON CONFLICT ({quote('plan_id')}, {quote('id_number')}) DO UPDATE SET {sets}"
-    )
-
-
-def _insert_sql(*, update: bool) -> str:
-    """SQLite: one parameterised row, run with executemany (the sqlite3 module loops in C)."""
-    quote = connection.ops.quote_name
-    fields = [Household._meta.get_field(name) for name in INSERT_FIELDS]
-    columns = ", ".join(quote(f.column) for f in fields)
-    sql = f"INSERT INTO {quote(Household._meta.db_table)} ({columns}) VALUES "
-    sql += "(" + ", ".join(["%s"] * len(fields)) + ")"
-    if update:
-        sets = ", ".join(
-            f"{quote(Household._meta.get_field(name).column)} = EXCLUDED.{quote(Household._meta.get_field(name).column)}"
-            for name in UPDATE_FIELDS
-        )
-        sql += f" ON CONFLICT ({quote('plan_id')}, {quote('id_number')}) DO UPDATE SET {sets}"
-    return sql
-
-
-@transaction.atomic
-def _write(*, plan: Plan, parsed, existing, mode: str) -> None:
-    """One transaction: batched INSERT (create) or INSERT … ON CONFLICT DO UPDATE (update); COPY on PostgreSQL.
-
-    Plain SQL because Django's bulk_create spends most of its time preparing 2 million field values;
-    every value here was validated by the row parser against the model's rules, and the unique
-    constraint on (plan, id_number) still guards the table.
+    Returns (message, whether the ID is registered in another county).
     """
-    keep = (HouseholdStatus.ACCEPTED, HouseholdStatus.PAID)
-    completed, registered = HouseholdStatus.COMPLETED.value, HouseholdStatus.REGISTERED.value
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    sql = _insert_sql(update=mode == ImportMode.UPDATE) if connection.vendor != "postgresql" else ""
-    plan_id = plan.pk
-    with connection.cursor() as cursor:
-        for start in range(0, len(parsed), BATCH_SIZE):
-            batch = []
-            for item in parsed[start : start + BATCH_SIZE]:
-                previous = existing.get(item.id_number)
-                if previous is not None and previous[1] in keep:
-                    status = previous[1]
-                else:
-                    status = completed if item.completed_on else registered
-                batch.append(
-                    (
-                        plan_id,
-                        item.county_id,
-                        item.township,
-                        item.village,
-                        item.head_name,
-                        item.id_number,
-                        item.phone,
-                        item.retrofit_type_id,
-                        item.area_class,
-                        item.area_m2,
-                        item.completed_on,
-                        item.hardship,
-                        item.note,
-                        status,
-                        None,
-                        "",
-                        "",
-                        None,
-                        now,
-                        now,
-                    )
-                )
-            if connection.vendor == "postgresql":
-                _copy_rows(cursor, batch, update=mode == ImportMode.UPDATE)
-            else:
-                cursor.executemany(sql, batch)
+    if registered is None:
+        return None
+    if row_county is not None and registered[0] != row_county:
+        return _("该身份证号已在本市其他县（市、区）登记，不能重复登记。"), True
+    if mode == ImportMode.CREATE:
+        return _("该身份证号已登记。如需修改已登记的改造户，请选择“更新”方式导入。"), False
+    return None
+
+
+def _refused_rows(result: ImportResult, *, user, plan: Plan, parsed, mode: str) -> None:
+    """Turn a write the database refused into per-row problems (nothing was written)."""
+    registrations = roster_registrations(plan=plan)
+    result.created = result.updated = 0
+    result.preview = []
+    elsewhere = 0
+    for item in parsed:
+        found = _registration_problem(registrations.get(item.id_index), item.county_id, mode)
+        if found is not None:
+            result.problems.append(importer.Problem(item.row, importer.ID_NUMBER, found[0]))
+            elsewhere += found[1]
+    if elsewhere:
+        cross_county_conflict_log(user=user, plan=plan, rows=elsewhere, mode=mode, dry_run=False, stage="write")
+    if not result.problems:
+        # The conflicting rows are gone again (the other import was undone): nothing to point at.
+        raise ConflictError(_("另一项导入同时写入了相同的身份证号，本次未导入任何数据。请重新导入。"))
+
+
+def _is_lock_conflict(exc: OperationalError) -> bool:
+    """A deadlock (PostgreSQL) or a busy database (SQLite) between two writers: retryable, not a bug."""
+    cause = exc.__cause__
+    return getattr(cause, "pgcode", None) in ("40P01", "40001", "55P03") or "database is locked" in str(exc)
+
+
+def cross_county_conflict_log(*, user, plan: Plan, rows: int, mode: str, dry_run: bool, stage: str) -> None:
+    """Record that an import named IDs registered in another county: who, when, how many rows.
+
+    The one place such conflicts are recorded (a security audit log hooks in here). ``stage`` is
+    ``check`` (found while validating) or ``write`` (refused by the database at write time).
+    """
+    import_log.warning(
+        "cross-county ID conflict: user=%s plan=%s rows=%d mode=%s dry_run=%s stage=%s at=%s",
+        user.get_username(),
+        plan.year,
+        rows,
+        mode,
+        dry_run,
+        stage,
+        timezone.now().isoformat(),
+        extra={
+            "user_id": user.pk,
+            "username": user.get_username(),
+            "plan_year": plan.year,
+            "conflict_rows": rows,
+            "import_mode": mode,
+            "dry_run": dry_run,
+            "stage": stage,
+        },
+    )
 
 
 def _writable_households(*, user, plan: Plan):
@@ -390,7 +305,8 @@ def households_accept(
     Only completed (or already accepted) households can be accepted; a passed result makes them
     accepted (payable), a failed one keeps them completed with the failed result noted.
     """
-    _scope, queryset = _writable_households(user=user, plan=plan)
+    require_role(user, *ACCEPT_ROLES)
+    queryset = households_for_user(user=user, plan=plan)
     errors = {}
     if result not in AcceptanceResult.values:
         errors["result"] = [_("验收结果应为合格或不合格。")]
@@ -453,22 +369,22 @@ def spot_check_record(
         if item.get("household"):
             wanted_pks.add(item["household"])
         elif item.get("id_number"):
-            wanted_ids.add(normalise_id(item["id_number"]))
+            wanted_ids.add(pii.id_index(normalise_id(item["id_number"])))
         else:
             errors[f"items.{index}.household"] = [_("请指定改造户。")]
     found = {
-        (h.pk, h.id_number): h
+        (h.pk, h.id_number_index): h
         for h in queryset.filter(county=county).filter(pk__in=[p for p in wanted_pks if str(p).isdigit()])
-        | queryset.filter(county=county, id_number__in=wanted_ids)
+        | queryset.filter(county=county, id_number_index__in=wanted_ids)
     }
-    by_pk = {pk: h for (pk, _id), h in found.items()}
-    by_id = {id_number: h for (_pk, id_number), h in found.items()}
+    by_pk = {pk: h for (pk, _index), h in found.items()}
+    by_index = {index: h for (_pk, index), h in found.items()}
     resolved = []
     seen = set()
     for index, item in enumerate(items or []):
-        household = (
-            by_pk.get(int(item["household"])) if str(item.get("household") or "").isdigit() else None
-        ) or by_id.get(normalise_id(item.get("id_number") or ""))
+        household = (by_pk.get(int(item["household"])) if str(item.get("household") or "").isdigit() else None) or (
+            by_index.get(pii.id_index(normalise_id(item["id_number"]))) if item.get("id_number") else None
+        )
         if household is None:
             errors.setdefault(f"items.{index}.household", [_("未找到该改造户（须为本县已登记的改造户）。")])
         elif household.pk in seen:
@@ -495,11 +411,54 @@ def spot_check_record(
     return spot_check
 
 
-def export_audit_record(*, user, plan: Plan, rows: int, filters: dict) -> ExportAudit:
-    audit = ExportAudit(user=user, plan=plan, rows=rows, filters=filters)
+def export_audit_record(
+    *, user, plan: Plan, rows: int, filters: dict, action: str = PersonalDataAction.EXPORT, request=None
+) -> ExportAudit:
+    """The one record of whole ID numbers leaving the system: an export, or one household shown (``reveal``);
+    its own record here, and an entry in the security log with the client's address.
+
+    A whole ID or phone number typed into a search filter is kept masked: the records must not hold one.
+    """
+    filters = {key: pii.redact(value) if isinstance(value, str) else value for key, value in filters.items()}
+    audit = ExportAudit(user=user, plan=plan, rows=rows, filters=filters, action=action)
     audit.full_clean()
     audit.save()
+    security_event_record(
+        kind=EventKind.WHOLE_ID_EXPORT if action == PersonalDataAction.EXPORT else EventKind.WHOLE_ID_VIEW,
+        request=request,
+        user=user,
+        detail={"plan": plan.year, "rows": rows, "filters": filters, "export_audit_id": audit.pk},
+    )
     return audit
+
+
+def whole_id_view_record(*, request, plan: Plan, rows: int, filters: dict) -> None:
+    """Whole ID numbers shown on a page or through the API go into the security log (个人信息保护法)."""
+    if rows:
+        security_event_record(
+            kind=EventKind.WHOLE_ID_VIEW, request=request, detail={"plan": plan.year, "rows": rows, "filters": filters}
+        )
+
+
+@transaction.atomic
+def household_reveal(*, user, plan: Plan, pk, request=None) -> dict:
+    """“Show whole ID” for one household: its whole ID and phone number, recorded like an export.
+
+    City office, finance and administrators only (others 403); a household outside the user's
+    scope is a 404. The record is written before the numbers are returned.
+    """
+    require_role(user, *WHOLE_ID_ROLES)
+    household = household_get_for_user(user=user, plan=plan, pk=pk)
+    id_number, phone = pii.reveal(household.pii_cipher)
+    export_audit_record(
+        user=user,
+        plan=plan,
+        rows=1,
+        filters={"household": household.pk},
+        action=PersonalDataAction.REVEAL,
+        request=request,
+    )
+    return {"household": household, "id_number": id_number, "phone": phone}
 
 
 @transaction.atomic

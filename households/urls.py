@@ -5,6 +5,7 @@ from households import views
 
 urlpatterns = [
     path("plans/<int:year>/households/", views.household_list, name="household-list"),
+    path("plans/<int:year>/households/<int:pk>/reveal/", views.household_reveal, name="household-reveal"),
     path("plans/<int:year>/households/import/", views.household_import, name="household-import"),
     path("plans/<int:year>/households/template.xlsx", views.household_template, name="household-template"),
     path(

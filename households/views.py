@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from counties.models import Plan
 from counties.selectors import counties_for_user, plan_get, require_role, retrofit_types_for_user, scope_for_user
-from households import services
+from households import pii, services
 from households.forms import AcceptanceForm, FilterForm, MarkPaidForm, SelectedAcceptanceForm, SpotCheckForm
 from households.models import Finding
 from households.roster_export import export_sheet, template_sheets
@@ -27,14 +27,16 @@ from households.selectors import (
     households_filter,
     households_for_user,
     payable_by_county,
+    pii_key_missing,
     reconciliation,
     require_reader,
     require_writer,
     sees_whole_ids,
     spot_check_summary,
     spot_checks_for_user,
-    subsidy_rates,
+    subsidy_rates_for_user,
 )
+from subsidies.selectors import can_read_subsidies
 from yuncheng_heating.exports import xlsx_response
 
 PAGE_SIZE = 50
@@ -58,22 +60,24 @@ class _Counter:
             yield row
 
 
+def _list_filters(request) -> dict:
+    return {k: v for k, v in request.GET.items() if k in ("county", "type", "status", "q") and v}
+
+
 def export_response(request, plan: Plan, queryset):
     """The filtered roster as a streamed xlsx; a whole-ID export is audited (who, when, how many rows)."""
     whole = sees_whole_ids(user=request.user)
+    if whole and (missing := pii_key_missing(queryset)):
+        raise pii.PiiKeyMissing(missing)
+    rates = subsidy_rates_for_user(user=request.user, plan=plan)
     rows = _Counter(
-        household_rows(
-            queryset.order_by("county__order", "township", "village", "pk"),
-            whole_ids=whole,
-            rates=subsidy_rates(plan=plan),
-        )
+        household_rows(queryset.order_by("county__order", "township", "village", "pk"), whole_ids=whole, rates=rates)
     )
-    response = xlsx_response(
-        filename=f"改造户花名册-{plan.year}.xlsx", sheets=[export_sheet(rows, title=_("改造户花名册"))], fast=True
-    )
+    sheet = export_sheet(rows, title=_("改造户花名册"), with_money=rates is not None)
+    response = xlsx_response(filename=f"改造户花名册-{plan.year}.xlsx", sheets=[sheet], fast=True)
     if whole:
-        filters = {k: v for k, v in request.GET.items() if k in ("county", "type", "status", "q") and v}
-        services.export_audit_record(user=request.user, plan=plan, rows=rows.count, filters=filters)
+        filters = _list_filters(request)
+        services.export_audit_record(user=request.user, plan=plan, rows=rows.count, filters=filters, request=request)
     return response
 
 
@@ -98,7 +102,10 @@ def household_list(request, year: int):
     plan = plan_get(year=year)
     form, queryset = _filter_context(request, plan)
     if request.GET.get("format") == "xlsx":
-        return export_response(request, plan, queryset)
+        try:
+            return export_response(request, plan, queryset)
+        except pii.PiiKeyMissing as exc:
+            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     paginator = Paginator(
         queryset.order_by("county__order", "township", "village", "pk").values_list("pk", flat=True), PAGE_SIZE
     )
@@ -108,8 +115,8 @@ def household_list(request, year: int):
             households_for_user(user=request.user, plan=plan)
             .filter(pk__in=list(page.object_list))
             .order_by("county__order", "township", "village", "pk"),
-            whole_ids=sees_whole_ids(user=request.user),
-            rates=subsidy_rates(plan=plan),
+            whole_ids=False,
+            rates=subsidy_rates_for_user(user=request.user, plan=plan),
         )
     )
     query = request.GET.copy()
@@ -125,6 +132,7 @@ def household_list(request, year: int):
             "query": query.urlencode(),
             "can_write": scope.role in WRITE_ROLES,
             "can_pay": scope.role in PAYMENT_ROLES,
+            "shows_money": can_read_subsidies(request.user),
             "back": request.GET.urlencode(),
             "accept_form": SelectedAcceptanceForm(prefix="accept"),
             "paid_form": MarkPaidForm(prefix="paid"),
@@ -224,6 +232,21 @@ def households_mark_paid(request, year: int):
     else:
         messages.success(request, _("已将%(n)d户标记为补助已拨付。") % {"n": count})
     return _back_to_list(request, plan)
+
+
+@login_required
+@require_POST
+def household_reveal(request, year: int, pk: int):
+    """“显示完整身份证号” for one household (city office, finance, admin): audited, never cached."""
+    plan = plan_get(year=year)
+    revealed = services.household_reveal(user=request.user, plan=plan, pk=pk, request=request)
+    response = render(
+        request,
+        "households/reveal.html",
+        {"plan": plan, **revealed, "back": _back_to_list(request, plan).url},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

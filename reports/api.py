@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -38,6 +39,10 @@ ERRORS = {
 CONFLICT = {409: OpenApiResponse(description="Stale version: {code: conflict, detail, current_version}")}
 
 
+PLAN_YEAR = re.compile(r"[1-9][0-9]{0,3}")
+PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
 def _valid(serializer_class, data):
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
@@ -48,9 +53,13 @@ def _valid(serializer_class, data):
     list=extend_schema(
         summary="Reports you may read",
         parameters=[
-            OpenApiParameter("plan", int),
+            OpenApiParameter(
+                "plan",
+                {"type": "integer", "minimum": 1, "maximum": 9999},
+                description="plan year, e.g. 2021; empty is refused",
+            ),
             OpenApiParameter("county", str, description="county code"),
-            OpenApiParameter("period", str, description="YYYY-MM"),
+            OpenApiParameter("period", {"type": "string", "pattern": PERIOD_PATTERN}, description="YYYY-MM"),
             OpenApiParameter("status", str, enum=ReportStatus.values),
         ],
     ),
@@ -70,19 +79,19 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
         params = self.request.query_params
         if self.action == "list":
-            if params.get("plan"):
-                if not params["plan"].isdigit():
+            if "plan" in params:
+                if not PLAN_YEAR.fullmatch(params["plan"]):
                     raise DRFValidationError({"plan": [_("plan 应为年度，如 2021。")]})
                 queryset = queryset.filter(plan__year=int(params["plan"]))
             if params.get("county"):
                 queryset = queryset.filter(county__code=params["county"])
-            if params.get("period"):
+            if "period" in params:
                 try:
                     year, month = parse_period(params["period"])
                 except Exception as exc:
                     raise DRFValidationError({"period": list(getattr(exc, "messages", [str(exc)]))}) from None
                 queryset = queryset.filter(period=f"{year}-{month:02d}")
-            if params.get("status"):
+            if "status" in params:
                 if params["status"] not in ReportStatus.values:
                     raise DRFValidationError({"status": [_("status 应为 %(choices)s 之一。") % {"choices": ", ".join(ReportStatus.values)}]})
                 queryset = queryset.filter(status=params["status"])
@@ -167,7 +176,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return self._respond(report)
 
     @extend_schema(responses={200: ReportEventSerializer(many=True), **ERRORS}, summary="Audit trail of a report")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         events = report_events_for_user(user=request.user, report=self.get_object())
         return Response(ReportEventSerializer(events, many=True).data)

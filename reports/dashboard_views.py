@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET
 from counties.selectors import county_get_for_user, plan_latest, require_role, scope_for_user
 from households.models import Finding
 from households.selectors import spot_check_summary
+from inspections.models import VisitFinding
+from inspections.selectors import inspection_summary, inspection_summary_public
 from reports.dashboard import (
     DASHBOARD_ROLES,
     bulletin,
@@ -65,6 +67,9 @@ def dashboard(request):
             # 抽查 (改而不用、燃煤复烧): households checked per county and the rate of each finding.
             "spot_checks": spot_check_summary(user=request.user, plan=plan),
             "findings": Finding.choices,
+            # Field inspections (issue 14): sampled, visited, finding rates, rectifications per county.
+            "inspections": inspection_summary(user=request.user, plan=plan),
+            "visit_findings": VisitFinding.choices,
         },
     )
 
@@ -105,7 +110,9 @@ def trends(request):
 @require_GET
 @login_required
 def county_detail(request, code: str):
-    _any_role(request.user)
+    if _any_role(request.user).is_field:
+        # Inspectors and acceptors work from the inspection pages; a county's reports are not theirs.
+        raise PermissionDenied(_("您的角色无权执行该操作。"))
     plan = _plan()
     county = county_get_for_user(user=request.user, code=code)
     period = _as_of(request, plan)
@@ -123,7 +130,18 @@ def county_detail(request, code: str):
     return render(
         request,
         "dashboard/county_detail.html",
-        {"plan": plan, "period": period, "periods": plan.periods(), "data": data, "county": county, "chart": chart},
+        {
+            "plan": plan,
+            "period": period,
+            "periods": plan.periods(),
+            "data": data,
+            "county": county,
+            "chart": chart,
+            "inspections": [
+                r for r in inspection_summary(user=request.user, plan=plan) if r["county"].pk == county.pk
+            ],
+            "visit_findings": VisitFinding.choices,
+        },
     )
 
 
@@ -137,5 +155,13 @@ def bulletin_page(request):
     return render(
         request,
         "dashboard/bulletin.html",
-        {"plan": plan, "period": period, "periods": plan.periods(), "data": data, "own_county_id": scope.county_id},
+        {
+            "plan": plan,
+            "period": period,
+            "periods": plan.periods(),
+            "data": data,
+            "own_county_id": scope.county_id,
+            "inspections": inspection_summary_public(plan=plan),
+            "visit_findings": VisitFinding.choices,
+        },
     )

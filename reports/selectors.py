@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from counties.models import Plan
 from counties.selectors import scope_for_user
-from reports.models import Report, ReportLine, ReportStatus
+from reports.models import Report, ReportAction, ReportLine, ReportStatus
 
 
 def reports_for_user(*, user) -> QuerySet[Report]:
@@ -21,11 +21,11 @@ def reports_for_user(*, user) -> QuerySet[Report]:
     - department: every county report (its lines are narrowed to the department's types by
       ``lines_for_user``) and its own department reports;
     - county clerk: its own county's reports;
-    - anyone else: none.
+    - inspectors, acceptors and anyone else: none.
     """
     scope = scope_for_user(user)
     queryset = Report.objects.select_related("plan", "county")
-    if scope.role is None:
+    if scope.role is None or scope.is_field:
         return queryset.none()
     if scope.is_clerk:
         return queryset.filter(county_id=scope.county_id)
@@ -272,9 +272,35 @@ def report_sheet(*, user, plan: Plan, county, period: str, report: Report | None
     return sheet
 
 
-def report_events_for_user(*, user, report: Report):
-    """A report's audit trail; whoever may read the report may read its history."""
-    return report.events.select_related("actor").order_by("at", "pk")
+def report_events_for_user(*, user, report: Report) -> list:
+    """A report's audit trail as the user may see it.
+
+    Whoever may read the report reads its history, narrowed like its lines: a department sees the
+    line changes of its own retrofit types only (line keys are ``type_code/area_class``), and an
+    edit whose every change was of other types is left out, since even its existence tells what
+    another department's figures did. Text changes (narrative, problems) stay: the department reads
+    the report's texts anyway. The events are copies with filtered ``changes``; never save them.
+    """
+    events = list(report.events.select_related("actor").order_by("at", "pk"))
+    scope = scope_for_user(user)
+    if scope.type_ids is None:
+        return events
+    from counties.models import RetrofitType
+
+    own_codes = set(RetrofitType.objects.filter(pk__in=scope.type_ids).values_list("code", flat=True))
+    visible = []
+    for event in events:
+        changes = dict(event.changes or {})
+        lines = changes.pop("lines", None)
+        if lines:
+            own = {key: value for key, value in lines.items() if key.split("/", 1)[0] in own_codes}
+            if own:
+                changes["lines"] = own
+            elif event.action == ReportAction.EDIT and not changes:
+                continue
+        event.changes = changes
+        visible.append(event)
+    return visible
 
 
 def report_abilities(*, user, report: Report) -> dict:

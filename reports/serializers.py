@@ -1,5 +1,6 @@
 """Shapes of report requests and responses. Parsing only: every rule lives in reports.services."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from reports.models import Report, ReportEvent, ReportStatus
@@ -35,7 +36,8 @@ class ActionSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, required=False, default="")
+    # Required (the schema says so); a blank one gets the service's own message.
+    reason = serializers.CharField(allow_blank=True, error_messages={"required": _("请填写原因。")})
     version = serializers.IntegerField(required=False)
 
 

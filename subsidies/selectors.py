@@ -59,12 +59,17 @@ def money_str(value) -> str:
 # Who may see what
 
 
+def can_read_subsidies(user) -> bool:
+    """The one money rule: whoever may not read subsidies (departments, users without a role) sees no
+    money anywhere, not on the subsidy pages and not as amounts on the roster or in reconciliation."""
+    return scope_for_user(user).role in READ_ROLES
+
+
 def subsidy_scope(user) -> Scope:
     """The caller's scope if it may read subsidies; 403 for departments and users without a role."""
-    scope = scope_for_user(user)
-    if scope.role not in READ_ROLES:
+    if not can_read_subsidies(user):
         raise PermissionDenied(_("您的角色无权查看补助资金。"))
-    return scope
+    return scope_for_user(user)
 
 
 def can_edit_rules(user) -> bool:
@@ -339,10 +344,11 @@ def grid_allocated_total(*, plan: Plan, exclude_county_id: int | None = None) ->
     return queryset.aggregate(total=Sum("amount"))["total"] or ZERO
 
 
-def grid_compute(*, plan: Plan, counties: list[County]) -> dict:
+def grid_compute(*, plan: Plan, counties: list[County], city_wide: bool = True) -> dict:
     """Per county: investments (voided ones excluded), county support due (rate × total), city allocation.
 
-    Two queries.
+    ``allocated``/``unallocated`` add up every county's allocation, so they are None unless the
+    caller sees every county (``city_wide``): a clerk sees its own county's figures only. Two queries.
     """
     ids = [c.pk for c in counties]
     invested = {
@@ -363,12 +369,12 @@ def grid_compute(*, plan: Plan, counties: list[County]) -> dict:
                 "city_allocated": money(allocations.get(county.pk, ZERO)),
             }
         )
-    allocated = money(sum(allocations.values(), ZERO))
+    allocated = money(sum(allocations.values(), ZERO)) if city_wide else None
     return {
         "rate": plan.grid_county_rate,
         "city_total": money(plan.grid_city_total),
         "allocated": allocated,
-        "unallocated": money(plan.grid_city_total - allocated),
+        "unallocated": money(plan.grid_city_total - allocated) if city_wide else None,
         "rows": rows,
         "totals": {
             "invested": sum((r["invested"] for r in rows), ZERO),
@@ -379,15 +385,20 @@ def grid_compute(*, plan: Plan, counties: list[County]) -> dict:
 
 
 def grid_summary_for_user(*, user, plan: Plan) -> dict:
-    return grid_compute(plan=plan, counties=list(subsidy_counties_for_user(user=user, plan=plan)))
+    scope = subsidy_scope(user)
+    counties = list(subsidy_counties_for_user(user=user, plan=plan))
+    return grid_compute(plan=plan, counties=counties, city_wide=scope.sees_all_counties)
 
 
 def grid_payload(grid: dict, investments) -> dict:
+    """The API shape; ``allocated``/``unallocated`` only for callers who see every county."""
+    city_wide = {
+        key: money_str(grid[key]) for key in ("allocated", "unallocated") if grid[key] is not None
+    }
     return {
         "rate": format(grid["rate"], "f"),
         "city_total": money_str(grid["city_total"]),
-        "allocated": money_str(grid["allocated"]),
-        "unallocated": money_str(grid["unallocated"]),
+        **city_wide,
         "rows": [
             {
                 "county": r["county"].code,

@@ -1,5 +1,6 @@
 """Input parsing and response schemas for the subsidy API. No business rules here (see services.py)."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from subsidies.models import Level
@@ -34,9 +35,12 @@ class PaymentSerializer(serializers.Serializer):
 
 
 class VoidSerializer(serializers.Serializer):
-    # Optional here so that a missing reason gets the service's own (Chinese) message.
+    # Required (the schema says so); a blank one gets the service's own message.
     reason = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default="", help_text="why the entry is voided (required)"
+        max_length=2000,
+        allow_blank=True,
+        help_text="why the entry is voided",
+        error_messages={"required": _("请填写作废原因。")},
     )
 
 

@@ -39,7 +39,7 @@ def _render_page(request, plan, *, period=None, forms=None, status=200, period_e
         period = selectors.period_default(plan=plan)
     counties = list(selectors.subsidy_counties_for_user(user=user, plan=plan))
     table = selectors.subsidy_compute(plan=plan, period=period, counties=counties, types=plan_types(plan=plan))
-    grid = selectors.grid_compute(plan=plan, counties=counties)
+    grid = selectors.grid_compute(plan=plan, counties=counties, city_wide=scope.sees_all_counties)
     payments = selectors.payment_compute(plan=plan, period=period, counties=counties, table=table, grid=grid)
     finance = selectors.is_finance(user)
     forms = forms or {}

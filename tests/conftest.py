@@ -26,6 +26,24 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def isolated_cache(settings):
+    """A fresh local-memory cache per test: throttle counts of one test never leak into the next (and a
+    REDIS_URL in the environment never makes a test write to a real Redis unless it asks to)."""
+    import uuid
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    }
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files (inspection photos) go to a per-test directory, never into the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 def load_2021_plan():
     data = read_plan_file(resolve_plan_path("2021"), known_counties=set(), known_types=set())
     plan, _ = plan_load(data=data)
@@ -130,11 +148,18 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A browser tab; the test fails if the Content-Security-Policy refused anything on any page it saw."""
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15000)
+    csp_violations = []
+    page.on(
+        "console",
+        lambda message: csp_violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     yield page
     context.close()
+    assert not csp_violations, f"refused by the Content-Security-Policy: {csp_violations}"
 
 
 def browser_login(page, live_server, username, password=PASSWORD):

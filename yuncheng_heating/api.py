@@ -26,6 +26,9 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.models import EventKind
+from accounts.services import security_event_record
+
 
 class ConflictError(Exception):
     """A write based on a stale version of an object (HTTP 409)."""
@@ -110,4 +113,15 @@ def exception_handler(exc, context):
             "code": codes if isinstance(codes, str) else "error",
             "detail": str(getattr(exc, "detail", exc)),
         }
+    _record_refusal(context.get("request"), response)
     return response
+
+
+def _record_refusal(request, response) -> None:
+    """403 and 404 (outside the caller's scope) go into the security log: repeated probing shows there."""
+    if request is None or response.status_code not in (403, 404):
+        return
+    kind = EventKind.PERMISSION_DENIED if response.status_code == 403 else EventKind.OUT_OF_SCOPE
+    security_event_record(
+        kind=kind, request=request, detail={"status": response.status_code, "detail": response.data.get("detail", "")}
+    )

@@ -10,6 +10,7 @@ a frozen header, number formats, one printed page wide. xlsxwriter's constant-me
 from __future__ import annotations
 
 import csv
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -58,6 +59,33 @@ class Sheet:
     notes: list[str] = field(default_factory=list)
 
 
+# Excel refuses these in a worksheet name (and XML refuses control characters anywhere).
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+SHEET_NAME_MAX = 31
+
+
+def sheet_names(names: Sequence[str]) -> list[str]:
+    """Worksheet names Excel accepts, for names that come from data (a county called ``A/B:[C]``).
+
+    Forbidden characters become ``_``, at most 31 characters, no apostrophe at either end, never blank
+    or the reserved ``History``, and unique ignoring case (Excel's rule): a repeat gets `` (2)``, …
+    """
+    used: set[str] = set()
+    result = []
+    for raw in names:
+        base = _SHEET_NAME_FORBIDDEN.sub("_", str(raw or "")).strip().strip("'")[:SHEET_NAME_MAX].strip().strip("'")
+        if not base or base.lower() == "history":
+            base = f"{base or 'Sheet'}_"
+        name, n = base, 2
+        while name.lower() in used:
+            suffix = f" ({n})"
+            name = base[: SHEET_NAME_MAX - len(suffix)].rstrip("'") + suffix
+            n += 1
+        used.add(name.lower())
+        result.append(name)
+    return result
+
+
 def neutralise(value):
     """Text that a spreadsheet would read as a formula, made plain text (CSV needs the quote)."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
@@ -87,8 +115,8 @@ def write_xlsx(sheets: Sequence[Sheet], fileobj) -> None:
     cell_formats = {kind: workbook.add_format({**base, **spec}) for kind, spec in FORMATS.items()}
     total_formats = {kind: workbook.add_format({**base, **spec, "bold": True}) for kind, spec in FORMATS.items()}
 
-    for sheet in sheets:
-        ws = workbook.add_worksheet(sheet.name[:31])
+    for sheet, name in zip(sheets, sheet_names([s.name for s in sheets]), strict=True):
+        ws = workbook.add_worksheet(name)
         ncols = len(sheet.columns)
         for index, column in enumerate(sheet.columns):
             if column.kind == "forced_text":
@@ -293,8 +321,9 @@ def write_xlsx_fast(sheet: Sheet, fileobj) -> None:
         raise ValueError("write_xlsx_fast writes plain sheets only; use write_xlsx")
     from xml.sax.saxutils import quoteattr
 
-    name = quoteattr(sheet.name[:31])
-    print_titles = ("'" + sheet.name[:31].replace("'", "''") + "'!$1:$1").translate(_XML_ESCAPE)
+    sheet_name = sheet_names([sheet.name])[0]
+    name = quoteattr(sheet_name)
+    print_titles = ("'" + sheet_name.replace("'", "''") + "'!$1:$1").translate(_XML_ESCAPE)
     letters = [_column_letters(i) for i in range(len(sheet.columns))]
     styles = [_FAST_STYLE.get(c.kind, 2) for c in sheet.columns]
     parts = {

@@ -1,7 +1,11 @@
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+# Room for the multipart boundaries, part headers and the small form fields sent beside the file.
+UPLOAD_REQUEST_ALLOWANCE = 256 * 1024
 
 
 class ChineseFirstLocaleMiddleware:
@@ -57,3 +61,40 @@ class RejectNulMiddleware:
             body = request.body
             return b"\x00" in body or b"\\u0000" in body or b"%00" in body
         return False
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body exceeds the upload limit with a 413, before reading it.
+
+    Without this, Django reads (and spools to disk) a 100 MB upload in full before the import code
+    sees that it is too large. The body is never touched here (the servers close a connection whose
+    body was left unread, so the client stops sending). A front-end proxy should refuse it even earlier
+    (nginx ``client_max_body_size``, see README).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django refuses a malformed length itself
+        limit = settings.FILE_UPLOAD_MAX_BYTES + UPLOAD_REQUEST_ALLOWANCE
+        if "/inspections/visits/" in request.path or "/rectifications/" in request.path:
+            # A field visit carries up to INSPECTION_PHOTOS_PER_VISIT photos of INSPECTION_PHOTO_MAX_BYTES each.
+            photos = settings.INSPECTION_PHOTOS_PER_VISIT * settings.INSPECTION_PHOTO_MAX_BYTES
+            limit = max(limit, photos + UPLOAD_REQUEST_ALLOWANCE)
+        if length <= limit:
+            return self.get_response(request)
+        megabytes = settings.FILE_UPLOAD_MAX_BYTES // 1024 // 1024
+        message = _("上传内容过大（%(size).1f MB），上限为 %(limit)d MB。请拆分后分批上传。") % {
+            "size": length / 1024 / 1024,
+            "limit": megabytes,
+        }
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"code": "file_too_large", "detail": message}, status=413)
+        else:
+            html = render_to_string("413.html", {"message": message, "limit": megabytes}, request=None)
+            response = HttpResponse(html, status=413)
+        return response

@@ -6,11 +6,15 @@ start unless it is given a secret key, allowed hosts and a database.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from yuncheng_heating.pii_keys import PiiKeyError, load_keyring
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,6 +35,11 @@ DEBUG = env_bool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+try:
+    # Keys for residents' ID and phone numbers (households.pii); see yuncheng_heating/pii_keys.py.
+    PII_KEYRING = load_keyring(os.environ.get("PII_KEYS", ""), os.environ.get("PII_INDEX_KEY", ""), debug=DEBUG)
+except PiiKeyError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 
 if DEBUG:
     SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"
@@ -43,6 +52,8 @@ else:
             ("SECRET_KEY", SECRET_KEY),
             ("ALLOWED_HOSTS", ALLOWED_HOSTS),
             ("DATABASE_URL", DATABASE_URL),
+            ("PII_KEYS", PII_KEYRING),
+            ("PII_INDEX_KEY", PII_KEYRING),
         )
         if not value
     ]
@@ -63,27 +74,40 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "csp",
     "counties",
     "subsidies",
     "reports",
     "households",
+    "accounts",
+    "inspections",
 ]
 
 MIDDLEWARE = [
+    # First: every response and every log record of the request carry its id (yuncheng_heating/request_id.py).
+    "yuncheng_heating.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yuncheng_heating.middleware.ChineseFirstLocaleMiddleware",
+    # Before anything that reads the body (RejectNul reads form and JSON bodies).
+    "yuncheng_heating.middleware.RequestSizeLimitMiddleware",
     "yuncheng_heating.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionIdleTimeoutMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # last: turns a login refused by a lock into the lockout response (accounts.lockout)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "yuncheng_heating.urls"
@@ -108,12 +132,18 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "yuncheng_heating.wsgi.application"
 
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))}
+# Persistent connections are checked before reuse, so that a database restart does not turn the first
+# request of every worker into a 500.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")), conn_health_checks=True
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -143,7 +173,21 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Upload limit for spreadsheets; documented in README.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# How long after a plan's deadline its residents' names, ID and phone numbers are kept
+# (purge_personal_data refuses earlier); documented in README.
+PII_RETENTION_DAYS = int(os.environ.get("PII_RETENTION_DAYS", str(3 * 365)))
 FILE_UPLOAD_MAX_BYTES = int(os.environ.get("FILE_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+
+# Field inspections (issue 14): photos are personal data, stored through the default storage
+# (MEDIA_ROOT on disk unless STORAGES["default"] says otherwise) and served only by a scoped view.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media-not-served/"
+INSPECTION_PHOTO_MAX_BYTES = int(os.environ.get("INSPECTION_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+INSPECTION_PHOTOS_PER_VISIT = 5
+INSPECTION_RECTIFICATION_DAYS = int(os.environ.get("INSPECTION_RECTIFICATION_DAYS", "15"))
+# Empty: the photo view streams the file. Set e.g. "/protected-media/" when nginx serves MEDIA_ROOT
+# as an internal location: the view then answers with X-Accel-Redirect after its scope check.
+INSPECTION_PHOTO_ACCEL_PREFIX = os.environ.get("INSPECTION_PHOTO_ACCEL_PREFIX", "")
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -153,24 +197,50 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qingjiequnuan@yuncheng.gov.cn")
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+# --- TLS deployments ------------------------------------------------------------------------------
+# TLS=1 (nginx terminates HTTPS and passes X-Forwarded-Proto) switches on everything that belongs to
+# it: redirect to HTTPS, HSTS, secure session and CSRF cookies. `check --deploy` is clean with it.
+TLS = env_bool("TLS")
+if TLS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+# On a plain-HTTP intranet the cookies cannot be secure; SECURE_COOKIES=0/1 overrides the default.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", TLS)
+
+# Shared cache (throttle counts): Redis whenever REDIS_URL is set, which production must do because
+# every gunicorn worker and machine has to see the same counts; per-process memory only for `make run`.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "yuncheng"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Roster imports (dry runs included) per user; DRF rate syntax: number/second|minute|hour|day.
+ROSTER_IMPORT_RATE = os.environ.get("ROSTER_IMPORT_RATE", "30/hour")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
         "yuncheng_heating.permissions.HasRole",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "yuncheng_heating.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "yuncheng_heating.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"roster_import": ROSTER_IMPORT_RATE},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 
@@ -184,12 +254,80 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # No PATCH of this API is partial: its serializers say what is required (a report's `version`).
+    "COMPONENT_SPLIT_PATCH": False,
+    # Every operation's error responses in the one error shape (yuncheng_heating/api_schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "yuncheng_heating.api_schema.document_errors",
+    ],
 }
+
+# --- Content-Security-Policy (django-csp) -----------------------------------------------------------
+# Only this server's own files: no inline script, no on...= handlers, no outside origin. Page
+# behaviour lives in static/js (app.js handles data-print, data-confirm, data-autosubmit); data for
+# scripts travels in <script type="application/json"> islands, which are not executed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# --- Accounts: login lockout, API tokens, sessions, security log (accounts app) --------------------
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",  # first: axes refuses a locked account before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "accounts.lockout.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+# The lock lasts LOGIN_LOCKOUT_MINUTES from the failure that set it, whatever is tried meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.network.client_ip"
+AXES_ENABLE_ADMIN = False  # accounts.admin lists the locks and unlocks through accounts.services
+AXES_VERBOSE = False
+# Reverse proxies in front of gunicorn that append the client address to X-Forwarded-For (1 for
+# nginx on the same machine); 0 trusts REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=float(os.environ.get("API_TOKEN_TTL_HOURS", "10"))),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+
+SESSION_IDLE_TIMEOUT_MINUTES = int(os.environ.get("SESSION_IDLE_TIMEOUT_MINUTES", "30"))
+# An absolute cap besides the idle timeout: a session never outlives a working day.
+SESSION_COOKIE_AGE = 12 * 3600
+
+SECURITY_LOG_RETENTION_DAYS = int(os.environ.get("SECURITY_LOG_RETENTION_DAYS", "180"))
+if SECURITY_LOG_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("SECURITY_LOG_RETENTION_DAYS must be at least 180 (等保 2.0: six months).")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "yuncheng_heating.request_id.RequestIdFilter"}},
+    "formatters": {"default": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "default"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR", "filters": ["request_id"]},
+        # axes logs every login at INFO; the security log (accounts) records what matters
+        "axes": {"level": "WARNING"},
+    },
 }

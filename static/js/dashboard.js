@@ -1,4 +1,4 @@
-/* Dashboard pages: sortable tables, as-of month picker, ECharts map / bar / trend charts.
+/* Dashboard pages: sortable tables, ECharts map / bar / trend charts.
    Everything is served from /static (ECharts vendored under static/vendor/echarts). */
 (function () {
   "use strict";
@@ -13,11 +13,6 @@
   }
   var labels = readJSON("chart-labels") || {};
   window.dashboardCharts = {};
-
-  // --- the as-of month picker submits on change ------------------------------------------------
-  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
-  });
 
   // --- sortable tables: header cells map to body columns through rowspan/colspan ----------------
   function headerColumns(thead) {
@@ -67,6 +62,10 @@
   if (typeof window.echarts === "undefined") { return; }
   var charts = [];
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  // Tooltips drawn on the canvas: ECharts' HTML tooltips carry style="" attributes, which the
+  // Content-Security-Policy (style-src 'self') refuses.
+  var TOOLTIP_MODE = "richText";
+
   function pct(v) { return v === null || v === undefined ? "—" : v + "%"; }
 
   // --- map + bar chart of the dashboard ---------------------------------------------------------
@@ -79,7 +78,7 @@
     window.dashboardCharts.bar = bar;
     var expected = mapData.length ? num(mapData[0].expected) : null;
     bar.setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: TOOLTIP_MODE },
       grid: { left: 48, right: 16, top: 24, bottom: 72 },
       xAxis: { type: "category", data: mapData.map(function (d) { return d.name; }), axisLabel: { rotate: 45 } },
       yAxis: { type: "value", name: "%", max: function (v) { return Math.max(100, Math.ceil(v.max / 10) * 10); } },
@@ -110,13 +109,15 @@
         mapChart.setOption({
           tooltip: {
             trigger: "item",
+            renderMode: TOOLTIP_MODE,
+            textStyle: { rich: { b: { fontWeight: "bold" } } },
             formatter: function (p) {
               var d = byCode[p.name];
-              if (!d) { return p.name + "<br>" + labels.noData; }
-              return "<b>" + d.name + "</b><br>" + labels.target + "：" + d.target + " " + labels.households +
-                "<br>" + labels.completed + "：" + d.completed + " " + labels.households +
-                "<br>" + labels.pending + "：" + d.pending + " " + labels.households +
-                "<br>" + labels.rate + "：" + pct(d.rate) + "（" + labels.planned + " " + pct(d.expected) + "）";
+              if (!d) { return p.name + "\n" + labels.noData; }
+              return "{b|" + d.name + "}\n" + labels.target + "：" + d.target + " " + labels.households +
+                "\n" + labels.completed + "：" + d.completed + " " + labels.households +
+                "\n" + labels.pending + "：" + d.pending + " " + labels.households +
+                "\n" + labels.rate + "：" + pct(d.rate) + "（" + labels.planned + " " + pct(d.expected) + "）";
             }
           },
           visualMap: {
@@ -152,7 +153,7 @@
     charts.push(chart);
     window.dashboardCharts.trend = chart;
     chart.setOption({
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return pct(v); } },
+      tooltip: { trigger: "axis", renderMode: TOOLTIP_MODE, valueFormatter: function (v) { return pct(v); } },
       legend: { type: "scroll", top: 0, selected: selected },
       grid: { left: 48, right: 24, top: 48, bottom: 32 },
       xAxis: { type: "category", data: trend.periods },

@@ -23,7 +23,7 @@
         window.alert(gettext("请先在表中勾选改造户。"));
         return;
       }
-      var message = interpolate(form.getAttribute("data-confirm"), { n: ticked.length }, true);
+      var message = interpolate(form.getAttribute("data-confirm-count"), { n: ticked.length }, true);
       if (!window.confirm(message)) {
         event.preventDefault();
         return;

@@ -94,3 +94,27 @@ def test_the_admin_exports_targets_as_xlsx(users, web):
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][:4] == ("plan", "county", "type", "households")
     assert sum(row[3] for row in rows[1:]) == 89369
+
+
+def test_a_hostile_workbook_is_refused_by_the_admin_import_with_a_chinese_message(users, web):
+    from tests import hostile_xlsx
+
+    client = web(users["admin"])
+    counties_before = County.objects.count()
+    for content, expected in (
+        (hostile_xlsx.one_cell_at("XFD1048576"), "列"),
+        (hostile_xlsx.workbook(hostile_xlsx.sheet(), main=hostile_xlsx.XLSM_MAIN), "宏"),
+        (hostile_xlsx.workbook(hostile_xlsx.sheet(), main=hostile_xlsx.XLTX_MAIN), "模板"),
+    ):
+        upload = io.BytesIO(content)
+        upload.name = "import.xlsx"
+        page = client.get("/admin/counties/county/import/")
+        fmt = re.search(r'name="format" value="(\d+)"', page.content.decode()).group(1)
+        response = client.post(
+            "/admin/counties/county/import/", {"format": fmt, "import_file": upload, "resource": "0"}
+        )
+        assert response.status_code == 200
+        errors = response.context["form"].errors["import_file"]
+        assert len(errors) == 1 and expected in errors[0]
+        assert response.context.get("confirm_form") is None
+    assert County.objects.count() == counties_before

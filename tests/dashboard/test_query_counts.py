@@ -18,7 +18,7 @@ URLS = [
     ("department", "/dashboard/"),
 ]
 EXPORTS = ["/api/v1/plans/2021/progress/export.xlsx", "/api/v1/plans/2021/progress/export.csv"]
-MAX_QUERIES = 17  # includes the navigation's current-plan lookup
+MAX_QUERIES = 21  # includes the navigation's current-plan lookup and the field-inspection figures (4)
 
 
 def fill_every_county_and_month(make_report):

@@ -85,6 +85,7 @@ def problems(response):
 
 def make_household(plan, county_code="140802", type_code="coal_to_electric", seq=1, **fields):
     from counties.models import County, RetrofitType
+    from households import pii
     from households.models import Household
 
     values = {
@@ -98,6 +99,7 @@ def make_household(plan, county_code="140802", type_code="coal_to_electric", seq
         "completed_on": date(2021, 9, 1),
     }
     values.update(fields)
+    values.update(pii.seal(values.pop("id_number"), values.pop("phone")))
     return Household.objects.create(
         plan=plan,
         county=County.objects.get(code=county_code),
@@ -114,3 +116,18 @@ def read_xlsx(content):
 
 def body_bytes(response):
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def id_of(household) -> str:
+    """The whole ID number of a stored household, decrypted (tests only)."""
+    from households import pii
+
+    return pii.reveal(household.pii_cipher)[0]
+
+
+def by_id_number(id_number, **filters):
+    """The household with this whole ID number, found through the blind index."""
+    from households import pii
+    from households.models import Household
+
+    return Household.objects.get(id_number_index=pii.id_index(id_number), **filters)

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from households.models import Household, SpotCheck
-from tests.households.helpers import make_household, make_id
+from tests.households.helpers import id_of, make_household, make_id
 
 pytestmark = pytest.mark.django_db
 ACCEPT = "/api/v1/plans/2021/households/acceptance/"
@@ -34,7 +34,7 @@ def test_acceptance_per_village_takes_every_household_of_that_village(api, users
     make_household(plan, "140881", seq=4, village="东村")
     response = accept(api(users["city"]), county="140802", township="解州镇", village="东村")
     assert response.json()["accepted"] == 2
-    assert sorted(Household.objects.filter(status="accepted").values_list("id_number", flat=True)) == sorted(
+    assert sorted(id_of(h) for h in Household.objects.filter(status="accepted")) == sorted(
         [make_id(seq=1), make_id(seq=2)]
     )
 

@@ -6,14 +6,16 @@ from tests.households.helpers import make_household, make_id
 pytestmark = pytest.mark.django_db
 
 
-def test_the_list_page_shows_masked_ids_to_a_clerk_and_whole_ids_to_the_city_office(web, users, plan):
+def test_the_list_page_masks_ids_for_everyone_and_offers_show_whole_id_only_to_the_city_office(web, users, plan):
     make_household(plan, seq=1, head_name="张三")
-    make_household(plan, "140881", seq=2, head_name="王五")
+    second = make_household(plan, "140881", seq=2, head_name="王五")
     clerk_html = web(users["clerk"]).get("/plans/2021/households/").content.decode()
     assert "张三" in clerk_html and "王五" not in clerk_html
     assert make_id(seq=1) not in clerk_html and make_id(seq=1)[:6] + "********" in clerk_html
+    assert "/reveal/" not in clerk_html
     city_html = web(users["city"]).get("/plans/2021/households/?q=王五").content.decode()
-    assert make_id(seq=2) in city_html and "张三" not in city_html
+    assert "王五" in city_html and "张三" not in city_html and make_id(seq=2) not in city_html
+    assert f"/plans/2021/households/{second.pk}/reveal/" in city_html
 
 
 def test_the_list_page_paginates(web, users, plan):

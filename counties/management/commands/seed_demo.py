@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -29,8 +31,10 @@ class Command(BaseCommand):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("DEBUG 未开启：演示账号不应出现在生产环境。确需创建请加 --force。")
         password = options["password"]
-        if len(password) < 8:
-            raise CommandError("密码至少 8 个字符。")
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         counties = list(County.objects.filter(files_reports=True).order_by("order"))
         if not counties:
             raise CommandError("尚未载入方案，请先运行 python manage.py load_plan 2021。")
@@ -57,7 +61,18 @@ class Command(BaseCommand):
                     first_name=f"{county.name}填报员",
                     email=f"clerk-{county.code}@example.invalid",
                 )
+            # Field roles (issue 14): a city-level inspector, and an acceptance firm engaged for two counties.
+            user_set_role(username="inspector", password=password, role=Role.INSPECTOR, first_name="市督查组检查员")
+            user_set_role(
+                username="acceptor",
+                password=password,
+                role=Role.ACCEPTOR,
+                first_name="第三方验收机构",
+                department_name="第三方评估验收机构",
+                counties=[c for c in counties if c.code in ("140802", "140881")],
+            )
         names = ["admin", "city", "finance"] + [d[0] for d in DEPARTMENTS] + [f"clerk-{c.code}" for c in counties]
+        names += ["inspector", "acceptor"]
         self.stdout.write(self.style.SUCCESS(f"演示账号已就绪（密码：{password}）："))
         self.stdout.write("  " + ", ".join(names))
         if options["with_progress"]:
@@ -75,3 +90,7 @@ class Command(BaseCommand):
 
             created = seed_roster(plan=plan)
             self.stdout.write(self.style.SUCCESS(f"演示改造户花名册：新建 {created} 户（已有数据时跳过）。"))
+            from inspections.demo import seed_inspections
+
+            visits = seed_inspections(plan=plan)
+            self.stdout.write(self.style.SUCCESS(f"演示现场检查：{visits} 条带照片的检查记录（已有样本时跳过）。"))

@@ -2,6 +2,9 @@
 
     python manage.py bench_roster --rows 100000
 
+Each stage also reports the time spent in households.pii (SM4-GCM encryption and decryption, the
+HMAC-SM3 blind index) and its share of the stage.
+
 Runs on the current DATABASE_URL (use a development database: the benchmark's households are
 written there and deleted afterwards). Each stage runs in its own process so that its peak memory
 (maximum resident set size, whole process including Django) is measured on its own.
@@ -128,9 +131,14 @@ class Command(BaseCommand):
                     else:
                         result = self.run_child(stage, path, rows)
                     results.append(result)
+                    crypto = result["crypto"]
                     self.stdout.write(
                         f"{stage:<7} {result['rows']:>7} rows  {result['seconds']:>6.2f} s  "
-                        f"{result['rows_per_second']:>8.0f} rows/s  peak {result['peak_mb']:.0f} MB"
+                        f"{result['rows_per_second']:>8.0f} rows/s  peak {result['peak_mb']:.0f} MB  "
+                        f"encryption {sum(crypto.values()):.2f} s "
+                        f"({100 * sum(crypto.values()) / max(result['seconds'], 1e-9):.0f} %: "
+                        + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in crypto.items() if seconds)
+                        + ")"
                     )
             finally:
                 if not options["keep"]:
@@ -163,7 +171,7 @@ class Command(BaseCommand):
     def run_stage(self, stage: str, path: Path, rows: int) -> dict:
         from django.contrib.auth import get_user_model
 
-        from households import services
+        from households import pii, services
         from households.models import Household
         from households.roster_export import export_sheet
         from households.selectors import household_rows, households_for_user, subsidy_rates
@@ -171,6 +179,8 @@ class Command(BaseCommand):
 
         user = get_user_model().objects.get(username=BENCH_USER)
         plan = Plan.objects.get(year=2021)
+        for name in pii.TIMINGS:
+            pii.TIMINGS[name] = 0.0
         started = time.perf_counter()
         if stage in ("import", "update"):
             with open(path, "rb") as fileobj:
@@ -211,4 +221,6 @@ class Command(BaseCommand):
             "seconds": round(seconds, 3),
             "rows_per_second": round(count / seconds) if seconds else 0,
             "peak_mb": round(peak_mb(), 1),
+            # Time inside households.pii: SM4-GCM encryption/decryption and the HMAC-SM3 index.
+            "crypto": {name: round(seconds, 3) for name, seconds in pii.TIMINGS.items()},
         }

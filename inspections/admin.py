@@ -1,0 +1,37 @@
+"""Read-mostly admin: samples, visits and rectifications change through the services, not here.
+Photo files are not linked (they are personal data served only by the scoped photo view)."""
+
+from django.contrib import admin
+
+from inspections.models import Rectification, Sample, Visit
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Sample)
+class SampleAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "plan", "seed", "rate", "minimum", "household_status", "stratify", "created_at")
+    list_filter = ("plan",)
+    exclude = ("inspectors",)
+
+
+@admin.register(Visit)
+class VisitAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "plan", "kind", "county", "finding", "acceptance_result", "visited_at", "created_by")
+    list_filter = ("plan", "kind", "finding", "county")
+    list_select_related = ("plan", "county", "created_by")
+    raw_id_fields = ("household", "sample")
+
+
+@admin.register(Rectification)
+class RectificationAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "plan", "county", "finding", "status", "deadline", "closed_at")
+    list_filter = ("plan", "status", "county")
+    list_select_related = ("plan", "county")
+    raw_id_fields = ("household", "visit")

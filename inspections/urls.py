@@ -1,0 +1,12 @@
+# Page routes; included from yuncheng_heating/urls.py.
+from django.urls import path
+
+from inspections import views
+
+urlpatterns = [
+    path("inspections/", views.home, name="inspections-home"),
+    path("inspections/sw.js", views.service_worker, name="inspections-sw"),
+    path("inspections/samples/draw/", views.sample_draw, name="inspections-sample-draw"),
+    path("inspections/rectifications/", views.rectification_list, name="inspections-rectifications"),
+    path("inspections/rectifications/<int:pk>/", views.rectification_detail, name="inspections-rectification"),
+]

@@ -1,0 +1,166 @@
+"""Login failure handling: the login page and the token endpoint share one lock per account and per address."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.utils import timezone
+
+from accounts.models import EventKind, SecurityEvent
+from tests.conftest import PASSWORD
+
+TOKEN_URL = "/api/v1/auth/token/"
+LOGIN_URL = "/accounts/login/"
+
+
+def fail_on_page(client, username, times=1, address="10.0.0.7"):
+    for _ in range(times):
+        response = client.post(LOGIN_URL, {"username": username, "password": "wrong-password"}, REMOTE_ADDR=address)
+    return response
+
+
+def fail_on_api(api_client, username, times=1, address="10.0.0.7"):
+    for _ in range(times):
+        response = api_client.post(
+            TOKEN_URL, {"username": username, "password": "wrong-password"}, format="json", REMOTE_ADDR=address
+        )
+    return response
+
+
+def test_five_wrong_passwords_on_the_login_page_lock_the_account_with_a_chinese_message_naming_the_duration(
+    users, client
+):
+    for attempt in range(4):
+        response = fail_on_page(client, "clerk-140802")
+        assert response.status_code == 200 and "用户名或密码不正确" in response.content.decode(), attempt
+    response = fail_on_page(client, "clerk-140802")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "账号已被锁定" in html and "请在 15 分钟后再试" in html
+    assert response["Retry-After"] == "900"
+    # now even the right password is refused, with the lock message
+    response = client.post(LOGIN_URL, {"username": "clerk-140802", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7")
+    assert response.status_code == 429 and "账号已被锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_token_endpoint_answers_429_in_the_error_shape_with_retry_after(users, api):
+    client = api()
+    for _ in range(4):
+        assert fail_on_api(client, "clerk-140802").status_code == 400
+    response = fail_on_api(client, "clerk-140802")
+    assert response.status_code == 429
+    body = response.json()
+    assert body["code"] == "locked" and "请在 15 分钟后再试" in body["detail"] and body["retry_after"] == 900
+    assert response["Retry-After"] == "900"
+    good = client.post(TOKEN_URL, {"username": "clerk-140802", "password": PASSWORD}, format="json")
+    assert good.status_code == 429 and "token" not in good.json()
+
+
+def test_failures_on_both_doors_add_up_to_one_lock(users, client, api):
+    fail_on_page(client, "clerk-140802", times=3)
+    assert fail_on_api(api(), "clerk-140802", times=2).status_code == 429
+    assert fail_on_page(client, "clerk-140802").status_code == 429
+
+
+def test_the_lock_is_per_account_other_accounts_still_log_in(users, client, api):
+    fail_on_page(client, "clerk-140802", times=5)
+    response = api().post(TOKEN_URL, {"username": "city", "password": PASSWORD}, format="json", REMOTE_ADDR="10.0.0.7")
+    assert response.status_code == 200
+
+
+def test_one_client_address_trying_many_accounts_is_locked_at_its_own_limit(users, api, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 8
+    client = api()
+    names = [f"guess-{n}" for n in range(8)]
+    responses = [fail_on_api(client, name, address="10.9.9.9") for name in names]
+    assert [r.status_code for r in responses] == [400] * 7 + [429]
+    # the address is locked, even for a real account with its right password ...
+    locked = client.post(TOKEN_URL, {"username": "city", "password": PASSWORD}, format="json", REMOTE_ADDR="10.9.9.9")
+    assert locked.status_code == 429
+    # ... while the same account from another address is not
+    other = client.post(TOKEN_URL, {"username": "city", "password": PASSWORD}, format="json", REMOTE_ADDR="10.1.1.1")
+    assert other.status_code == 200
+
+
+def test_a_successful_login_resets_the_count(users, client):
+    fail_on_page(client, "clerk-140802", times=4)
+    ok = client.post(LOGIN_URL, {"username": "clerk-140802", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7")
+    assert ok.status_code == 302
+    assert not AccessAttempt.objects.filter(username="clerk-140802").exists()
+    client.post("/accounts/logout/")
+    # four more failures do not lock: the earlier four were forgotten
+    assert fail_on_page(client, "clerk-140802", times=4).status_code == 200
+
+
+def test_limit_and_duration_are_configurable(users, api, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=40)
+    response = fail_on_api(api(), "clerk-140802", times=3)
+    assert response.status_code == 429 and "请在 40 分钟后再试" in response.json()["detail"]
+    assert response["Retry-After"] == str(40 * 60)
+
+
+def test_the_lock_ends_by_itself_after_the_lockout_time(users, api):
+    client = api()
+    fail_on_api(client, "clerk-140802", times=5)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=15, seconds=1))
+    response = client.post(TOKEN_URL, {"username": "clerk-140802", "password": PASSWORD}, format="json")
+    assert response.status_code == 200
+
+
+def test_the_message_counts_down_the_remaining_minutes(users, api):
+    client = api()
+    fail_on_api(client, "clerk-140802", times=5)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=10, seconds=30))
+    response = fail_on_api(client, "clerk-140802")
+    assert "请在 5 分钟后再试" in response.json()["detail"]
+    assert 269 <= int(response["Retry-After"]) <= 270
+
+
+def test_the_city_office_sees_and_unlocks_a_locked_account(users, client, web):
+    fail_on_page(client, "clerk-140802", times=5)
+    city = web(users["city"])
+    page = city.get("/accounts/locks/").content.decode()
+    assert "clerk-140802" in page and "解除锁定" in page
+    response = city.post("/accounts/locks/release/", {"username": "clerk-140802"}, follow=True)
+    assert "已解除 clerk-140802 的登录锁定" in response.content.decode()
+    ok = client.post(LOGIN_URL, {"username": "clerk-140802", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7")
+    assert ok.status_code == 302
+    unlock = SecurityEvent.objects.get(kind=EventKind.UNLOCK)
+    assert unlock.username == "city" and unlock.detail["unlocked_username"] == "clerk-140802"
+
+
+def test_the_city_office_unlocks_a_client_address(users, api, web, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 3
+    client = api()
+    for name in ("a1", "a2", "a3"):
+        fail_on_api(client, name, address="10.9.9.9")
+    assert "10.9.9.9" in web(users["city"]).get("/accounts/locks/").content.decode()
+    web(users["city"]).post("/accounts/locks/release/", {"ip_address": "10.9.9.9"})
+    response = client.post(TOKEN_URL, {"username": "city", "password": PASSWORD}, format="json", REMOTE_ADDR="10.9.9.9")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ["clerk", "finance", "department"])
+def test_other_roles_may_not_see_or_release_locks(users, web, role):
+    c = web(users[role])
+    assert c.get("/accounts/locks/").status_code == 403
+    assert c.post("/accounts/locks/release/", {"username": "x"}).status_code == 403
+
+
+def test_the_administrator_unlocks_in_the_admin(users, client, web):
+    fail_on_page(client, "clerk-140802", times=5)
+    admin = web(users["admin"])
+    changelist = admin.get("/admin/accounts/loginfailure/")
+    assert changelist.status_code == 200 and "clerk-140802" in changelist.content.decode()
+    ids = list(AccessAttempt.objects.values_list("pk", flat=True))
+    admin.post("/admin/accounts/loginfailure/", {"action": "release", "_selected_action": ids})
+    assert not AccessAttempt.objects.filter(username="clerk-140802").exists()
+    assert client.post(LOGIN_URL, {"username": "clerk-140802", "password": PASSWORD}).status_code == 302
+    assert SecurityEvent.objects.filter(kind=EventKind.UNLOCK, username="admin").exists()
+
+
+def test_the_test_clients_login_without_a_request_still_checks_the_password(users, client):
+    assert client.login(username="clerk-140802", password=PASSWORD)
+    assert not client.login(username="clerk-140802", password="wrong-password")

@@ -1,0 +1,23 @@
+from django.core.management import call_command
+
+from inspections.models import Photo, Rectification, Sample, Visit
+
+
+def test_seed_demo_fills_a_sample_with_visits_photos_and_open_rectifications_once(plan, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--password", "demo-pass-2021", "--with-progress")
+    sample = Sample.objects.get(plan=plan)
+    assert list(sample.inspectors.values_list("username", flat=True)) == ["inspector"]
+    visits = Visit.objects.filter(plan=plan)
+    assert visits.count() >= 5
+    assert not visits.filter(photos__isnull=True).exists()
+    photo = Photo.objects.filter(visit__isnull=False).first()
+    assert photo.image.storage.exists(photo.image.name) and photo.thumbnail.storage.exists(photo.thumbnail.name)
+    assert Rectification.objects.filter(status="open").exists()
+    assert Rectification.objects.filter(status="submitted").count() == 1
+    # the sample still verifies: the demo's roster is what it was drawn from
+    from inspections.services import sample_verify
+
+    assert sample_verify(sample=sample)["matches"] is True
+    call_command("seed_demo", "--password", "demo-pass-2021", "--with-progress")
+    assert Sample.objects.count() == 1 and Visit.objects.count() == visits.count()
