@@ -432,14 +432,6 @@ def export_audit_record(
     return audit
 
 
-def whole_id_view_record(*, request, plan: Plan, rows: int, filters: dict) -> None:
-    """Whole ID numbers shown on a page or through the API go into the security log (个人信息保护法)."""
-    if rows:
-        security_event_record(
-            kind=EventKind.WHOLE_ID_VIEW, request=request, detail={"plan": plan.year, "rows": rows, "filters": filters}
-        )
-
-
 @transaction.atomic
 def household_reveal(*, user, plan: Plan, pk, request=None) -> dict:
     """“Show whole ID” for one household: its whole ID and phone number, recorded like an export.
