@@ -1,6 +1,8 @@
 """Workbooks built in the tests, and ID numbers with their check character computed here (not by the app)."""
 
 import io
+import json
+import zipfile
 from datetime import date
 
 import openpyxl
@@ -131,3 +133,42 @@ def by_id_number(id_number, **filters):
     from households.models import Household
 
     return Household.objects.get(id_number_index=pii.id_index(id_number), **filters)
+
+
+def _texts(value):
+    """Every text a stored value holds: strings, JSON, and the members of a stored zip (xlsx) file."""
+    if value is None or isinstance(value, (int, float, date)):
+        return
+    if isinstance(value, memoryview):
+        value = value.tobytes()
+    if isinstance(value, (dict, list)):
+        yield json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, bytes):
+        yield value.decode("latin-1")
+        if value.startswith(b"PK"):
+            with zipfile.ZipFile(io.BytesIO(value)) as archive:
+                for name in archive.namelist():
+                    yield archive.read(name).decode("utf-8", "replace")
+    else:
+        yield str(value)
+
+
+def stored_texts():
+    """(table, text) for every value of every table of the test database, sessions decoded.
+
+    The tables are listed by the database itself, so a table added later is scanned too.
+    """
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {quote(table)}")
+            names = [c[0] for c in cursor.description]
+            for values in cursor.fetchall():
+                for name, value in zip(names, values, strict=True):
+                    if table == "django_session" and name == "session_data":
+                        value = json.dumps(SessionStore().decode(value), ensure_ascii=False, default=str)
+                    for text in _texts(value):
+                        yield table, text

@@ -1,14 +1,8 @@
 """Whole ID and phone numbers: never stored in clear anywhere, shown whole only by audited actions."""
 
-import io
-import json
 import logging
-import zipfile
-from datetime import date
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
-from django.db import connection
 
 from households.models import ExportAudit, Household, PersonalDataAction
 from tests.households.helpers import (
@@ -19,6 +13,7 @@ from tests.households.helpers import (
     post_import,
     read_xlsx,
     row,
+    stored_texts,
     workbook,
 )
 from yuncheng_heating.pii_keys import Keyring
@@ -93,37 +88,19 @@ def test_a_missing_key_is_a_clear_error_naming_it_not_a_cut_export(api, users, p
 # --- nothing stored in clear -----------------------------------------------------------------------
 
 
-def _texts(value):
-    """Every text a stored value holds: strings, JSON, and the members of a stored zip (xlsx) file."""
-    if value is None or isinstance(value, (int, float, date)):
-        return
-    if isinstance(value, memoryview):
-        value = value.tobytes()
-    if isinstance(value, (dict, list)):
-        yield json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, bytes):
-        yield value.decode("latin-1")
-        if value.startswith(b"PK"):
-            with zipfile.ZipFile(io.BytesIO(value)) as archive:
-                for name in archive.namelist():
-                    yield archive.read(name).decode("utf-8", "replace")
-    else:
-        yield str(value)
-
-
-def stored_texts():
-    """(table, text) for every value of every table of the test database, sessions decoded."""
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT * FROM {quote(table)}")
-            names = [c[0] for c in cursor.description]
-            for values in cursor.fetchall():
-                for name, value in zip(names, values, strict=True):
-                    if table == "django_session" and name == "session_data":
-                        value = json.dumps(SessionStore().decode(value), ensure_ascii=False, default=str)
-                    for text in _texts(value):
-                        yield table, text
+def admin_form(household) -> dict:
+    """The household admin's change form, posted with a new name (``django_admin_log`` records the change)."""
+    return {
+        "plan": household.plan_id,
+        "county": household.county_id,
+        "township": household.township,
+        "village": household.village,
+        "head_name": "户主改名",
+        "retrofit_type": household.retrofit_type_id,
+        "area_class": household.area_class,
+        "hardship": household.hardship,
+        "status": household.status,
+    }
 
 
 def test_no_table_holds_a_whole_id_or_phone_after_imports_updates_previews_exports_and_audit(
@@ -156,7 +133,13 @@ def test_no_table_holds_a_whole_id_or_phone_after_imports_updates_previews_expor
     assert finance.post(f"{BASE}payment/", {"households": [household.pk], "paid_on": "2021-12-01"}, format="json")
     settlement = finance.post("/api/v1/plans/2021/subsidies/settlements/", {"period": "2021-10"}, format="json")
     assert settlement.status_code == 201, settlement.content
-    assert ExportAudit.objects.filter(action="export").count() == 6
+    page = web(users["city"])
+    assert page.get("/plans/2021/households/", {"q": ids[1]}).status_code == 200
+    assert page.get("/plans/2021/households/", {"q": phones[1], "format": "xlsx"}).status_code == 200
+    admin = web(users["admin"])
+    assert admin.get("/admin/households/household/", {"q": ids[3]}).status_code == 200
+    assert admin.post(f"/admin/households/household/{household.pk}/change/", admin_form(household)).status_code == 302
+    assert ExportAudit.objects.filter(action="export").count() == 7
     assert Household.objects.count() == 6
 
     secrets = ids + [i.lower() for i in ids] + phones
@@ -166,6 +149,11 @@ def test_no_table_holds_a_whole_id_or_phone_after_imports_updates_previews_expor
     assert any(text == ids[0][:6] + "********" + ids[0][-4:] for _table, text in texts)
     assert any(table == "django_session" and "_auth_user_id" in text for table, text in texts)
     assert any(table == "subsidies_settlement" and "<worksheet" in text for table, text in texts)
+    security_log = [text for table, text in texts if table == "accounts_securityevent"]
+    assert "whole_id_export" in security_log and "whole_id_view" in security_log
+    assert any(ids[0][:6] + "********" in text for text in security_log)  # the export's search, masked
+    assert any(table == "django_admin_log" and "户主改名" in text for table, text in texts)
+    assert any(table == "households_spotcheckitem" for table, _text in texts)
     leaks = [(table, secret) for table, text in texts for secret in secrets if secret in text]
     assert leaks == []
     logged = "\n".join(record.getMessage() for record in caplog.records)
