@@ -52,9 +52,7 @@ def test_saving_the_change_form_keeps_the_encrypted_numbers_as_they_were(web, us
     assert pii.reveal(household.pii_cipher) == (make_id(seq=8), PHONE)
 
 
-def test_a_whole_id_or_phone_typed_into_the_admin_search_finds_the_household_through_the_blind_index(
-    web, users, plan
-):
+def test_a_whole_id_or_phone_typed_into_the_admin_search_finds_the_household_through_the_blind_index(web, users, plan):
     make_household(plan, seq=1, head_name="张三")
     make_household(plan, seq=2, head_name="李四", phone=PHONE)
     client = web(users["admin"])

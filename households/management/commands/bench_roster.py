@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -32,6 +33,8 @@ from households import importer
 BENCH_USER = "bench-roster"
 BENCH_NOTE = "bench"
 STAGES = ("import", "update", "export")
+# The issue's goals per stage: seconds, and peak memory in MB (None: no memory goal).
+GOALS = {"import": (10, 250), "update": (20, None), "export": (7, 150)}
 TYPES = [("煤改电", ""), ("煤改气", ""), ("集中供热", ""), ("既有建筑节能改造", 96.5)]
 
 
@@ -67,6 +70,14 @@ def write_workbook(path: Path, rows: int, counties: list[str]) -> None:
         sheet.write_string(r, 11, BENCH_NOTE)
         # column 12 left blank: trailing blank cells, as real rosters have
     workbook.close()
+
+
+def goal_verdict(stage: str, result: dict) -> str:
+    """“goal ≤ 10 s, < 250 MB: met” (the machine's load is printed with it: a shared machine's figures vary)."""
+    seconds, megabytes = GOALS[stage]
+    met = result["seconds"] <= seconds and (megabytes is None or result["peak_mb"] < megabytes)
+    memory = f", < {megabytes} MB" if megabytes else ""
+    return f"goal ≤ {seconds} s{memory}: {'met' if met else 'NOT MET'}"
 
 
 def peak_mb() -> float:
@@ -138,7 +149,7 @@ class Command(BaseCommand):
                         f"encryption {sum(crypto.values()):.2f} s "
                         f"({100 * sum(crypto.values()) / max(result['seconds'], 1e-9):.0f} %: "
                         + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in crypto.items() if seconds)
-                        + ")"
+                        + f"); {goal_verdict(stage, result)}; load {os.getloadavg()[0]:.2f}"
                     )
             finally:
                 if not options["keep"]:
