@@ -94,6 +94,8 @@ def _mac(key: bytes) -> hmac.HMAC:
 
 def _encrypt(algorithm, prefix: str, id_number: str, phone: str) -> str:
     started = _clock()
+    # Drawn per value, never from a pool made ahead: a pool inherited by forked workers (gunicorn
+    # --preload) would hand out the same nonces twice, and a repeated nonce breaks GCM.
     nonce = os.urandom(NONCE_BYTES)
     encryptor = Cipher(algorithm, modes.GCM(nonce)).encryptor()
     encryptor.authenticate_additional_data(AAD)
