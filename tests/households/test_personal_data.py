@@ -114,6 +114,10 @@ def test_no_table_holds_a_whole_id_or_phone_after_imports_updates_previews_expor
     assert post_import(clerk, workbook(rows[:3]), dry_run=True).status_code == 200
     assert post_import(clerk, workbook(rows[:3])).status_code == 201
     assert post_import(clerk, workbook([*rows[:3], row(9, phone="abc")])).status_code == 400
+    # Refused rows (a wrong check character, a duplicate in the file) are reported, not stored or logged.
+    wrong_check = ids[4][:-1] + ("0" if ids[4][-1] != "0" else "1")
+    refused = workbook([row(7, id_number=wrong_check, phone=phones[4]), rows[4], rows[4]])
+    assert post_import(clerk, refused, dry_run=True).status_code == 400
     updated = [row(2, id_number=ids[1], phone=phones[1], name="张三丰"), *rows[3:]]
     assert post_import(clerk, workbook(updated), mode="update").status_code == 201
     other_county = workbook([["永济市", *rows[0]]], headers=["县（市、区）", *HEADERS])
@@ -142,7 +146,7 @@ def test_no_table_holds_a_whole_id_or_phone_after_imports_updates_previews_expor
     assert ExportAudit.objects.filter(action="export").count() == 7
     assert Household.objects.count() == 6
 
-    secrets = ids + [i.lower() for i in ids] + phones
+    secrets = ids + [i.lower() for i in ids] + phones + [wrong_check]
     texts = list(stored_texts())
     # The scan reads what it should: the updated name, the masked numbers, the sessions, the workbook.
     assert any(table == "households_household" and text == "张三丰" for table, text in texts)
