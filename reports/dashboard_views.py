@@ -110,6 +110,11 @@ def trends(request):
 @require_GET
 @login_required
 def county_detail(request, code: str):
+    return render(request, "dashboard/county_detail.html", county_detail_context(request, code=code))
+
+
+def county_detail_context(request, *, code: str) -> dict:
+    """The county page's context; the clerk's home page is this page with its to-do list on top."""
     if _any_role(request.user).is_field:
         # Inspectors and acceptors work from the inspection pages; a county's reports are not theirs.
         raise PermissionDenied(_("您的角色无权执行该操作。"))
@@ -127,22 +132,16 @@ def county_detail(request, code: str):
         "counties": [],
         "labels": {"planned": _("计划进度"), "rate": _("累计完成率（%）")},
     }
-    return render(
-        request,
-        "dashboard/county_detail.html",
-        {
-            "plan": plan,
-            "period": period,
-            "periods": plan.periods(),
-            "data": data,
-            "county": county,
-            "chart": chart,
-            "inspections": [
-                r for r in inspection_summary(user=request.user, plan=plan) if r["county"].pk == county.pk
-            ],
-            "visit_findings": VisitFinding.choices,
-        },
-    )
+    return {
+        "plan": plan,
+        "period": period,
+        "periods": plan.periods(),
+        "data": data,
+        "county": county,
+        "chart": chart,
+        "inspections": [r for r in inspection_summary(user=request.user, plan=plan) if r["county"].pk == county.pk],
+        "visit_findings": VisitFinding.choices,
+    }
 
 
 @require_GET

@@ -320,7 +320,7 @@ def report_abilities(*, user, report: Report) -> dict:
     }
 
 
-def periods_open_for_user(*, user, plan: Plan) -> list[str]:
+def periods_open_for_user(*, user, plan: Plan, today=None) -> list[str]:
     """Months the user could start a report for: begun, inside the plan, not reported yet."""
     from reports.periods import current_period
 
@@ -333,5 +333,5 @@ def periods_open_for_user(*, user, plan: Plan) -> list[str]:
     else:
         return []
     taken = set(existing.values_list("period", flat=True))
-    now = current_period()
+    now = current_period(today)
     return [p for p in plan.periods() if p <= now and p not in taken]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from counties.decorators import role_required
-from counties.selectors import county_get_for_user, plan_get, plan_latest, plan_types, scope_for_user
+from counties.selectors import counties_for_user, county_get_for_user, plan_get, plan_latest, plan_types, scope_for_user
 from reports import services
 from reports.forms import NewReportForm, ReasonForm, ReportForm, line_field_name
 from reports.models import ReportStatus
@@ -46,17 +46,38 @@ def report_list(request):
     if county:
         reports = reports.filter(county__code=county)
     open_periods = periods_open_for_user(user=request.user, plan=plan) if plan else []
+    scope = scope_for_user(request.user)
+    # A list to choose from rather than a code to type (only for users who see every county).
+    counties = (
+        counties_for_user(user=request.user).filter(files_reports=True).order_by("order", "code")
+        if scope.sees_all_counties
+        else []
+    )
     return render(
         request,
         "reports/report_list.html",
         {
             "plan": plan,
+            "counties": counties,
             "reports": reports[:500],
             "statuses": ReportStatus.choices,
             "filters": {"period": period, "status": status, "county": county},
             "new_form": NewReportForm(periods=open_periods) if open_periods else None,
+            # A clerk or department with nothing left to file is told so rather than shown nothing.
+            "all_filed": _all_filed(request.user, plan, open_periods),
         },
     )
+
+
+def _all_filed(user, plan, open_periods) -> bool:
+    """A clerk or department with no month left to start and no draft or returned report of its own."""
+    scope = scope_for_user(user)
+    if plan is None or open_periods or not (scope.is_clerk or scope.role == "department"):
+        return False
+    own = reports_for_user(user=user).filter(plan=plan, status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
+    if scope.role == "department":
+        own = own.filter(county__isnull=True, department=scope.department_name)
+    return not own.exists()
 
 
 def _form_context(request, *, plan, county, period, report, form):
