@@ -312,6 +312,7 @@ def report_abilities(*, user, report: Report) -> dict:
         owner = scope.role == "department" and scope.department_name == report.department
     editable = report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
     return {
+        "owner": owner,
         "edit": owner and editable,
         "submit": owner and editable,
         "approve": scope.is_city_office and report.status == ReportStatus.SUBMITTED,

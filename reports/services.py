@@ -439,11 +439,17 @@ def _require_editable(report: Report) -> None:
         raise ValidationError({"non_field_errors": [lock_reason(report)]})
 
 
-def lock_reason(report: Report) -> str:
+def lock_reason(report: Report, *, for_owner: bool = True) -> str:
+    """Why a report cannot be edited. The advice (ask the city office to return it) is for the
+    clerk who owns it; a reviewer or reader gets the plain state instead."""
     if report.status == ReportStatus.SUBMITTED:
-        return _("该月报已报送，正在等待市清洁取暖办审核，暂不能修改；如需修改请联系市清洁取暖办退回。")
+        if for_owner:
+            return _("该月报已报送，正在等待市清洁取暖办审核，暂不能修改；如需修改请联系市清洁取暖办退回。")
+        return _("该月报已报送，等待审核；审核通过或退回前，填报单位不能修改。")
     if report.status == ReportStatus.APPROVED:
-        return _("该月报已审核通过并锁定；只有市清洁取暖办可以说明原因后重新打开。")
+        if for_owner:
+            return _("该月报已审核通过并锁定；只有市清洁取暖办可以说明原因后重新打开。")
+        return _("该月报已审核通过并锁定。")
     return ""
 
 

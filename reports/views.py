@@ -159,7 +159,7 @@ def report_edit(request, pk):
     if not abilities["edit"]:
         if report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
             raise PermissionDenied(_("只有本县（市、区）填报员可以修改本县月报。"))
-        messages.warning(request, services.lock_reason(report))
+        messages.warning(request, services.lock_reason(report, for_owner=abilities["owner"]))
         return redirect("report-detail", pk=report.pk)
     types = plan_types(plan=report.plan) if report.county_id else []
     initial = {
@@ -201,6 +201,7 @@ def report_edit(request, pk):
 def report_detail(request, pk):
     report = report_get_for_user(user=request.user, pk=pk)
     scope = scope_for_user(request.user)
+    abilities = report_abilities(user=request.user, report=report)
     sheet = (
         report_sheet(user=request.user, plan=report.plan, county=report.county, period=report.period, report=report)
         if report.county_id
@@ -212,10 +213,10 @@ def report_detail(request, pk):
         {
             "report": report,
             "sheet": sheet,
-            "abilities": report_abilities(user=request.user, report=report),
+            "abilities": abilities,
             "events": report_events_for_user(user=request.user, report=report),
             "deadline": _deadline_info(report),
-            "lock_reason": services.lock_reason(report),
+            "lock_reason": services.lock_reason(report, for_owner=abilities["owner"]),
             "reason_form": ReasonForm(initial={"version": report.version}),
             "show_history": scope.role is not None,
         },

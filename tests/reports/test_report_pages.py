@@ -68,6 +68,17 @@ def test_the_report_page_says_why_an_approved_report_is_locked(users, web, make_
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
 
 
+def test_the_lock_is_a_word_and_its_advice_to_the_clerk_is_not_shown_to_the_reviewer(users, web, make_report):
+    report = make_report("140802", "2021-07", {("coal_to_electric", "urban"): 10}, status=ReportStatus.SUBMITTED)
+    clerk = web(users["clerk"]).get(f"/reports/{report.pk}/").content.decode()
+    city = web(users["city"]).get(f"/reports/{report.pk}/").content.decode()
+    for html in (clerk, city):
+        lock = html.split('id="lock-reason"')[1].split("</p>")[0]
+        assert "已锁定" in lock and "\N{LOCK}" not in html
+    assert "请联系市清洁取暖办退回" in clerk
+    assert "请联系市清洁取暖办退回" not in city and "等待审核" in city
+
+
 def test_the_city_office_returns_with_a_reason_the_clerk_then_sees(users, web, make_report):
     report = make_report("140802", "2021-07", {("coal_to_electric", "urban"): 10}, status=ReportStatus.SUBMITTED)
     city = web(users["city"])
