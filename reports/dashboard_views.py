@@ -23,7 +23,7 @@ from reports.dashboard import (
     status_grid_for_user,
     trends_for_user,
 )
-from reports.periods import clean_as_of_period
+from reports.periods import clean_as_of_period, default_as_of_period
 
 
 def _plan():
@@ -80,7 +80,9 @@ def status_grid(request):
     require_role(request.user, *DASHBOARD_ROLES)
     plan = _plan()
     grid = status_grid_for_user(user=request.user, plan=plan)
-    return render(request, "dashboard/status_grid.html", {"plan": plan, "grid": grid})
+    # The grid opens on the current month (the plan's last after it ended), not on its first.
+    current = default_as_of_period(plan=plan)
+    return render(request, "dashboard/status_grid.html", {"plan": plan, "grid": grid, "current": current})
 
 
 @require_GET
