@@ -81,6 +81,11 @@ def _all_filed(user, plan, open_periods) -> bool:
 
 
 def _form_context(request, *, plan, county, period, report, form):
+    # The form opens with the cursor in its first field: the clerk types and Tabs through, no
+    # clicks. Not when the page comes back with errors (the error, not the top, needs attention).
+    if not (form.is_bound and form.errors):
+        first = form.line_keys[0][0] if form.line_keys else "narrative"
+        form.fields[first].widget.attrs["autofocus"] = True
     sheet = report_sheet(user=request.user, plan=plan, county=county, period=period, report=report) if county else []
     for row in sheet:
         for cell in row["cells"]:
