@@ -15,7 +15,14 @@ def home(request):
         from reports.dashboard_views import county_detail_context
 
         context = county_detail_context(request, code=scope.county_code)
-        context["todo"] = filer_todo(user=request.user, plan=context["plan"])
+        todo = filer_todo(user=request.user, plan=context["plan"])
+        # Rectifications the county has not had closed, from the page's own inspection figures
+        # (no further query).
+        row = context["inspections"][0] if context["inspections"] else None
+        if row and row["rect_open"]:
+            todo["rectifications"] = {"open": row["rect_open"], "overdue": row["rect_overdue"]}
+            todo["empty"] = False
+        context["todo"] = todo
         return render(request, "dashboard/county_detail.html", context)
     plan = plan_latest()
     todo = None
