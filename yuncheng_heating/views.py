@@ -16,11 +16,10 @@ def home(request):
 
         context = county_detail_context(request, code=scope.county_code)
         todo = filer_todo(user=request.user, plan=context["plan"])
-        # Rectifications the county has not had closed, from the page's own inspection figures
-        # (no further query).
+        # Rectifications waiting for the county, from the page's own inspection figures (no further query).
         row = context["inspections"][0] if context["inspections"] else None
-        if row and row["rect_open"]:
-            todo["rectifications"] = {"open": row["rect_open"], "overdue": row["rect_overdue"]}
+        if row and row["rect_to_resolve"]:
+            todo["rectifications"] = {"to_resolve": row["rect_to_resolve"], "overdue": row["rect_overdue"]}
             todo["empty"] = False
         context["todo"] = todo
         return render(request, "dashboard/county_detail.html", context)

@@ -36,8 +36,13 @@ def test_the_city_home_counts_rectifications_open_overdue_and_waiting_to_be_clos
     assert "待销号 1 项" in html and "（其中逾期 1 项）" in html
 
 
-def test_a_clerks_home_lists_its_countys_rectifications_not_yet_closed(web, api, field_users, sample):
+def test_a_clerks_home_lists_its_countys_rectifications_waiting_for_it(web, api, field_users, sample):
     open_rectifications(api, field_users, sample, ["idle", "in_use", "coal_resumed"])
-    todo = web(field_users["clerk"]).get("/home/").context["todo"]
-    assert todo["rectifications"]["open"] == 2  # the in-use household needs nothing
+    assert Rectification.objects.count() == 2  # the in-use household needs nothing
+    first = Rectification.objects.order_by("pk").first()
+    Rectification.objects.filter(pk=first.pk).update(status=RectificationStatus.SUBMITTED)  # the city's turn
+    response = web(field_users["clerk"]).get("/home/")
+    # of the two, one is with the city
+    assert response.context["todo"]["rectifications"]["to_resolve"] == 1
+    assert "待整改 1 项" in response.content.decode()
     assert web(field_users["other_clerk"]).get("/home/").context["todo"].get("rectifications") is None
