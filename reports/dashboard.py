@@ -149,6 +149,11 @@ class CellState:
     # A draft saved but never submitted (its code is "missing" once the deadline has passed).
     has_draft: bool = False
 
+    @property
+    def reported(self) -> bool:
+        """Submitted at least once (a later return does not undo it); a draft never is."""
+        return self.submitted_at is not None
+
 
 def _submitted_late(submitted_at, deadline: date) -> bool:
     return submitted_at is not None and timezone.localdate(submitted_at) > deadline
@@ -174,8 +179,8 @@ def report_state(report: dict | None, *, period: str, today: date) -> CellState:
 
 
 def _month_stats(states: list[CellState], expected: int) -> dict:
-    submitted = sum(1 for s in states if s.submitted_at is not None)
-    on_time = sum(1 for s in states if s.submitted_at is not None and not s.late)
+    submitted = sum(1 for s in states if s.reported)
+    on_time = sum(1 for s in states if s.reported and not s.late)
     return {
         "expected": expected,
         "submitted": submitted,

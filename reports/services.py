@@ -567,15 +567,17 @@ def reminders_send(*, plan: Plan, period: str, today=None) -> ReminderResult:
     from django.contrib.auth import get_user_model
     from django.core.mail import send_mass_mail
 
+    from reports.dashboard import REPORT_STATE_FIELDS, report_state
     from reports.models import Reminder
 
     today = today or timezone.localdate()
     deadline = period_deadline(period)
-    done = set(
-        Report.objects.filter(plan=plan, period=period, county__isnull=False)
-        .exclude(status=ReportStatus.DRAFT)
-        .values_list("county_id", flat=True)
-    )
+    # The same decision as the status grid and the bulletin: a draft is not a report.
+    done = {
+        r["county_id"]
+        for r in Report.objects.filter(plan=plan, period=period, county__isnull=False).values(*REPORT_STATE_FIELDS)
+        if report_state(r, period=period, today=today).reported
+    }
     counties = list(County.objects.filter(files_reports=True, targets__plan=plan).distinct().exclude(pk__in=done))
     already = set(
         Reminder.objects.filter(county__in=counties, period=period, sent_on=today).values_list("county_id", flat=True)

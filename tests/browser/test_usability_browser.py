@@ -170,3 +170,17 @@ def test_these_pages_do_not_scroll_sideways_on_a_phone(live_server, users, page,
     browser_login(page, live_server, "city")
     page.goto(f"{live_server.url}{url}")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), url
+
+
+def test_a_settlement_with_its_sha256_does_not_scroll_sideways_on_a_phone(live_server, users, page, plan, make_report):
+    from subsidies.services import settlement_create
+
+    make_report("140802", "2021-07", {("coal_to_electric", "urban"): 100})
+    settlement = settlement_create(plan=plan, period="2021-10", actor=users["finance"])
+    page.set_viewport_size(PHONE)
+    browser_login(page, live_server, "finance")
+    page.goto(f"{live_server.url}/plans/2021/subsidies/settlements/{settlement.pk}/")
+    digest = page.locator("code.digest")
+    assert digest.inner_text() == settlement.sha256 and len(settlement.sha256) == 64
+    assert digest.bounding_box()["x"] + digest.bounding_box()["width"] <= PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
