@@ -51,6 +51,7 @@ def test_a_clerk_files_a_month_from_the_home_page_in_three_clicks_typing_every_f
     clicks = Clicks(page)
     entry = page.locator("#todo-file-2021-10")
     expect(entry).to_be_visible()
+    screenshot(page, "clerk-home-todo")
     clicks.click("#todo-file-2021-10")
     page.wait_for_selector("#report-form")
 
@@ -72,6 +73,7 @@ def test_a_clerk_files_a_month_from_the_home_page_in_three_clicks_typing_every_f
         if name != expected[-1]:
             page.keyboard.press("Tab")
     assert seen == expected
+    screenshot(page, "clerk-report-form-typed")
     expect(page.locator("[data-after-for=coal_to_electric] .after-value")).to_have_text("200")
 
     # The focus is on 保存并报送: one click, and one for its confirmation.
