@@ -64,20 +64,21 @@ def report_list(request):
             "filters": {"period": period, "status": status, "county": county},
             "new_form": NewReportForm(periods=open_periods) if open_periods else None,
             # A clerk or department with nothing left to file is told so rather than shown nothing.
-            "all_filed": _all_filed(request.user, plan, open_periods),
+            "nothing_to_start": _nothing_to_start(request.user, plan, open_periods),
         },
     )
 
 
-def _all_filed(user, plan, open_periods) -> bool:
-    """A clerk or department with no month left to start and no draft or returned report of its own."""
+def _nothing_to_start(user, plan, open_periods) -> str:
+    """For a clerk or department with no month left to start: "all_filed" when it has no draft or
+    returned report either, "finish_own" when it has (they are opened from the list); else ""."""
     scope = scope_for_user(user)
     if plan is None or open_periods or not (scope.is_clerk or scope.role == "department"):
-        return False
+        return ""
     own = reports_for_user(user=user).filter(plan=plan, status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
     if scope.role == "department":
         own = own.filter(county__isnull=True, department=scope.department_name)
-    return not own.exists()
+    return "finish_own" if own.exists() else "all_filed"
 
 
 def _form_context(request, *, plan, county, period, report, form):
