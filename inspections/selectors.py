@@ -242,6 +242,7 @@ def _summary(*, scope, user, plan: Plan, today: date | None) -> list[dict]:
         for r in rects.values("county_id")
         .annotate(
             open=Count("pk", filter=~Q(status=RectificationStatus.CLOSED)),
+            to_resolve=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
             overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
             closed=Count("pk", filter=Q(status=RectificationStatus.CLOSED)),
         )
@@ -269,6 +270,8 @@ def _summary(*, scope, user, plan: Plan, today: date | None) -> list[dict]:
                     for f in VisitFinding
                 },
                 "rect_open": rc.get("open", 0),
+                # Open or returned: waiting for the county (the clerk's to-do), not for the city.
+                "rect_to_resolve": rc.get("to_resolve", 0),
                 "rect_overdue": rc.get("overdue", 0),
                 "rect_closed": rc.get("closed", 0),
             }

@@ -146,31 +146,41 @@ class CellState:
     report_id: int | None = None
     submitted_at: object = None
     late: bool = False
+    # A draft saved but never submitted (its code is "missing" once the deadline has passed).
+    has_draft: bool = False
+
+    @property
+    def reported(self) -> bool:
+        """Submitted at least once (a later return does not undo it); a draft never is."""
+        return self.submitted_at is not None
 
 
 def _submitted_late(submitted_at, deadline: date) -> bool:
     return submitted_at is not None and timezone.localdate(submitted_at) > deadline
 
 
-def _cell_state(report: dict | None, *, period: str, today: date) -> CellState:
+def report_state(report: dict | None, *, period: str, today: date) -> CellState:
+    """The one decision of what a county's month counts as, for the status grid, the county page,
+    the bulletin and the home pages' to-do lists.
+
+    Only a submission is a report: after the deadline a draft counts as missing (未报送), exactly
+    like a month never opened, so that saving a draft never makes a county look better.
+    """
     if report is None:
         return CellState("missing" if today > period_deadline(period) else "not_due")
+    if report["status"] == ReportStatus.DRAFT:
+        overdue = today > (report["deadline"] or period_deadline(period))
+        return CellState("missing" if overdue else "draft", report_id=report["pk"], has_draft=True)
     late = _submitted_late(report["submitted_at"], report["deadline"])
-    status = report["status"]
-    if status == ReportStatus.APPROVED:
-        code = "approved"
-    elif status == ReportStatus.RETURNED:
-        code = "returned"
-    elif status == ReportStatus.SUBMITTED:
-        code = "late" if late else "on_time"
-    else:
-        code = "draft"
+    code = {ReportStatus.APPROVED: "approved", ReportStatus.RETURNED: "returned"}.get(
+        report["status"], "late" if late else "on_time"
+    )
     return CellState(code, report_id=report["pk"], submitted_at=report["submitted_at"], late=late)
 
 
 def _month_stats(states: list[CellState], expected: int) -> dict:
-    submitted = sum(1 for s in states if s.submitted_at is not None)
-    on_time = sum(1 for s in states if s.submitted_at is not None and not s.late)
+    submitted = sum(1 for s in states if s.reported)
+    on_time = sum(1 for s in states if s.reported and not s.late)
     return {
         "expected": expected,
         "submitted": submitted,
@@ -191,7 +201,7 @@ def _status_rows(*, counties: list[County], reports, periods: list[str], today: 
     for county in counties:
         cells = []
         for period in periods:
-            state = _cell_state(by_key.get((county.pk, period)), period=period, today=today)
+            state = report_state(by_key.get((county.pk, period)), period=period, today=today)
             cells.append({"period": period, "state": state})
             columns[period].append(state)
         rows.append({"county": county, "cells": cells})
@@ -227,6 +237,7 @@ def public_month_status(*, plan: Plan, period: str, today: date | None = None) -
     month = grid["months"][0]
     month["late_counties"] = [r["county"] for r in grid["rows"] if r["cells"][0]["state"].late]
     month["missing_counties"] = [r["county"] for r in grid["rows"] if r["cells"][0]["state"].code == "missing"]
+    # Before the deadline: counties that have not submitted yet but still may in time.
     month["unsubmitted_counties"] = [
         r["county"] for r in grid["rows"] if r["cells"][0]["state"].code in ("draft", "not_due")
     ]
@@ -454,7 +465,7 @@ def county_page_for_user(*, user, plan: Plan, county: County, period: str) -> di
                 "rate": completion_rate(cumulative, target),
                 "rate_percent": _percent(completion_rate(cumulative, target)),
                 "planned_rate": _percent(fraction),
-                "state": _cell_state(by_period.get(p), period=p, today=today) if county.files_reports else None,
+                "state": report_state(by_period.get(p), period=p, today=today) if county.files_reports else None,
                 "current": p == period,
             }
         )
@@ -466,7 +477,7 @@ def county_page_for_user(*, user, plan: Plan, county: County, period: str) -> di
         "row": row,
         "by_type": by_type,
         "history": history,
-        "reports": [{**r, "state": _cell_state(r, period=r["period"], today=today)} for r in reversed(reports)],
+        "reports": [{**r, "state": report_state(r, period=r["period"], today=today)} for r in reversed(reports)],
         "projection": projection(plan=plan, period=period, target=target, completed=row["total"]["completed"])
         if row
         else None,

@@ -23,7 +23,7 @@ from reports.dashboard import (
     status_grid_for_user,
     trends_for_user,
 )
-from reports.periods import clean_as_of_period
+from reports.periods import clean_as_of_period, default_as_of_period
 
 
 def _plan():
@@ -80,7 +80,9 @@ def status_grid(request):
     require_role(request.user, *DASHBOARD_ROLES)
     plan = _plan()
     grid = status_grid_for_user(user=request.user, plan=plan)
-    return render(request, "dashboard/status_grid.html", {"plan": plan, "grid": grid})
+    # The grid opens on the current month (the plan's last after it ended), not on its first.
+    current = default_as_of_period(plan=plan)
+    return render(request, "dashboard/status_grid.html", {"plan": plan, "grid": grid, "current": current})
 
 
 @require_GET
@@ -110,6 +112,11 @@ def trends(request):
 @require_GET
 @login_required
 def county_detail(request, code: str):
+    return render(request, "dashboard/county_detail.html", county_detail_context(request, code=code))
+
+
+def county_detail_context(request, *, code: str) -> dict:
+    """The county page's context; the clerk's home page is this page with its to-do list on top."""
     if _any_role(request.user).is_field:
         # Inspectors and acceptors work from the inspection pages; a county's reports are not theirs.
         raise PermissionDenied(_("您的角色无权执行该操作。"))
@@ -127,22 +134,16 @@ def county_detail(request, code: str):
         "counties": [],
         "labels": {"planned": _("计划进度"), "rate": _("累计完成率（%）")},
     }
-    return render(
-        request,
-        "dashboard/county_detail.html",
-        {
-            "plan": plan,
-            "period": period,
-            "periods": plan.periods(),
-            "data": data,
-            "county": county,
-            "chart": chart,
-            "inspections": [
-                r for r in inspection_summary(user=request.user, plan=plan) if r["county"].pk == county.pk
-            ],
-            "visit_findings": VisitFinding.choices,
-        },
-    )
+    return {
+        "plan": plan,
+        "period": period,
+        "periods": plan.periods(),
+        "data": data,
+        "county": county,
+        "chart": chart,
+        "inspections": [r for r in inspection_summary(user=request.user, plan=plan) if r["county"].pk == county.pk],
+        "visit_findings": VisitFinding.choices,
+    }
 
 
 @require_GET

@@ -24,6 +24,9 @@ from reports.periods import period_deadline
 TZ = ZoneInfo("Asia/Shanghai")
 # Share of the annual target each month, before a county's own pace is applied.
 MONTH_SHARES = (Decimal("0.10"), Decimal("0.22"), Decimal("0.25"), Decimal("0.23"), Decimal("0.20"))
+# The README's demo clerk (clerk-140802, 盐湖区) must find work waiting right after ``make run``:
+# its second-last month returned with a reason to fix, its last month still to file.
+DEMO_CLERK_COUNTY = "140802"
 URBAN_SHARE = {"coal_to_electric": Decimal("0.3"), "coal_to_gas": Decimal("0.6"), "district_heating": Decimal("0.9")}
 
 
@@ -73,6 +76,8 @@ def seed_progress(*, plan: Plan, seed: int = 2021) -> dict:
         for month_index, period in enumerate(periods):
             last = month_index == len(periods) - 1
             status, days = _status_for(rng, index, last)
+            if county.code == DEMO_CLERK_COUNTY and month_index >= len(periods) - 2:
+                status, days = (None, 0) if last else (ReportStatus.RETURNED, -1)
             if (county.pk, period) in existing:
                 skipped += 1
                 continue
@@ -88,7 +93,9 @@ def seed_progress(*, plan: Plan, seed: int = 2021) -> dict:
                 status=status,
                 narrative=f"{county.name}{period}清洁取暖改造有序推进，入户施工与验收同步开展。",
                 problems="部分村组电网增容进度偏慢，下月协调供电公司加快施工。" if pace < 1 else "",
-                return_reason="煤改气户数与验收台账不一致，请核实后重新报送。"
+                return_reason="煤改电农村户数与验收台账不一致，请核实后重新报送。"
+                if status == ReportStatus.RETURNED and county.code == DEMO_CLERK_COUNTY
+                else "煤改气户数与验收台账不一致，请核实后重新报送。"
                 if status == ReportStatus.RETURNED
                 else "",
                 created_by=author,

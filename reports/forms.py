@@ -83,3 +83,6 @@ class NewReportForm(forms.Form):
     def __init__(self, *args, periods=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [(p, p) for p in periods]
+        # The month a clerk most likely files now is the latest one open, not the oldest.
+        if periods:
+            self.fields["period"].initial = max(periods)

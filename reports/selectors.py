@@ -312,6 +312,7 @@ def report_abilities(*, user, report: Report) -> dict:
         owner = scope.role == "department" and scope.department_name == report.department
     editable = report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
     return {
+        "owner": owner,
         "edit": owner and editable,
         "submit": owner and editable,
         "approve": scope.is_city_office and report.status == ReportStatus.SUBMITTED,
@@ -320,7 +321,7 @@ def report_abilities(*, user, report: Report) -> dict:
     }
 
 
-def periods_open_for_user(*, user, plan: Plan) -> list[str]:
+def periods_open_for_user(*, user, plan: Plan, today=None) -> list[str]:
     """Months the user could start a report for: begun, inside the plan, not reported yet."""
     from reports.periods import current_period
 
@@ -333,5 +334,5 @@ def periods_open_for_user(*, user, plan: Plan) -> list[str]:
     else:
         return []
     taken = set(existing.values_list("period", flat=True))
-    now = current_period()
+    now = current_period(today)
     return [p for p in plan.periods() if p <= now and p not in taken]

@@ -439,11 +439,17 @@ def _require_editable(report: Report) -> None:
         raise ValidationError({"non_field_errors": [lock_reason(report)]})
 
 
-def lock_reason(report: Report) -> str:
+def lock_reason(report: Report, *, for_owner: bool = True) -> str:
+    """Why a report cannot be edited. The advice (ask the city office to return it) is for the
+    clerk who owns it; a reviewer or reader gets the plain state instead."""
     if report.status == ReportStatus.SUBMITTED:
-        return _("该月报已报送，正在等待市清洁取暖办审核，暂不能修改；如需修改请联系市清洁取暖办退回。")
+        if for_owner:
+            return _("该月报已报送，正在等待市清洁取暖办审核，暂不能修改；如需修改请联系市清洁取暖办退回。")
+        return _("该月报已报送，等待审核；审核通过或退回前，填报单位不能修改。")
     if report.status == ReportStatus.APPROVED:
-        return _("该月报已审核通过并锁定；只有市清洁取暖办可以说明原因后重新打开。")
+        if for_owner:
+            return _("该月报已审核通过并锁定；只有市清洁取暖办可以说明原因后重新打开。")
+        return _("该月报已审核通过并锁定。")
     return ""
 
 
@@ -561,15 +567,17 @@ def reminders_send(*, plan: Plan, period: str, today=None) -> ReminderResult:
     from django.contrib.auth import get_user_model
     from django.core.mail import send_mass_mail
 
+    from reports.dashboard import REPORT_STATE_FIELDS, report_state
     from reports.models import Reminder
 
     today = today or timezone.localdate()
     deadline = period_deadline(period)
-    done = set(
-        Report.objects.filter(plan=plan, period=period, county__isnull=False)
-        .exclude(status=ReportStatus.DRAFT)
-        .values_list("county_id", flat=True)
-    )
+    # The same decision as the status grid and the bulletin: a draft is not a report.
+    done = {
+        r["county_id"]
+        for r in Report.objects.filter(plan=plan, period=period, county__isnull=False).values(*REPORT_STATE_FIELDS)
+        if report_state(r, period=period, today=today).reported
+    }
     counties = list(County.objects.filter(files_reports=True, targets__plan=plan).distinct().exclude(pk__in=done))
     already = set(
         Reminder.objects.filter(county__in=counties, period=period, sent_on=today).values_list("county_id", flat=True)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from counties.decorators import role_required
-from counties.selectors import county_get_for_user, plan_get, plan_latest, plan_types, scope_for_user
+from counties.selectors import counties_for_user, county_get_for_user, plan_get, plan_latest, plan_types, scope_for_user
 from reports import services
 from reports.forms import NewReportForm, ReasonForm, ReportForm, line_field_name
 from reports.models import ReportStatus
@@ -46,20 +46,47 @@ def report_list(request):
     if county:
         reports = reports.filter(county__code=county)
     open_periods = periods_open_for_user(user=request.user, plan=plan) if plan else []
+    scope = scope_for_user(request.user)
+    # A list to choose from rather than a code to type (only for users who see every county).
+    counties = (
+        counties_for_user(user=request.user).filter(files_reports=True).order_by("order", "code")
+        if scope.sees_all_counties
+        else []
+    )
     return render(
         request,
         "reports/report_list.html",
         {
             "plan": plan,
+            "counties": counties,
             "reports": reports[:500],
             "statuses": ReportStatus.choices,
             "filters": {"period": period, "status": status, "county": county},
             "new_form": NewReportForm(periods=open_periods) if open_periods else None,
+            # A clerk or department with nothing left to file is told so rather than shown nothing.
+            "nothing_to_start": _nothing_to_start(request.user, plan, open_periods),
         },
     )
 
 
+def _nothing_to_start(user, plan, open_periods) -> str:
+    """For a clerk or department with no month left to start: "all_filed" when it has no draft or
+    returned report either, "finish_own" when it has (they are opened from the list); else ""."""
+    scope = scope_for_user(user)
+    if plan is None or open_periods or not (scope.is_clerk or scope.role == "department"):
+        return ""
+    own = reports_for_user(user=user).filter(plan=plan, status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
+    if scope.role == "department":
+        own = own.filter(county__isnull=True, department=scope.department_name)
+    return "finish_own" if own.exists() else "all_filed"
+
+
 def _form_context(request, *, plan, county, period, report, form):
+    # The form opens with the cursor in its first field: the clerk types and Tabs through, no
+    # clicks. Not when the page comes back with errors (the error, not the top, needs attention).
+    if not (form.is_bound and form.errors):
+        first = form.line_keys[0][0] if form.line_keys else "narrative"
+        form.fields[first].widget.attrs["autofocus"] = True
     sheet = report_sheet(user=request.user, plan=plan, county=county, period=period, report=report) if county else []
     for row in sheet:
         for cell in row["cells"]:
@@ -138,7 +165,7 @@ def report_edit(request, pk):
     if not abilities["edit"]:
         if report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
             raise PermissionDenied(_("只有本县（市、区）填报员可以修改本县月报。"))
-        messages.warning(request, services.lock_reason(report))
+        messages.warning(request, services.lock_reason(report, for_owner=abilities["owner"]))
         return redirect("report-detail", pk=report.pk)
     types = plan_types(plan=report.plan) if report.county_id else []
     initial = {
@@ -180,6 +207,7 @@ def report_edit(request, pk):
 def report_detail(request, pk):
     report = report_get_for_user(user=request.user, pk=pk)
     scope = scope_for_user(request.user)
+    abilities = report_abilities(user=request.user, report=report)
     sheet = (
         report_sheet(user=request.user, plan=report.plan, county=report.county, period=report.period, report=report)
         if report.county_id
@@ -191,10 +219,10 @@ def report_detail(request, pk):
         {
             "report": report,
             "sheet": sheet,
-            "abilities": report_abilities(user=request.user, report=report),
+            "abilities": abilities,
             "events": report_events_for_user(user=request.user, report=report),
             "deadline": _deadline_info(report),
-            "lock_reason": services.lock_reason(report),
+            "lock_reason": services.lock_reason(report, for_owner=abilities["owner"]),
             "reason_form": ReasonForm(initial={"version": report.version}),
             "show_history": scope.role is not None,
         },

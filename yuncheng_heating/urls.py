@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from counties import api as counties_api
 from counties import views as counties_views
+from yuncheng_heating import views as home_views
 
 api_v1 = [
     path("", include("accounts.api_urls")),
@@ -25,7 +26,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", counties_views.root, name="root"),
-    path("home/", counties_views.home, name="home"),
+    path("home/", home_views.home, name="home"),
     path("plans/<int:year>/targets/", counties_views.target_table, name="target-table"),
     path("", include("reports.urls")),
     path("", include("reports.dashboard_urls")),

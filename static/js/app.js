@@ -3,6 +3,8 @@
 //   data-print           a button that prints the page
 //   data-confirm="…"     on a form or on one of its submit buttons: ask before submitting
 //   data-autosubmit      a select that submits its form when changed (language, as-of month)
+//   data-scroll-into-view  a cell a scrolling .table-wrap opens on (the status grid's current month)
+// and every .table-wrap that scrolls sideways becomes a keyboard stop with a name (role=region).
 (function () {
   "use strict";
 
@@ -31,4 +33,56 @@
       select.form.submit();
     }
   });
+
+  // A table wider than its box scrolls inside .table-wrap; keyboard users reach the box with Tab
+  // and scroll it with the arrow keys, screen readers announce it by the table's name. Boxes that
+  // fit get no extra Tab stop, so this is recomputed when the window changes size.
+  function tableName(box) {
+    var table = box.querySelector("table");
+    if (table && table.getAttribute("aria-label")) return table.getAttribute("aria-label");
+    if (table && table.caption) return table.caption.textContent.trim();
+    var node = box;
+    while (node) {
+      var previous = node.previousElementSibling;
+      while (previous) {
+        if (/^H[1-4]$/.test(previous.tagName)) return previous.textContent.trim();
+        var inner = previous.querySelectorAll ? previous.querySelectorAll("h1, h2, h3, h4") : [];
+        if (inner.length) return inner[inner.length - 1].textContent.trim();
+        previous = previous.previousElementSibling;
+      }
+      node = node.parentElement;
+    }
+    return document.title;
+  }
+  function markScrollBoxes() {
+    document.querySelectorAll(".table-wrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", tableName(box));
+      } else if (box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+      }
+    });
+  }
+  function scrollToMarked() {
+    document.querySelectorAll("[data-scroll-into-view]").forEach(function (cell) {
+      var box = cell.closest(".table-wrap");
+      if (box && box.scrollWidth > box.clientWidth) {
+        box.scrollLeft = Math.max(0, cell.offsetLeft + cell.offsetWidth - box.clientWidth);
+      }
+    });
+  }
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () { markScrollBoxes(); scrollToMarked(); }, 100);
+  });
+  function ready() { markScrollBoxes(); scrollToMarked(); }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
+  }
 })();

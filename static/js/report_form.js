@@ -36,7 +36,7 @@
     });
     var households = isArea ? total / m2 : total;
     var target = Number(targetCell.getAttribute("data-target")) || 0;
-    afterCell.textContent = invalid ? "?" : String(Math.round(households * 100) / 100);
+    afterCell.querySelector(".after-value").textContent = invalid ? "?" : String(Math.round(households * 100) / 100);
     var rateText = target > 0 && !invalid ? (households / target * 100).toFixed(1) + "%" : "—";
     rateCell.querySelector(".rate-value").textContent = rateText;
     rateCell.classList.toggle("warn", target >= 0 && households > target && households <= target * 1.5);

@@ -16,13 +16,11 @@ def test_a_report_goes_from_clerk_to_city_and_back_until_approved_and_counts_as_
 
     # The clerk opens July, types the month's figures and watches the totals update.
     browser_login(page, live_server, "clerk-140802")
-    page.goto(f"{live_server.url}/reports/")
-    page.select_option("#id_period", "2021-07")
-    page.click("#new-report-form button[type=submit]")
+    page.click("#todo-file-2021-07")  # the home page's to-do list
     page.fill("input[name=line__coal_to_electric__urban]", "1200")
     page.fill("input[name=line__coal_to_electric__rural]", "300")
     # expect() retries: the form script may still be loading when the first keystrokes land
-    expect(page.locator("[data-after-for=coal_to_electric]")).to_have_text("1500")
+    expect(page.locator("[data-after-for=coal_to_electric] .after-value")).to_have_text("1500")
     expect(page.locator("[data-rate-for=coal_to_electric] .rate-value")).to_have_text("15.0%")
     page.fill("textarea[name=narrative]", "本月完成煤改电1500户，其中城区1200户。")
     page.click("#save-draft")
@@ -50,7 +48,7 @@ def test_a_report_goes_from_clerk_to_city_and_back_until_approved_and_counts_as_
     assert "农村煤改电户数与验收单不符" in page.inner_text("#return-reason")
     page.click("#report-actions a:has-text('修改')")
     page.fill("input[name=line__coal_to_electric__rural]", "250")
-    expect(page.locator("[data-after-for=coal_to_electric]")).to_have_text("1450")
+    expect(page.locator("[data-after-for=coal_to_electric] .after-value")).to_have_text("1450")
     page.click("#save-submit")
     page.wait_for_selector("text=月报已报送市清洁取暖办")
     logout(page, live_server)

@@ -36,3 +36,19 @@ def test_the_demo_gives_the_dashboard_something_to_show(plan, web, settings):
     assert table["totals"]["total"]["pending"] > 0
     levels = {row["total"]["level"] for row in table["rows"]}
     assert len(levels) >= 2  # some counties ahead of others
+
+
+def test_the_readme_demo_clerk_finds_a_returned_report_and_a_month_to_file_on_its_home_page(plan, web, settings):
+    from django.contrib.auth import get_user_model
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--password", "demo-pass-2021", "--with-progress")
+    yuhu = {r.period: r for r in Report.objects.filter(plan=plan, county__code="140802")}
+    assert sorted(yuhu) == ["2021-06", "2021-07", "2021-08", "2021-09"]
+    assert yuhu["2021-09"].status == ReportStatus.RETURNED and yuhu["2021-09"].return_reason
+    clerk = get_user_model().objects.get(username="clerk-140802")
+    response = web(clerk).get("/home/")
+    todo = response.context["todo"]
+    assert [r["period"] for r in todo["returned"]] == ["2021-09"]
+    assert [m["period"] for m in todo["to_file"]] == ["2021-10"]
+    assert yuhu["2021-09"].return_reason in response.content.decode()

@@ -16,6 +16,11 @@ URLS = [
     ("clerk", "/counties/140802/"),
     ("clerk", "/bulletin/"),
     ("department", "/dashboard/"),
+    # Home pages with their to-do lists (issue 13).
+    ("clerk", "/home/"),
+    ("city", "/home/"),
+    ("department", "/home/"),
+    ("finance", "/home/"),
 ]
 EXPORTS = ["/api/v1/plans/2021/progress/export.xlsx", "/api/v1/plans/2021/progress/export.csv"]
 MAX_QUERIES = 21  # includes the navigation's current-plan lookup and the field-inspection figures (4)

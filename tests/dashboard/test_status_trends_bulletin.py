@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import reverse
 
+from reports.models import ReportStatus
 from tests.dashboard.conftest import TARGETS
 
 Q = Decimal("0.0001")
@@ -28,7 +29,8 @@ def test_the_status_grid_shows_each_countys_state_per_month(web, users, progress
     assert cells["140802"]["2021-09"].code == "on_time"
     assert cells["140881"]["2021-08"].code == "late"
     assert cells["140881"]["2021-09"].code == "returned"
-    assert cells["140821"]["2021-07"].code == "draft"
+    assert cells["140821"]["2021-07"].code == "missing"  # a draft past its deadline is not a report
+    assert cells["140821"]["2021-07"].has_draft
     assert cells["140821"]["2021-08"].code == "approved" and cells["140821"]["2021-08"].late
     html = response.content.decode()
     assert f'href="/reports/{progress_data["yongji_08"].pk}/"' in html
@@ -109,6 +111,45 @@ def test_the_bulletin_ranks_counties_and_names_late_and_missing_reports(web, use
     assert "140827" not in behind and "140802" in behind
     html = response.content.decode()
     assert "迟报：</strong>永济市、临猗县" in html
+
+
+def test_after_the_deadline_a_draft_counts_as_not_reported_in_the_grid_bulletin_and_county_page(
+    web, users, progress_data
+):
+    # July: 盐湖区, 永济市 and 垣曲县 submitted; 临猗县 only saved a draft, so 13 − 3 = 10 did not report.
+    july = web(users["city"]).get(reverse("bulletin"), {"period": "2021-07"})
+    month = july.context["data"]["month"]
+    missing = [c.code for c in month["missing_counties"]]
+    assert len(missing) == 10 and "140821" in missing
+    assert month["unsubmitted_counties"] == []
+    html = july.content.decode()
+    assert "河津市、临猗县、万荣县" in html.split('id="missing-list"')[1].split("</li>")[0]
+    assert 'id="unsubmitted-list"' not in html
+
+    grid = cells_by_county(web(users["city"]).get(reverse("status-grid")).context["grid"])
+    assert grid["140821"]["2021-07"].code == grid["140827"]["2021-06"].code == "missing"
+
+    county = web(users["city"]).get("/counties/140821/", {"period": "2021-10"}).context["data"]
+    history = {h["period"]: h["state"].code for h in county["history"]}
+    assert history["2021-07"] == "missing"
+    assert {r["period"]: r["state"].code for r in county["reports"]}["2021-07"] == "missing"
+
+
+def test_before_the_deadline_a_draft_is_still_only_not_yet_submitted(plan, users, progress_data):
+    from reports.dashboard import public_month_status, status_grid_for_user
+
+    cells = cells_by_county(status_grid_for_user(user=users["city"], plan=plan, today=date(2021, 7, 20)))
+    assert cells["140821"]["2021-07"].code == "draft"
+    month = public_month_status(plan=plan, period="2021-07", today=date(2021, 7, 20))
+    assert "140821" in [c.code for c in month["unsubmitted_counties"]]
+    assert month["missing_counties"] == []
+
+
+def test_the_report_list_marks_an_overdue_draft_as_not_reported(web, users, make_report):
+    draft = make_report("140802", "2021-08", {}, status=ReportStatus.DRAFT)
+    html = web(users["clerk"]).get(reverse("report-list")).content.decode()
+    row = html.split(f'data-report="{draft.pk}"')[1].split("</tr>")[0]
+    assert "逾期未报" in row
 
 
 def test_a_clerk_reads_the_city_wide_bulletin_without_links_to_other_counties(web, users, progress_data):

@@ -68,6 +68,17 @@ def test_the_report_page_says_why_an_approved_report_is_locked(users, web, make_
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
 
 
+def test_the_lock_is_a_word_and_its_advice_to_the_clerk_is_not_shown_to_the_reviewer(users, web, make_report):
+    report = make_report("140802", "2021-07", {("coal_to_electric", "urban"): 10}, status=ReportStatus.SUBMITTED)
+    clerk = web(users["clerk"]).get(f"/reports/{report.pk}/").content.decode()
+    city = web(users["city"]).get(f"/reports/{report.pk}/").content.decode()
+    for html in (clerk, city):
+        lock = html.split('id="lock-reason"')[1].split("</p>")[0]
+        assert "已锁定" in lock and "\N{LOCK}" not in html
+    assert "请联系市清洁取暖办退回" in clerk
+    assert "请联系市清洁取暖办退回" not in city and "等待审核" in city
+
+
 def test_the_city_office_returns_with_a_reason_the_clerk_then_sees(users, web, make_report):
     report = make_report("140802", "2021-07", {("coal_to_electric", "urban"): 10}, status=ReportStatus.SUBMITTED)
     city = web(users["city"])
@@ -99,3 +110,20 @@ def test_the_report_list_and_detail_pages_run_a_bounded_number_of_queries(
     report = Report.objects.first()
     with django_assert_max_num_queries(16):
         assert c.get(f"/reports/{report.pk}/").status_code == 200
+
+
+def test_building_retrofit_cells_each_say_whether_they_are_square_metres_or_households(users, web, make_report):
+    make_report("140821", "2021-07", {("building_retrofit", "urban"): "93800"})
+    report = make_report("140821", "2021-08", {("building_retrofit", "urban"): "22800"}, status=ReportStatus.SUBMITTED)
+    html = web(users["city"]).get(f"/reports/{report.pk}/").content.decode()
+    row = html.split('data-type="building_retrofit" data-area="urban"')[1].split("</tr>")[0]
+    cells = row.split("<td")
+    before = next(c for c in cells if "data-before=" in c)
+    assert "93800" in before and "㎡" in before
+    month = next(c for c in cells if "22800.00" in c)
+    assert "㎡" in month
+    after = next(c for c in cells if "data-after-for=" in c)
+    # (93,800 + 22,800) m² ÷ 100 m² per household = 1,166 households
+    assert '<span class="after-value">1166</span>' in after and "户" in after and "100 ㎡/户" in after
+    electric = html.split('data-type="coal_to_electric" data-area="urban"')[1].split("</tr>")[0]
+    assert "户" in electric.split("data-before=")[1].split("</td>")[0]

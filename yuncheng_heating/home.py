@@ -1,0 +1,130 @@
+"""What each home page starts with: the user's to-do list (issue 13).
+
+It lives here rather than in an app because it crosses apps (reports, inspections) and ``counties``
+must know nothing of reports. Every read goes through the apps' own ``..._for_user`` selectors and
+``reports.dashboard.report_state``, the one decision of what counts as reported; each list runs a
+fixed number of queries whatever the number of reports or counties.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from counties.models import Plan
+from counties.selectors import scope_for_user
+from reports.models import ReportStatus
+from reports.periods import current_period, period_deadline
+from reports.selectors import reports_for_user
+
+# How many reports waiting for review the city's home lists before "and N more".
+REVIEW_LIST_LIMIT = 10
+
+
+def _own_reports(*, user, plan: Plan):
+    scope = scope_for_user(user)
+    reports = reports_for_user(user=user).filter(plan=plan)
+    if scope.is_clerk:
+        return reports.filter(county_id=scope.county_id)
+    return reports.filter(county__isnull=True, department=scope.department_name)
+
+
+def filer_todo(*, user, plan: Plan, today: date | None = None) -> dict:
+    """A county clerk's (or a department's) to-do: reports returned to it, with the reviewer's reason;
+    months still to file (never opened, or only a draft), oldest first, with the days left or overdue.
+
+    One query: the user's own reports of the plan.
+    """
+    today = today or timezone.localdate()
+    returned = []
+    drafts = {}
+    reported = set()
+    for report in _own_reports(user=user, plan=plan).values("pk", "period", "status", "return_reason", "deadline"):
+        if report["status"] == ReportStatus.RETURNED:
+            returned.append(
+                {
+                    "period": report["period"],
+                    "reason": report["return_reason"],
+                    "url": reverse("report-edit", args=[report["pk"]]),
+                }
+            )
+        elif report["status"] == ReportStatus.DRAFT:
+            drafts[report["period"]] = report
+        reported.add(report["period"])
+    # Months that have begun and have no report yet, as ``periods_open_for_user`` offers them.
+    now = current_period(today)
+    unopened = [p for p in plan.periods() if p <= now and p not in reported]
+    to_file = []
+    for period in sorted([*drafts, *unopened]):
+        draft = drafts.get(period)
+        deadline = draft["deadline"] if draft else period_deadline(period)
+        url = (
+            reverse("report-edit", args=[draft["pk"]])
+            if draft
+            else f"{reverse('report-create')}?plan={plan.year}&period={period}"
+        )
+        days = (deadline - today).days
+        to_file.append(
+            {
+                "period": period,
+                "deadline": deadline,
+                "days_left": days,
+                "days_overdue": -days,
+                "has_draft": draft is not None,
+                "url": url,
+            }
+        )
+    returned.sort(key=lambda item: item["period"])
+    return {"kind": "filer", "returned": returned, "to_file": to_file, "empty": not returned and not to_file}
+
+
+def city_todo(*, user, plan: Plan, today: date | None = None) -> dict:
+    """The city office's to-do: reports waiting for review (oldest submission first), counties with
+    overdue months (a draft counts as not reported), and rectifications of spot-check findings that
+    are open, overdue, or submitted and waiting for the city to close them.
+
+    Four queries: submitted reports, counties and reports for the status grid, rectification counts.
+    """
+    from inspections.models import RectificationStatus
+    from inspections.selectors import OPEN_STATUSES, rectifications_for_user
+    from reports.dashboard import status_grid_for_user
+
+    today = today or timezone.localdate()
+    waiting = list(
+        reports_for_user(user=user)
+        .filter(plan=plan, status=ReportStatus.SUBMITTED)
+        .order_by("last_submitted_at", "pk")
+        .values("pk", "period", "county__name", "department", "last_submitted_at")
+    )
+    review = [
+        {
+            "period": r["period"],
+            "filer": r["county__name"] or r["department"],
+            "submitted_at": r["last_submitted_at"],
+            "url": reverse("report-detail", args=[r["pk"]]),
+        }
+        for r in waiting
+    ]
+    grid = status_grid_for_user(user=user, plan=plan, today=today)
+    overdue = []
+    for row in grid["rows"]:
+        months = [c["period"] for c in row["cells"] if c["state"].code == "missing"]
+        if months:
+            overdue.append({"county": row["county"], "periods": months})
+    rects = rectifications_for_user(user=user, plan=plan).aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
+        to_close=Count("pk", filter=Q(status=RectificationStatus.SUBMITTED)),
+    )
+    return {
+        "kind": "city",
+        "review": review[:REVIEW_LIST_LIMIT],
+        "review_count": len(review),
+        "review_more": max(0, len(review) - REVIEW_LIST_LIMIT),
+        "overdue": overdue,
+        "rectifications": rects,
+        "empty": not review and not overdue and not any(rects.values()),
+    }

@@ -1,0 +1,32 @@
+"""The home page: each role's to-do list first, then its way into the rest of the system."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from counties.selectors import plan_latest, scope_for_user
+from yuncheng_heating.home import city_todo, filer_todo
+
+
+@login_required
+def home(request):
+    scope = scope_for_user(request.user)
+    if scope.is_clerk:
+        # A clerk's home is its county's page (targets, progress, its reports) under its to-do list.
+        from reports.dashboard_views import county_detail_context
+
+        context = county_detail_context(request, code=scope.county_code)
+        todo = filer_todo(user=request.user, plan=context["plan"])
+        # Rectifications waiting for the county, from the page's own inspection figures (no further query).
+        row = context["inspections"][0] if context["inspections"] else None
+        if row and row["rect_to_resolve"]:
+            todo["rectifications"] = {"to_resolve": row["rect_to_resolve"], "overdue": row["rect_overdue"]}
+            todo["empty"] = False
+        context["todo"] = todo
+        return render(request, "dashboard/county_detail.html", context)
+    plan = plan_latest()
+    todo = None
+    if plan is not None and scope.role == "department":
+        todo = filer_todo(user=request.user, plan=plan)
+    elif plan is not None and scope.is_city_office:
+        todo = city_todo(user=request.user, plan=plan)
+    return render(request, "counties/home.html", {"plan": plan, "scope": scope, "todo": todo})
