@@ -70,6 +70,11 @@ def _valid(serializer_class, data):
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReportSerializer
 
+    def initialize_request(self, request, *args, **kwargs):
+        # DRF names the action only after choosing the parsers; get_parsers() needs it first.
+        self.action = self.action_map.get(request.method.lower())
+        return super().initialize_request(request, *args, **kwargs)
+
     def get_parsers(self):
         # A report's lines are a list of objects, which a form body cannot carry: JSON only (the schema
         # then offers no form encoding a client would try). The actions' flat bodies take forms too.

@@ -152,7 +152,7 @@ class GridView(APIView):
 class GridInvestmentsView(APIView):
     @extend_schema(
         request=GridInvestmentSerializer,
-        responses=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
         summary="Record a grid investment (the county's clerk, or the finance bureau)",
     )
     def post(self, request, year: int):
@@ -225,7 +225,7 @@ class PaymentsView(APIView):
 
     @extend_schema(
         request=PaymentSerializer,
-        responses=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
         summary="Record a disbursement (finance bureau; above the outstanding amount only with a reason)",
     )
     def post(self, request, year: int):
@@ -269,7 +269,7 @@ class SettlementsView(APIView):
 
     @extend_schema(
         request=SettlementCreateSerializer,
-        responses=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
         summary="Freeze a settlement as of a month (finance bureau)",
     )
     def post(self, request, year: int):
