@@ -6,6 +6,7 @@ component and documents, on each operation, the statuses it can answer with:
 - 401 (no or bad credentials), 403 (role may not), 404 (unknown plan or object, or outside your
   scope; also a page number past the end) everywhere;
 - 400 wherever the operation takes query parameters or a body;
+- 415 wherever it takes a body (a body in none of the listed media types, or one that does not parse as its own);
 - 409 where a write can meet a concurrent one (a stale report ``version``, conflicting imports);
 - 429 where a per-user rate applies (the roster import, ``ROSTER_IMPORT_RATE``).
 """
@@ -48,6 +49,7 @@ DESCRIPTIONS = {
     "403": "Your role may not do this",
     "404": "Not found, or outside your scope",
     "409": "Conflict with a concurrent change: {code: conflict, detail, current_version}",
+    "415": "The body is not in one of the media types listed: {code: unsupported_media_type, detail}",
     "429": "Too many requests; see the Retry-After header",
 }
 CONFLICT_OPERATIONS = {
@@ -75,6 +77,8 @@ def document_errors(result, generator, request, public):
             )
             if takes_input:
                 codes.append("400")
+            if "requestBody" in operation:
+                codes.append("415")
             if (method, path) in CONFLICT_OPERATIONS:
                 codes.append("409")
             if (method, path) in THROTTLED_OPERATIONS:

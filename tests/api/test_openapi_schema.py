@@ -142,3 +142,12 @@ def test_a_blank_reason_is_refused_with_the_services_message(api, users, make_re
     response = api(users["city"]).post(f"/api/v1/reports/{report.pk}/return/", {"reason": "   "}, format="json")
     assert response.status_code == 400
     assert response.json()["errors"]["reason"] == ["请填写原因。"]
+
+
+def test_every_operation_with_a_body_documents_the_415_it_answers_to_another_media_type(schema, api, users):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert ("415" in _error_codes(operation)) == ("requestBody" in operation), (method, path)
+    response = api(users["city"]).post("/api/v1/reports/", "plan=2021", content_type="text/plain")
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
