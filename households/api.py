@@ -35,6 +35,7 @@ from households.serializers import (
 )
 from households.views import export_response, template_response
 from yuncheng_heating.api import error_response
+from yuncheng_heating.api_schema import as_of_period_parameter
 from yuncheng_heating.pagination import StrictPageNumberPagination
 from yuncheng_heating.throttling import RosterImportThrottle, throttled_error
 
@@ -97,12 +98,15 @@ def filtered(request, plan):
 class HouseholdListView(APIView):
     """The roster, paginated, scoped to the caller, ID numbers and phones masked for every role."""
 
+    # Tells the schema the list is paginated (and documents ``page``); get() pages with it.
+    pagination_class = StrictPageNumberPagination
+
     @extend_schema(parameters=FILTER_PARAMS, responses=HouseholdSerializer(many=True), summary="Household roster")
     def get(self, request, year: int):
         require_reader(request.user)
         plan = plan_get(year=year)
         queryset = filtered(request, plan).order_by("county__order", "township", "village", "pk")
-        paginator = StrictPageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset.values_list("pk", flat=True), request, view=self)
         rows = household_rows(
             households_for_user(user=request.user, plan=plan)
@@ -348,7 +352,7 @@ class ReconciliationView(APIView):
     """Approved monthly reports vs the roster, per county and type (households; m² for area types)."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("period", str, description="YYYY-MM; default the plan's last month")],
+        parameters=[as_of_period_parameter("YYYY-MM; default the plan's last month")],
         responses={200: dict},
         summary="Reports vs roster reconciliation",
     )

@@ -3,6 +3,8 @@ from rest_framework import serializers
 
 from households.models import AcceptanceResult, Finding
 
+# Row ids are 64-bit (BigAutoField): a larger number is invalid input, never a query that overflows.
+ID_MAX = 2**63 - 1
 
 class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(error_messages={"required": _("请选择要上传的文件。")})
@@ -12,7 +14,7 @@ class ImportRequestSerializer(serializers.Serializer):
 
 
 class AcceptanceSerializer(serializers.Serializer):
-    households = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    households = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=ID_MAX), required=False, default=list)
     county = serializers.CharField(required=False, allow_blank=True, default="")
     township = serializers.CharField(required=False, allow_blank=True, default="")
     village = serializers.CharField(required=False, allow_blank=True, default="")
@@ -22,7 +24,7 @@ class AcceptanceSerializer(serializers.Serializer):
 
 
 class SpotCheckItemSerializer(serializers.Serializer):
-    household = serializers.IntegerField(required=False)
+    household = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
     id_number = serializers.CharField(required=False, allow_blank=True)
     finding = serializers.ChoiceField(choices=Finding.choices)
 
@@ -57,7 +59,7 @@ class HouseholdSerializer(serializers.Serializer):
 
 
 class HouseholdPaymentSerializer(serializers.Serializer):
-    households = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    households = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=ID_MAX), allow_empty=False)
     paid_on = serializers.DateField()
 
 

@@ -47,7 +47,7 @@ class RectificationListView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("county", str, description="GB/T 2260 code"),
-            OpenApiParameter("status", str, description="open | submitted | returned | closed"),
+            OpenApiParameter("status", str, enum=["", *RectificationStatus.values], description="empty: any"),
         ],
         responses={200: dict},
         operation_id="rectifications_list",

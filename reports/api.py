@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -30,6 +31,7 @@ from reports.serializers import (
     ReportSerializer,
     ReportUpdateSerializer,
 )
+from yuncheng_heating.api_schema import as_of_period_parameter
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: {code, detail, errors: {field.path: [messages]}}"),
@@ -67,6 +69,18 @@ def _valid(serializer_class, data):
 )
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReportSerializer
+
+    def initialize_request(self, request, *args, **kwargs):
+        # DRF names the action only after choosing the parsers; get_parsers() needs it first.
+        self.action = self.action_map.get(request.method.lower())
+        return super().initialize_request(request, *args, **kwargs)
+
+    def get_parsers(self):
+        # A report's lines are a list of objects, which a form body cannot carry: JSON only (the schema
+        # then offers no form encoding a client would try). The actions' flat bodies take forms too.
+        if getattr(self, "action", None) in ("create", "partial_update"):
+            return [JSONParser()]
+        return super().get_parsers()
 
     def get_queryset(self):
         user = self.request.user
@@ -213,7 +227,7 @@ class ProgressView(APIView):
     """Progress against the annex: completed = approved reports up to the period; pending = submitted."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("period", str, description="YYYY-MM, default the plan's last month")],
+        parameters=[as_of_period_parameter("YYYY-MM, default the plan's last month")],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
         summary="Progress per county and type",
     )

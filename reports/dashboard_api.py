@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
 
 from counties.selectors import plan_get, require_role
@@ -16,9 +16,10 @@ from reports.dashboard import DASHBOARD_ROLES
 from reports.exports import progress_export, progress_filename, progress_sheet
 from reports.periods import clean_as_of_period
 from reports.selectors import progress_table
+from yuncheng_heating.api_schema import as_of_period_parameter
 from yuncheng_heating.exports import csv_response, xlsx_response
 
-PERIOD_PARAMETER = OpenApiParameter("period", str, description="截至月份 YYYY-MM（默认方案最后一个月）", required=False)
+PERIOD_PARAMETER = as_of_period_parameter("截至月份 YYYY-MM（默认方案最后一个月）")
 
 
 def _table(request, year):

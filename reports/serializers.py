@@ -3,7 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from reports.models import Report, ReportEvent, ReportStatus
+from reports.models import NARRATIVE_MAX_LENGTH, Report, ReportEvent, ReportStatus
+from reports.services import REASON_MAX_LENGTH
+
+# Versions start at 1 (Report.version); the upper bound is the database's integer.
+VERSION_MAX = 2**31 - 1
 
 
 class LineSerializer(serializers.Serializer):
@@ -14,31 +18,44 @@ class LineSerializer(serializers.Serializer):
 
 
 class ReportCreateSerializer(serializers.Serializer):
-    plan = serializers.IntegerField(help_text="plan year, e.g. 2021")
+    plan = serializers.IntegerField(min_value=1, max_value=9999, help_text="plan year, e.g. 2021")
     county = serializers.CharField(
         required=False, allow_null=True, help_text="county code; omitted for a department report"
     )
     period = serializers.CharField(help_text="YYYY-MM")
     lines = serializers.ListField(child=serializers.DictField(), required=False)
-    narrative = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    problems = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    narrative = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=NARRATIVE_MAX_LENGTH
+    )
+    problems = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=NARRATIVE_MAX_LENGTH
+    )
 
 
 class ReportUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text="the version you read; a stale one gets 409")
+    version = serializers.IntegerField(
+        min_value=1, max_value=VERSION_MAX, help_text="the version you read; a stale one gets 409"
+    )
     lines = serializers.ListField(child=serializers.DictField(), required=False, help_text="replaces all lines")
-    narrative = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    problems = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    narrative = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=NARRATIVE_MAX_LENGTH
+    )
+    problems = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=NARRATIVE_MAX_LENGTH
+    )
 
 
 class ActionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=VERSION_MAX)
 
 
 class ReasonSerializer(serializers.Serializer):
-    # Required (the schema says so); a blank one gets the service's own message.
-    reason = serializers.CharField(allow_blank=True, error_messages={"required": _("请填写原因。")})
-    version = serializers.IntegerField(required=False)
+    # Required, not blank, at most REASON_MAX_LENGTH: as the service rules, so that the schema says it too.
+    reason = serializers.CharField(
+        max_length=REASON_MAX_LENGTH,
+        error_messages={"required": _("请填写原因。"), "blank": _("请填写原因。")},
+    )
+    version = serializers.IntegerField(required=False, min_value=1, max_value=VERSION_MAX)
 
 
 class ReportLineOutSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
@@ -29,11 +29,10 @@ from subsidies.serializers import (
     SubsidyTableSerializer,
     VoidSerializer,
 )
+from yuncheng_heating.api_schema import as_of_period_parameter
 from yuncheng_heating.exports import csv_response, xlsx_response
 
-PERIOD_PARAM = OpenApiParameter(
-    "period", OpenApiTypes.STR, description="as-of month YYYY-MM inside the plan (default: current or last month)"
-)
+PERIOD_PARAM = as_of_period_parameter("as-of month YYYY-MM inside the plan (default: current or last month)")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -153,7 +152,7 @@ class GridView(APIView):
 class GridInvestmentsView(APIView):
     @extend_schema(
         request=GridInvestmentSerializer,
-        responses=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
         summary="Record a grid investment (the county's clerk, or the finance bureau)",
     )
     def post(self, request, year: int):
@@ -226,7 +225,7 @@ class PaymentsView(APIView):
 
     @extend_schema(
         request=PaymentSerializer,
-        responses=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
         summary="Record a disbursement (finance bureau; above the outstanding amount only with a reason)",
     )
     def post(self, request, year: int):
@@ -270,7 +269,7 @@ class SettlementsView(APIView):
 
     @extend_schema(
         request=SettlementCreateSerializer,
-        responses=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
         summary="Freeze a settlement as of a month (finance bureau)",
     )
     def post(self, request, year: int):

@@ -1,28 +1,55 @@
 """Input parsing and response schemas for the subsidy API. No business rules here (see services.py)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from subsidies.models import Level
 
 MONEY_HELP = 'yuan as a string with at most 2 decimal places, e.g. "2100.00"'
+# What services.parse_money accepts, as the schema says it (it also forgives commas and spaces): below
+# 10¹² yuan, at most 2 places; POSITIVE_MONEY also refuses 0.
+MONEY_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+POSITIVE_MONEY_PATTERN = r"^0*([1-9][0-9]{0,11}(\.[0-9]{1,2})?|0?\.(0[1-9]|[1-9][0-9]?))$"
+
+
+class _Money(serializers.CharField):
+    """A yuan amount as a string. A JSON number is refused: 0.1 + 0.2 is not money."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=20, help_text=MONEY_HELP, **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "string", "maxLength": 20, "pattern": MONEY_PATTERN, "description": MONEY_HELP})
+class MoneyField(_Money):
+    pass
+
+
+@extend_schema_field({"type": "string", "maxLength": 20, "pattern": POSITIVE_MONEY_PATTERN, "description": MONEY_HELP})
+class PositiveMoneyField(_Money):
+    pass
 
 
 class RuleUpdateSerializer(serializers.Serializer):
-    amount = serializers.CharField(max_length=20, help_text=MONEY_HELP)
+    amount = MoneyField()
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class GridInvestmentSerializer(serializers.Serializer):
     county = serializers.CharField(max_length=12, required=False, allow_blank=True, default="")
     project = serializers.CharField(max_length=200)
-    amount = serializers.CharField(max_length=20, help_text=MONEY_HELP)
+    amount = PositiveMoneyField()
     invested_on = serializers.DateField()
 
 
 class GridAllocationSerializer(serializers.Serializer):
     county = serializers.CharField(max_length=12)
-    amount = serializers.CharField(max_length=20, help_text=MONEY_HELP)
+    amount = MoneyField()
 
 
 class PaymentSerializer(serializers.Serializer):
@@ -30,7 +57,7 @@ class PaymentSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=Level.choices)
     paid_on = serializers.DateField()
     document_number = serializers.CharField(max_length=100)
-    amount = serializers.CharField(max_length=20, help_text=MONEY_HELP)
+    amount = PositiveMoneyField()
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 

@@ -6,11 +6,26 @@ component and documents, on each operation, the statuses it can answer with:
 - 401 (no or bad credentials), 403 (role may not), 404 (unknown plan or object, or outside your
   scope; also a page number past the end) everywhere;
 - 400 wherever the operation takes query parameters or a body;
+- 415 wherever it takes a body (a body in none of the listed media types, or one that does not parse as its own);
 - 409 where a write can meet a concurrent one (a stale report ``version``, conflicting imports);
 - 429 where a per-user rate applies (the roster import, ``ROSTER_IMPORT_RATE``).
 """
 
 from __future__ import annotations
+
+import re
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+# An as-of month (progress, subsidies, reconciliation): empty means the default month, as omitted.
+AS_OF_PERIOD_PATTERN = r"^([0-9]{4}-(0[1-9]|1[0-2]))?$"
+
+
+def as_of_period_parameter(description: str) -> OpenApiParameter:
+    return OpenApiParameter("period", {"type": "string", "pattern": AS_OF_PERIOD_PATTERN}, description=description)
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -34,6 +49,7 @@ DESCRIPTIONS = {
     "403": "Your role may not do this",
     "404": "Not found, or outside your scope",
     "409": "Conflict with a concurrent change: {code: conflict, detail, current_version}",
+    "415": "The body is not in one of the media types listed: {code: unsupported_media_type, detail}",
     "429": "Too many requests; see the Retry-After header",
 }
 CONFLICT_OPERATIONS = {
@@ -61,6 +77,8 @@ def document_errors(result, generator, request, public):
             )
             if takes_input:
                 codes.append("400")
+            if "requestBody" in operation:
+                codes.append("415")
             if (method, path) in CONFLICT_OPERATIONS:
                 codes.append("409")
             if (method, path) in THROTTLED_OPERATIONS:
@@ -69,3 +87,40 @@ def document_errors(result, generator, request, public):
             for code in codes:
                 responses[code] = {"description": DESCRIPTIONS[code], "content": error}
     return result
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's field mapping, made as strict as the serializers are (schemathesis checks it).
+
+    - A required text field trims whitespace before refusing a blank value: it needs a non-space.
+    - drf-spectacular's decimal pattern (``^-?\\d{0,3}(?:\\.\\d{0,2})?$``) also matches "", "-" and ".",
+      which DRF refuses: at least one digit.
+    - ``allow_empty=False`` on a list is ``minItems: 1``.
+    - Every ``period`` field of this API is a month, YYYY-MM (query parameters: as_of_period_parameter).
+    """
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if not isinstance(schema, dict) or direction != "request":
+            return schema
+        if isinstance(field, serializers.DecimalField) and "pattern" in schema:
+            schema["pattern"] = _decimal_pattern(schema["pattern"])
+        elif isinstance(field, serializers.ListField) and not field.allow_empty:
+            schema.setdefault("minItems", 1)
+        elif type(field) is serializers.CharField:
+            if field.field_name == "period":
+                schema.setdefault("pattern", PERIOD_PATTERN)
+            elif field.trim_whitespace and not field.allow_blank and "pattern" not in schema:
+                schema["pattern"] = r"\S"
+        return schema
+
+
+DECIMAL = re.compile(r"\^-\?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$")
+
+
+def _decimal_pattern(pattern: str) -> str:
+    match = DECIMAL.fullmatch(pattern)
+    if not match:
+        return pattern
+    whole, places = match.groups()
+    return rf"^-?(\d{{1,{whole}}}(\.\d{{0,{places}}})?|\.\d{{1,{places}}})$"

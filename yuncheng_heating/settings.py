@@ -238,7 +238,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "yuncheng_heating.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "yuncheng_heating.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "yuncheng_heating.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"roster_import": ROSTER_IMPORT_RATE},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

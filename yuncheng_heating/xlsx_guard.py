@@ -17,6 +17,17 @@ sits right after its predecessor (that is how the readers place it), so rows wit
 counted and a row whose cells lack ``r`` may hold at most ``max_columns`` cells. Anything the scan
 cannot bound this way (a mix of both in one row or sheet, prefixed element names, other encodings)
 is refused as unsupported: Excel, WPS, LibreOffice, openpyxl and xlsxwriter never write it.
+
+Why no memory limit around the parse as well (issue 9 asked us to consider one): the scan already
+bounds every figure the readers size their allocations by (extent, cells, shared strings, formats,
+inflated bytes), so what calamine then builds is bounded by the caller's limits (about 300 MB for the
+roster, see households.importer). A child process under ``setrlimit(RLIMIT_AS)`` would not be cheap or
+safe here: RLIMIT_AS caps address space, not memory, and a forked gunicorn worker already maps several
+hundred MB of it, so the cap would need tuning per machine; up to 200,000 parsed rows would have to be
+pickled back through a pipe (or the file parsed twice), seconds on a large roster; and fork() from a
+process with threads (the test live server, database drivers) can deadlock. The second line belongs
+to the deployment instead: a memory cap on the service (systemd ``MemoryMax=``; the kernel then kills
+one worker and gunicorn's arbiter starts another), see README "Deploying".
 """
 
 from __future__ import annotations

@@ -75,3 +75,79 @@ def test_an_unknown_api_url_is_a_json_404(api, users):
     response = api(users["city"]).get("/api/v1/plans/abc/targets/")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_the_schema_says_what_the_serializers_refuse(schema):
+    import re
+
+    components = schema["components"]["schemas"]
+    reason = components["ReasonRequest"]["properties"]["reason"]
+    assert reason["minLength"] == 1 and reason["maxLength"] == 1000 and reason["pattern"] == r"\S"
+    assert components["ReasonRequest"]["properties"]["version"]["minimum"] == 1
+    assert components["ReportUpdateRequest"]["properties"]["version"]["minimum"] == 1
+    assert components["ReportCreateRequest"]["properties"]["period"]["pattern"] == r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+    assert components["HouseholdPaymentRequest"]["properties"]["households"]["minItems"] == 1
+    money = re.compile(components["PaymentRequest"]["properties"]["amount"]["pattern"])
+    assert [bool(money.match(v)) for v in ("0.01", "2100", "2100.50", "0", "0.00", "1.234", "", "1e3")] == [
+        True, True, True, False, False, False, False, False,
+    ]
+    rate = re.compile(components["SampleDrawRequest"]["properties"]["rate"]["pattern"])
+    assert [bool(rate.match(v)) for v in ("0.05", ".5", "1", "1.0000", "0", "", "-", ".", "1.5", "0.00001")] == [
+        True, True, True, True, False, False, False, False, False, False,
+    ]
+    as_of = schema["paths"]["/api/v1/plans/{year}/progress/"]["get"]["parameters"]
+    assert {p["name"]: p["schema"].get("pattern") for p in as_of if p["in"] == "query"}["period"] == (
+        r"^([0-9]{4}-(0[1-9]|1[0-2]))?$"
+    )
+
+
+def test_report_bodies_are_json_only_and_the_roster_list_is_paginated(schema):
+    for method, path in (("post", "/api/v1/reports/"), ("patch", "/api/v1/reports/{id}/")):
+        assert list(schema["paths"][path][method]["requestBody"]["content"]) == ["application/json"]
+    roster = schema["paths"]["/api/v1/plans/{year}/households/"]["get"]
+    body = roster["responses"]["200"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/PaginatedHouseholdList"}
+    assert "page" in {p["name"] for p in roster["parameters"]}
+    for path in ("grid/investments/", "payments/", "settlements/"):
+        assert "201" in schema["paths"][f"/api/v1/plans/{{year}}/subsidies/{path}"]["post"]["responses"], path
+
+
+def test_a_row_id_beyond_64_bits_is_invalid_input_not_a_server_error(api, users, plan):
+    response = api(users["finance"]).post(
+        "/api/v1/plans/2021/households/payment/",
+        {"households": [2**63], "paid_on": "2021-08-01"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["households.0"]
+
+
+def test_money_as_a_json_number_is_refused(api, users, plan):
+    response = api(users["clerk"]).post(
+        "/api/v1/plans/2021/subsidies/grid/investments/",
+        {"project": "配电网", "amount": 500000, "invested_on": "2021-07-15"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "amount" in response.json()["errors"]
+
+
+def test_a_report_sent_as_a_form_is_refused_as_unsupported(api, users, plan):
+    response = api(users["clerk"]).post("/api/v1/reports/", {"plan": 2021, "period": "2021-07"}, format="multipart")
+    assert response.status_code == 415
+
+
+def test_a_blank_reason_is_refused_with_the_services_message(api, users, make_report):
+    report = make_report("140802", "2021-07", status="submitted")
+    response = api(users["city"]).post(f"/api/v1/reports/{report.pk}/return/", {"reason": "   "}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["reason"] == ["请填写原因。"]
+
+
+def test_every_operation_with_a_body_documents_the_415_it_answers_to_another_media_type(schema, api, users):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert ("415" in _error_codes(operation)) == ("requestBody" in operation), (method, path)
+    response = api(users["city"]).post("/api/v1/reports/", "plan=2021", content_type="text/plain")
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
