@@ -195,7 +195,7 @@ def households_accept_selected(request, year: int):
         return _back_to_list(request, plan)
     data = form.cleaned_data
     try:
-        count = services.households_accept(
+        outcome = services.households_accept(
             user=request.user,
             plan=plan,
             household_ids=ids,
@@ -206,7 +206,7 @@ def households_accept_selected(request, year: int):
     except ValidationError as exc:
         _report_errors(request, exc)
     else:
-        messages.success(request, _("已记录%(n)d户的验收结果。") % {"n": count})
+        messages.success(request, outcome.message())
     return _back_to_list(request, plan)
 
 
@@ -277,7 +277,7 @@ def acceptance(request, year: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            count = services.households_accept(
+            outcome = services.households_accept(
                 user=request.user,
                 plan=plan,
                 accepted_on=data["accepted_on"],
@@ -292,7 +292,10 @@ def acceptance(request, year: int):
                 for message in messages_:
                     form.add_error(None, message)
         else:
-            messages.success(request, _("已记录%(n)d户的验收结果。") % {"n": count})
+            if outcome.skipped_total:
+                messages.warning(request, outcome.message())
+            else:
+                messages.success(request, outcome.message())
             return redirect("household-acceptance", year=plan.year)
     return render(request, "households/acceptance.html", {"plan": plan, "form": form})
 
