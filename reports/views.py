@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,9 +92,11 @@ def report_create(request):
     county = county_get_for_user(user=request.user, code=_own_county_code(request.user)) if scope.is_clerk else None
     types = plan_types(plan=plan) if county else []
     form = ReportForm(request.POST or None, types=types)
+    confirm_submit = False
     if request.method == "POST" and form.is_valid():
-        try:
-            report = services.report_create(
+
+        def save():
+            return services.report_create(
                 user=request.user,
                 plan=plan,
                 county=county,
@@ -102,15 +105,22 @@ def report_create(request):
                 narrative=form.cleaned_data["narrative"],
                 problems=form.cleaned_data["problems"],
             )
+
+        try:
+            if request.POST.get("then_submit") == "1":
+                confirm_submit = _trial_submit(request.user, save)
+            else:
+                report = save()
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            if request.POST.get("then_submit"):
+            if request.POST.get("then_submit") == "confirm":
                 return _submit_after_save(request, report)
-            messages.success(request, _("草稿已保存。"))
-            return redirect("report-edit", pk=report.pk)
+            if not confirm_submit:
+                messages.success(request, _("草稿已保存。"))
+                return redirect("report-edit", pk=report.pk)
     context = _form_context(request, plan=plan, county=county, period=period, report=None, form=form)
-    context["creating"] = True
+    context.update({"creating": True, "confirm_submit": confirm_submit})
     return render(request, "reports/report_form.html", context)
 
 
@@ -118,6 +128,25 @@ def _own_county_code(user) -> str:
     from counties.models import County
 
     return County.objects.filter(pk=scope_for_user(user).county_id).values_list("code", flat=True).first() or ""
+
+
+class _TrialOnly(Exception):
+    """Raised inside _trial_submit's transaction to roll back a save-and-submit that only checked."""
+
+
+def _trial_submit(user, save) -> bool:
+    """保存并报送, first click: run the real save and submit in a transaction, then roll it back.
+
+    Whatever would refuse the submission (a missing narrative, an over-target figure without an
+    explanation, someone else's newer version) raises here, before anything is saved or any version
+    bumped; the page then asks for confirmation, and only the confirmed post saves and submits.
+    """
+    try:
+        with transaction.atomic():
+            services.report_submit(user=user, report=save())
+            raise _TrialOnly
+    except _TrialOnly:
+        return True
 
 
 def _submit_after_save(request, report):
@@ -148,10 +177,11 @@ def report_edit(request, pk):
         **_line_initial(report),
     }
     form = ReportForm(request.POST or None, types=types, initial=initial)
-    conflict = False
+    conflict = confirm_submit = False
     if request.method == "POST" and form.is_valid():
-        try:
-            report = services.report_update(
+
+        def save():
+            return services.report_update(
                 user=request.user,
                 report=report,
                 version=form.cleaned_data.get("version"),
@@ -159,20 +189,30 @@ def report_edit(request, pk):
                 narrative=form.cleaned_data["narrative"],
                 problems=form.cleaned_data["problems"],
             )
+
+        try:
+            if request.POST.get("then_submit") == "1":
+                confirm_submit = _trial_submit(request.user, save)
+            else:
+                report = save()
         except ConflictError as exc:
             conflict = True
             form.add_error(None, exc.message)
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            if request.POST.get("then_submit"):
+            if request.POST.get("then_submit") == "confirm":
                 return _submit_after_save(request, report)
-            messages.success(request, _("已保存（版本 %(version)d）。") % {"version": report.version})
-            return redirect("report-edit", pk=report.pk)
+            if not confirm_submit:
+                messages.success(request, _("已保存（版本 %(version)d）。") % {"version": report.version})
+                return redirect("report-edit", pk=report.pk)
+    if request.POST.get("then_submit") == "1":
+        # A rolled-back trial may have changed the object in memory: show what is stored.
+        report = report_get_for_user(user=request.user, pk=pk)
     context = _form_context(
         request, plan=report.plan, county=report.county, period=report.period, report=report, form=form
     )
-    context.update({"conflict": conflict, "deadline": _deadline_info(report)})
+    context.update({"conflict": conflict, "deadline": _deadline_info(report), "confirm_submit": confirm_submit})
     return render(request, "reports/report_form.html", context)
 
 
