@@ -273,7 +273,8 @@ def household_import(request, year: int):
             result = outcome["result"]
             messages.success(
                 request,
-                _("导入成功：新增%(created)d户，更新%(updated)d户。") % {"created": result.created, "updated": result.updated},
+                _("导入成功：新增%(created)d户，更新%(updated)d户。")
+                % {"created": result.created, "updated": result.updated},
             )
             return redirect("household-list", year=plan.year)
         context.update(outcome)

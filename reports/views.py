@@ -6,9 +6,11 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from counties.decorators import role_required
+from counties.models import AreaClass
 from counties.selectors import county_get_for_user, plan_get, plan_latest, plan_types, scope_for_user
 from reports import services
 from reports.forms import NewReportForm, ReasonForm, ReportForm, line_field_name
@@ -225,6 +227,8 @@ def report_detail(request, pk):
         if report.county_id
         else []
     )
+    events = report_events_for_user(user=request.user, report=report)
+    _label_changes(events, sheet)
     return render(
         request,
         "reports/report_detail.html",
@@ -232,13 +236,34 @@ def report_detail(request, pk):
             "report": report,
             "sheet": sheet,
             "abilities": report_abilities(user=request.user, report=report),
-            "events": report_events_for_user(user=request.user, report=report),
+            "events": events,
             "deadline": _deadline_info(report),
             "lock_reason": services.lock_reason(report),
             "reason_form": ReasonForm(initial={"version": report.version}),
             "show_history": scope.role is not None,
         },
     )
+
+
+FIELD_LABELS = {"narrative": _lazy("当月工作推进情况"), "problems": _lazy("存在问题及下步打算")}
+
+
+def _label_changes(events, sheet) -> None:
+    """The history speaks Chinese: ``coal_to_electric/rural`` becomes 煤改电/农村 (names from the sheet,
+    so no extra query), with the unit for area-measured types; the stored change keeps the codes."""
+    types = {row["type"].code: row["type"] for row in sheet}
+    areas = dict(AreaClass.choices)
+    for event in events:
+        lines = []
+        for key, change in ((event.changes or {}).get("lines") or {}).items():
+            code, _sep, area = key.partition("/")
+            retrofit_type = types.get(code)
+            label = f"{retrofit_type.name if retrofit_type else code}/{areas.get(area, area)}"
+            if retrofit_type is not None and retrofit_type.is_area:
+                label += _("（㎡）")
+            lines.append((label, change))
+        event.line_changes = lines
+        event.field_changes = [FIELD_LABELS.get(key, key) for key in ((event.changes or {}).get("fields") or {})]
 
 
 def _action(request, pk, func, *, needs_reason=False, success=""):

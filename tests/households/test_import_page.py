@@ -43,7 +43,9 @@ def test_confirming_with_the_same_file_imports_it(web, users):
     html = preview(client, content).content.decode()
     digest = html.split('name="digest" value="')[1].split('"')[0]
     response = client.post(
-        PAGE, {"step": "confirm", "mode": "create", "county": "", "digest": digest, "file": upload(content)}, follow=True
+        PAGE,
+        {"step": "confirm", "mode": "create", "county": "", "digest": digest, "file": upload(content)},
+        follow=True,
     )
     assert "导入成功：新增2户，更新0户。" in response.content.decode()
     assert Household.objects.count() == 2

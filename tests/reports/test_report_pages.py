@@ -129,7 +129,9 @@ def test_save_and_submit_asks_for_confirmation_only_after_the_server_checked_and
     assert response.status_code == 200 and 'id="submit-confirm"' in html
     assert 'action="#form-outcome"' in html and 'name="then_submit" value="confirm"' in html
     assert not Report.objects.exists()  # the check was rolled back
-    response = post_form(clerk, "/reports/new/?period=2021-07", then_submit="confirm", line__coal_to_electric__urban="120")
+    response = post_form(
+        clerk, "/reports/new/?period=2021-07", then_submit="confirm", line__coal_to_electric__urban="120"
+    )
     report = Report.objects.get(county__code="140802", period="2021-07")
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
     assert report.status == ReportStatus.SUBMITTED
