@@ -108,7 +108,7 @@ def test_the_bulletin_ranks_counties_and_names_late_and_missing_reports(web, use
     behind = [r["county"].code for r in data["behind"]]
     assert "140827" not in behind and "140802" in behind
     html = response.content.decode()
-    assert "迟报：</strong>永济市、临猗县" in html
+    assert "逾期报送：</strong>永济市、临猗县" in html
 
 
 def test_a_clerk_reads_the_city_wide_bulletin_without_links_to_other_counties(web, users, progress_data):
