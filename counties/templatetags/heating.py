@@ -30,3 +30,12 @@ def pct_points(value, places=1):
     if value is None or value == "":
         return "—"
     return f"{Decimal(value).quantize(Decimal(1).scaleb(-int(places)))}%"
+
+
+@register.filter
+def person(user):
+    """Who did something, as people know them: the account's name (市财政局, 盐湖区填报员), else its login.
+    Reads only the user row, so lists stay within their query budgets."""
+    if user is None:
+        return "—"
+    return (user.get_full_name() or "").strip() or user.get_username()

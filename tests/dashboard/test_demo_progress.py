@@ -36,3 +36,17 @@ def test_the_demo_gives_the_dashboard_something_to_show(plan, web, settings):
     assert table["totals"]["total"]["pending"] > 0
     levels = {row["total"]["level"] for row in table["rows"]}
     assert len(levels) >= 2  # some counties ahead of others
+
+
+def test_the_demo_history_is_dated_like_its_reports_not_on_the_day_of_seeding(plan, settings):
+    from reports.models import ReportAction, ReportEvent
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--password", "demo-pass-2021", "--with-progress")
+    events = ReportEvent.objects.select_related("report")
+    assert events.exists()
+    assert {event.at.year for event in events} == {2021}
+    for event in events.filter(action=ReportAction.SUBMIT):
+        assert event.at == event.report.submitted_at
+    for event in events.filter(action=ReportAction.APPROVE):
+        assert event.at == event.report.approved_at
