@@ -219,7 +219,7 @@ def report_edit(request, pk):
 
 
 @role_required
-def report_detail(request, pk):
+def report_detail(request, pk, *, confirm_submit=False):
     report = report_get_for_user(user=request.user, pk=pk)
     scope = scope_for_user(request.user)
     sheet = (
@@ -241,6 +241,7 @@ def report_detail(request, pk):
             "lock_reason": services.lock_reason(report),
             "reason_form": ReasonForm(initial={"version": report.version}),
             "show_history": scope.role is not None,
+            "confirm_submit": confirm_submit,
         },
     )
 
@@ -286,6 +287,21 @@ def _action(request, pk, func, *, needs_reason=False, success=""):
 @require_POST
 @role_required
 def report_submit(request, pk):
+    if request.POST.get("confirmed") != "1":
+        # 报送 from the report page: check first (rolled back), then ask on the page.
+        report = report_get_for_user(user=request.user, pk=pk)
+        try:
+            with transaction.atomic():
+                services.report_submit(user=request.user, report=report, version=request.POST.get("version") or None)
+                raise _TrialOnly
+        except _TrialOnly:
+            return report_detail(request, pk, confirm_submit=True)
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect("report-detail", pk=pk)
     return _action(request, pk, services.report_submit, success=_("月报已报送市清洁取暖办。"))
 
 

@@ -142,3 +142,17 @@ def test_the_return_button_says_what_returning_does(users, web, make_report):
     report = make_report("140802", "2021-07", status=ReportStatus.SUBMITTED, narrative="已完成")
     html = web(users["city"]).get(f"/reports/{report.pk}/").content.decode()
     assert "退回后该月报回到县（市、区）填报员处修改" in html and "确定执行吗" not in html
+
+
+def test_submitting_from_the_report_page_checks_first_then_asks_then_submits(users, web, make_report):
+    empty = make_report("140802", "2021-07", status=ReportStatus.DRAFT, narrative="")
+    clerk = web(users["clerk"])
+    response = clerk.post(f"/reports/{empty.pk}/submit/", {"version": empty.version}, follow=True)
+    assert "报送前请填写“当月工作推进情况”。" in response.content.decode()
+    assert 'id="submit-confirm"' not in response.content.decode()
+    ready = make_report("140802", "2021-08", status=ReportStatus.DRAFT, narrative="本月推进顺利。")
+    response = clerk.post(f"/reports/{ready.pk}/submit/", {"version": ready.version})
+    assert response.status_code == 200 and 'id="submit-confirm"' in response.content.decode()
+    assert Report.objects.get(pk=ready.pk).status == ReportStatus.DRAFT
+    response = clerk.post(f"/reports/{ready.pk}/submit/", {"version": ready.version, "confirmed": "1"})
+    assert response.status_code == 302 and Report.objects.get(pk=ready.pk).status == ReportStatus.SUBMITTED
