@@ -254,7 +254,7 @@ class AcceptanceView(APIView):
         serializer = AcceptanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        count = services.households_accept(
+        outcome = services.households_accept(
             user=request.user,
             plan=plan,
             accepted_on=data["accepted_on"],
@@ -265,7 +265,15 @@ class AcceptanceView(APIView):
             township=data["township"],
             village=data["village"],
         )
-        return Response({"accepted": count, "result": data["result"]})
+        return Response(
+            {
+                "accepted": outcome.accepted,
+                "result": data["result"],
+                "skipped": outcome.skipped_total,
+                "skipped_by_reason": outcome.skipped,
+                "detail": outcome.message(),
+            }
+        )
 
 
 class PaymentView(APIView):

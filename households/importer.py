@@ -65,7 +65,8 @@ AREA_CLASS_VALUES = {
     "农村": "rural",
     "rural": "rural",
 }
-AREA_CLASS_EXPORT = {"urban": "城镇", "rural": "农村"}
+# The plan's term (中心城区及县城) everywhere; 城镇 and the codes are still read on import.
+AREA_CLASS_EXPORT = {"urban": "中心城区及县城", "rural": "农村"}
 # The labels are lazy translations: read them in Chinese, the template's language, whatever
 # language is active when this module is first imported.
 with translation.override("zh-hans"):
@@ -295,7 +296,7 @@ class RowParser:
         if not class_cell:
             problem(AREA_CLASS, _("必填项不能为空。"))
         elif area_class is None:
-            problem(AREA_CLASS, _("未知的城乡类别“%(v)s”，应为“城镇”或“农村”。") % {"v": class_cell[:30]})
+            problem(AREA_CLASS, _("未知的城乡类别“%(v)s”，应为“中心城区及县城”或“农村”。") % {"v": class_cell[:30]})
 
         raw_area = cells[AREA]
         area = None

@@ -299,11 +299,12 @@ def households_accept(
     county_code: str = "",
     township: str = "",
     village: str = "",
-) -> int:
-    """Record acceptance (验收) for listed households or a whole village; returns how many were recorded.
+) -> AcceptanceOutcome:
+    """Record acceptance (验收) for listed households or a whole village; returns an AcceptanceOutcome.
 
     Only completed (or already accepted) households can be accepted; a passed result makes them
-    accepted (payable), a failed one keeps them completed with the failed result noted.
+    accepted (payable), a failed one keeps them completed with the failed result noted. Listed households
+    must all qualify; a village takes those that do and reports the others as skipped.
     """
     require_role(user, *ACCEPT_ROLES)
     queryset = households_for_user(user=user, plan=plan)
@@ -333,18 +334,57 @@ def households_accept(
         raise ValidationError(errors)
     targets = targets.exclude(status=HouseholdStatus.PAID)
     not_done = targets.filter(status=HouseholdStatus.REGISTERED).count()
-    if not_done:
+    late = targets.exclude(status=HouseholdStatus.REGISTERED).filter(completed_on__gt=accepted_on).count()
+    if not household_ids:
+        # A village is accepted as far as it is finished: one unfinished household must not hold up the
+        # rest (issue 13). The households left out are counted so the page can say why.
+        skipped = {"not_completed": not_done, "completed_after": late}
+        targets = targets.exclude(status=HouseholdStatus.REGISTERED).exclude(completed_on__gt=accepted_on)
+        if not targets.exists():
+            raise ValidationError({"village": [_("该村没有可验收的改造户：") + acceptance_skipped_text(skipped)]})
+    elif not_done:
+        # Ticked one by one, every household was chosen on purpose: refuse rather than guess.
         raise ValidationError({"households": [_("有%(n)d户尚未完工（无完工日期），不能验收。") % {"n": not_done}]})
-    if accepted_on is not None and targets.filter(completed_on__gt=accepted_on).exists():
+    elif late:
         raise ValidationError({"accepted_on": [_("验收日期不能早于完工日期。")]})
+    else:
+        skipped = {"not_completed": 0, "completed_after": 0}
     status = HouseholdStatus.ACCEPTED if result == AcceptanceResult.PASSED else HouseholdStatus.COMPLETED
-    return Household.objects.filter(pk__in=list(targets.values_list("pk", flat=True))).update(
+    count = Household.objects.filter(pk__in=list(targets.values_list("pk", flat=True))).update(
         status=status,
         accepted_on=accepted_on,
         accepted_by=accepted_by,
         acceptance_result=result,
         updated_at=timezone.now(),
     )
+    return AcceptanceOutcome(accepted=count, skipped=skipped)
+
+
+@dataclass(frozen=True)
+class AcceptanceOutcome:
+    """What households_accept recorded: ``accepted`` households, and those left out of a village by reason."""
+
+    accepted: int
+    skipped: dict
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+    def message(self) -> str:
+        text = _("已记录%(n)d户的验收结果。") % {"n": self.accepted}
+        if self.skipped_total:
+            text += _("另有%(n)d户未录入：") % {"n": self.skipped_total} + acceptance_skipped_text(self.skipped)
+        return text
+
+
+def acceptance_skipped_text(skipped: dict) -> str:
+    parts = []
+    if skipped.get("not_completed"):
+        parts.append(_("%(n)d户尚未完工（无完工日期）") % {"n": skipped["not_completed"]})
+    if skipped.get("completed_after"):
+        parts.append(_("%(n)d户完工日期晚于验收日期") % {"n": skipped["completed_after"]})
+    return "；".join(parts) + "。"
 
 
 @transaction.atomic

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,12 +13,13 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from counties.models import Plan
 from counties.selectors import counties_for_user, plan_get, require_role, retrofit_types_for_user, scope_for_user
-from households import pii, services
+from households import importer, pii, services
 from households.forms import AcceptanceForm, FilterForm, MarkPaidForm, SelectedAcceptanceForm, SpotCheckForm
 from households.models import Finding
 from households.roster_export import export_sheet, template_sheets
@@ -38,6 +43,7 @@ from households.selectors import (
 )
 from subsidies.selectors import can_read_subsidies
 from yuncheng_heating.exports import xlsx_response
+from yuncheng_heating.throttling import RosterImportThrottle, throttled_error
 
 PAGE_SIZE = 50
 
@@ -195,7 +201,7 @@ def households_accept_selected(request, year: int):
         return _back_to_list(request, plan)
     data = form.cleaned_data
     try:
-        count = services.households_accept(
+        outcome = services.households_accept(
             user=request.user,
             plan=plan,
             household_ids=ids,
@@ -206,7 +212,7 @@ def households_accept_selected(request, year: int):
     except ValidationError as exc:
         _report_errors(request, exc)
     else:
-        messages.success(request, _("已记录%(n)d户的验收结果。") % {"n": count})
+        messages.success(request, outcome.message())
     return _back_to_list(request, plan)
 
 
@@ -251,14 +257,80 @@ def household_reveal(request, year: int, pk: int):
 
 @login_required
 def household_import(request, year: int):
+    """The import page: a plain POST form (预览检查, then 确认导入) that households-import.js enhances.
+
+    Without scripts the preview is rendered here. Nothing of the upload is kept between the two steps
+    (it holds whole ID numbers): 确认导入 sends the file again, and an HMAC of the previewed file makes
+    sure the confirmed file is the one that was checked.
+    """
     scope = require_writer(request.user)
     plan = plan_get(year=year)
     counties = counties_for_user(user=request.user).order_by("order", "code")
-    return render(
-        request,
-        "households/import.html",
-        {"plan": plan, "counties": counties, "is_clerk": scope.is_clerk, "scope": scope},
-    )
+    context = {"plan": plan, "counties": counties, "is_clerk": scope.is_clerk, "scope": scope}
+    if request.method == "POST":
+        outcome = _import_step(request, plan)
+        if outcome.get("imported"):
+            result = outcome["result"]
+            messages.success(
+                request,
+                _("导入成功：新增%(created)d户，更新%(updated)d户。")
+                % {"created": result.created, "updated": result.updated},
+            )
+            return redirect("household-list", year=plan.year)
+        context.update(outcome)
+    return render(request, "households/import.html", context, status=400 if context.get("error") else 200)
+
+
+def _upload_digest(upload, mode: str, county: str) -> str:
+    mac = hmac.new(settings.SECRET_KEY.encode(), f"households.import|{mode}|{county}|".encode(), hashlib.sha256)
+    for chunk in upload.chunks():
+        mac.update(chunk)
+    upload.seek(0)
+    return mac.hexdigest()
+
+
+def _import_step(request, plan: Plan) -> dict:
+    upload = request.FILES.get("file")
+    mode = request.POST.get("mode") if request.POST.get("mode") in ("create", "update") else "create"
+    county = request.POST.get("county", "")
+    chosen = {"mode": mode, "county": county}
+    if upload is None:
+        return {"error": _("请选择要上传的文件。"), "chosen": chosen}
+    throttle = RosterImportThrottle()
+    if not throttle.allow_request(request, None):
+        return {"error": str(throttled_error(throttle.wait()).detail), "chosen": chosen}
+    digest = _upload_digest(upload, mode, county)
+    confirming = request.POST.get("step") == "confirm"
+    mismatch = confirming and not hmac.compare_digest(digest, request.POST.get("digest", ""))
+    try:
+        result = services.household_import(
+            user=request.user,
+            plan=plan,
+            fileobj=upload,
+            size=upload.size,
+            mode=mode,
+            dry_run=not confirming or mismatch,
+            county_code=county,
+            today=timezone.localdate(),
+        )
+    except importer.ImportFileError as exc:
+        return {"error": exc.message, "chosen": chosen}
+    except ValidationError as exc:
+        return {"error": "；".join(exc.messages), "chosen": chosen}
+    if not result.ok:
+        return {
+            "error": _("发现 %(n)d 处问题，未导入任何数据。请修改后重新上传。") % {"n": len(result.problems)},
+            "problems": result.problems[:1000],
+            "chosen": chosen,
+        }
+    if result.dry_run:
+        return {
+            "result": result,
+            "digest": digest,
+            "chosen": chosen,
+            "mismatch": mismatch,
+        }
+    return {"imported": True, "result": result}
 
 
 @login_required
@@ -277,7 +349,7 @@ def acceptance(request, year: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            count = services.households_accept(
+            outcome = services.households_accept(
                 user=request.user,
                 plan=plan,
                 accepted_on=data["accepted_on"],
@@ -292,7 +364,10 @@ def acceptance(request, year: int):
                 for message in messages_:
                     form.add_error(None, message)
         else:
-            messages.success(request, _("已记录%(n)d户的验收结果。") % {"n": count})
+            if outcome.skipped_total:
+                messages.warning(request, outcome.message())
+            else:
+                messages.success(request, outcome.message())
             return redirect("household-acceptance", year=plan.year)
     return render(request, "households/acceptance.html", {"plan": plan, "form": form})
 

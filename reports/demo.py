@@ -123,14 +123,32 @@ def seed_progress(*, plan: Plan, seed: int = 2021) -> dict:
                         ReportLine.objects.create(
                             report=report, retrofit_type=kind, area_class=area_class, households=value
                         )
-            ReportEvent.objects.create(report=report, actor=author, action=ReportAction.CREATE, version=1)
+            # The history is dated like the report it tells of (``at`` is auto_now_add: set it after),
+            # not on the day the demo was seeded.
+            created_on = (submitted_at or _at(deadline)) - timedelta(days=3)
+            dated = [
+                (
+                    ReportEvent.objects.create(report=report, actor=author, action=ReportAction.CREATE, version=1),
+                    created_on,
+                )
+            ]
             if submitted_at:
-                ReportEvent.objects.create(report=report, actor=author, action=ReportAction.SUBMIT, version=1)
+                event = ReportEvent.objects.create(report=report, actor=author, action=ReportAction.SUBMIT, version=1)
+                dated.append((event, submitted_at))
             if status == ReportStatus.APPROVED:
-                ReportEvent.objects.create(report=report, actor=reviewer, action=ReportAction.APPROVE, version=1)
+                event = ReportEvent.objects.create(
+                    report=report, actor=reviewer, action=ReportAction.APPROVE, version=1
+                )
+                dated.append((event, report.approved_at))
             if status == ReportStatus.RETURNED:
-                ReportEvent.objects.create(
+                event = ReportEvent.objects.create(
                     report=report, actor=reviewer, action=ReportAction.RETURN, reason=report.return_reason, version=1
                 )
+                dated.append((event, submitted_at + timedelta(days=2)))
+            for event, at in dated:
+                ReportEvent.objects.filter(pk=event.pk).update(at=at)
+            Report.objects.filter(pk=report.pk).update(
+                created_at=created_on, updated_at=(report.approved_at or submitted_at or created_on)
+            )
             created += 1
     return {"created": created, "skipped": skipped}

@@ -31,7 +31,8 @@ class ReportForm(forms.Form):
         self.types = list(types)
         self.line_keys: list[tuple[str, str, str]] = []  # (field name, type code, area class)
         for retrofit_type in self.types:
-            for area_class, _label in AreaClass.choices:
+            unit = _("㎡") if retrofit_type.is_area else _("户")
+            for area_class, area_label in AreaClass.choices:
                 name = line_field_name(retrofit_type.code, area_class)
                 self.fields[name] = forms.CharField(
                     required=False,
@@ -42,6 +43,9 @@ class ReportForm(forms.Form):
                             "data-type": retrofit_type.code,
                             "data-area": area_class,
                             "autocomplete": "off",
+                            # The sheet's cell has no <label>: screen readers need the row and column.
+                            "aria-label": _("%(type)s（%(area)s）本月完成（%(unit)s）")
+                            % {"type": retrofit_type.name, "area": area_label, "unit": unit},
                         }
                     ),
                 )

@@ -2,12 +2,15 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from counties.decorators import role_required
+from counties.models import AreaClass
 from counties.selectors import counties_for_user, county_get_for_user, plan_get, plan_latest, plan_types, scope_for_user
 from reports import services
 from reports.forms import NewReportForm, ReasonForm, ReportForm, line_field_name
@@ -118,9 +121,11 @@ def report_create(request):
     county = county_get_for_user(user=request.user, code=_own_county_code(request.user)) if scope.is_clerk else None
     types = plan_types(plan=plan) if county else []
     form = ReportForm(request.POST or None, types=types)
+    confirm_submit = False
     if request.method == "POST" and form.is_valid():
-        try:
-            report = services.report_create(
+
+        def save():
+            return services.report_create(
                 user=request.user,
                 plan=plan,
                 county=county,
@@ -129,15 +134,22 @@ def report_create(request):
                 narrative=form.cleaned_data["narrative"],
                 problems=form.cleaned_data["problems"],
             )
+
+        try:
+            if request.POST.get("then_submit") == "1":
+                confirm_submit = _trial_submit(request.user, save)
+            else:
+                report = save()
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            if request.POST.get("then_submit"):
+            if request.POST.get("then_submit") == "confirm":
                 return _submit_after_save(request, report)
-            messages.success(request, _("草稿已保存。"))
-            return redirect("report-edit", pk=report.pk)
+            if not confirm_submit:
+                messages.success(request, _("草稿已保存。"))
+                return redirect("report-edit", pk=report.pk)
     context = _form_context(request, plan=plan, county=county, period=period, report=None, form=form)
-    context["creating"] = True
+    context.update({"creating": True, "confirm_submit": confirm_submit})
     return render(request, "reports/report_form.html", context)
 
 
@@ -145,6 +157,25 @@ def _own_county_code(user) -> str:
     from counties.models import County
 
     return County.objects.filter(pk=scope_for_user(user).county_id).values_list("code", flat=True).first() or ""
+
+
+class _TrialOnly(Exception):
+    """Raised inside _trial_submit's transaction to roll back a save-and-submit that only checked."""
+
+
+def _trial_submit(user, save) -> bool:
+    """保存并报送, first click: run the real save and submit in a transaction, then roll it back.
+
+    Whatever would refuse the submission (a missing narrative, an over-target figure without an
+    explanation, someone else's newer version) raises here, before anything is saved or any version
+    bumped; the page then asks for confirmation, and only the confirmed post saves and submits.
+    """
+    try:
+        with transaction.atomic():
+            services.report_submit(user=user, report=save())
+            raise _TrialOnly
+    except _TrialOnly:
+        return True
 
 
 def _submit_after_save(request, report):
@@ -175,10 +206,11 @@ def report_edit(request, pk):
         **_line_initial(report),
     }
     form = ReportForm(request.POST or None, types=types, initial=initial)
-    conflict = False
+    conflict = confirm_submit = False
     if request.method == "POST" and form.is_valid():
-        try:
-            report = services.report_update(
+
+        def save():
+            return services.report_update(
                 user=request.user,
                 report=report,
                 version=form.cleaned_data.get("version"),
@@ -186,25 +218,35 @@ def report_edit(request, pk):
                 narrative=form.cleaned_data["narrative"],
                 problems=form.cleaned_data["problems"],
             )
+
+        try:
+            if request.POST.get("then_submit") == "1":
+                confirm_submit = _trial_submit(request.user, save)
+            else:
+                report = save()
         except ConflictError as exc:
             conflict = True
             form.add_error(None, exc.message)
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            if request.POST.get("then_submit"):
+            if request.POST.get("then_submit") == "confirm":
                 return _submit_after_save(request, report)
-            messages.success(request, _("已保存（版本 %(version)d）。") % {"version": report.version})
-            return redirect("report-edit", pk=report.pk)
+            if not confirm_submit:
+                messages.success(request, _("已保存（版本 %(version)d）。") % {"version": report.version})
+                return redirect("report-edit", pk=report.pk)
+    if request.POST.get("then_submit") == "1":
+        # A rolled-back trial may have changed the object in memory: show what is stored.
+        report = report_get_for_user(user=request.user, pk=pk)
     context = _form_context(
         request, plan=report.plan, county=report.county, period=report.period, report=report, form=form
     )
-    context.update({"conflict": conflict, "deadline": _deadline_info(report)})
+    context.update({"conflict": conflict, "deadline": _deadline_info(report), "confirm_submit": confirm_submit})
     return render(request, "reports/report_form.html", context)
 
 
 @role_required
-def report_detail(request, pk):
+def report_detail(request, pk, *, confirm_submit=False):
     report = report_get_for_user(user=request.user, pk=pk)
     scope = scope_for_user(request.user)
     abilities = report_abilities(user=request.user, report=report)
@@ -213,6 +255,8 @@ def report_detail(request, pk):
         if report.county_id
         else []
     )
+    events = report_events_for_user(user=request.user, report=report)
+    _label_changes(events, sheet)
     return render(
         request,
         "reports/report_detail.html",
@@ -220,13 +264,35 @@ def report_detail(request, pk):
             "report": report,
             "sheet": sheet,
             "abilities": abilities,
-            "events": report_events_for_user(user=request.user, report=report),
+            "events": events,
             "deadline": _deadline_info(report),
             "lock_reason": services.lock_reason(report, for_owner=abilities["owner"]),
             "reason_form": ReasonForm(initial={"version": report.version}),
             "show_history": scope.role is not None,
+            "confirm_submit": confirm_submit,
         },
     )
+
+
+FIELD_LABELS = {"narrative": _lazy("当月工作推进情况"), "problems": _lazy("存在问题及下步打算")}
+
+
+def _label_changes(events, sheet) -> None:
+    """The history speaks Chinese: ``coal_to_electric/rural`` becomes 煤改电/农村 (names from the sheet,
+    so no extra query), with the unit for area-measured types; the stored change keeps the codes."""
+    types = {row["type"].code: row["type"] for row in sheet}
+    areas = dict(AreaClass.choices)
+    for event in events:
+        lines = []
+        for key, change in ((event.changes or {}).get("lines") or {}).items():
+            code, _sep, area = key.partition("/")
+            retrofit_type = types.get(code)
+            label = f"{retrofit_type.name if retrofit_type else code}/{areas.get(area, area)}"
+            if retrofit_type is not None and retrofit_type.is_area:
+                label += _("（㎡）")
+            lines.append((label, change))
+        event.line_changes = lines
+        event.field_changes = [FIELD_LABELS.get(key, key) for key in ((event.changes or {}).get("fields") or {})]
 
 
 def _action(request, pk, func, *, needs_reason=False, success=""):
@@ -249,6 +315,21 @@ def _action(request, pk, func, *, needs_reason=False, success=""):
 @require_POST
 @role_required
 def report_submit(request, pk):
+    if request.POST.get("confirmed") != "1":
+        # 报送 from the report page: check first (rolled back), then ask on the page.
+        report = report_get_for_user(user=request.user, pk=pk)
+        try:
+            with transaction.atomic():
+                services.report_submit(user=request.user, report=report, version=request.POST.get("version") or None)
+                raise _TrialOnly
+        except _TrialOnly:
+            return report_detail(request, pk, confirm_submit=True)
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect("report-detail", pk=pk)
     return _action(request, pk, services.report_submit, success=_("月报已报送市清洁取暖办。"))
 
 

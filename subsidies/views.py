@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,7 +33,7 @@ def _type_dict(info) -> dict:
     return {"code": info["type"].code, "name": info["type"].name, "unit": info["type"].unit}
 
 
-def _render_page(request, plan, *, period=None, forms=None, status=200, period_error=None):
+def _render_page(request, plan, *, period=None, forms=None, status=200, period_error=None, extra=None):
     user = request.user
     scope = selectors.subsidy_scope(user)
     if period is None:
@@ -73,6 +74,7 @@ def _render_page(request, plan, *, period=None, forms=None, status=200, period_e
         )
     if scope.sees_all_counties:
         context["settlements"] = selectors.settlements_for_user(user=user, plan=plan)
+    context.update(extra or {})
     return render(request, "subsidies/subsidies.html", context, status=status)
 
 
@@ -165,7 +167,7 @@ def payment_add(request, year: int):
     form = PaymentForm(request.POST, counties=counties)
 
     def action(data):
-        services.payment_record(
+        return services.payment_record(
             plan=plan,
             county=_county(request, plan, data["county"]),
             level=data["level"],
@@ -176,7 +178,34 @@ def payment_add(request, year: int):
             actor=request.user,
         )
 
+    if request.POST.get("confirmed") != "1" and form.is_valid():
+        # First click: the service checks everything (over-payment, dates) in a transaction that is
+        # rolled back; only a payment that would be accepted is shown back for confirmation.
+        try:
+            with transaction.atomic():
+                payment = action(form.cleaned_data)
+                checked = {
+                    "county": payment.county.name,
+                    "level": payment.get_level_display(),
+                    "amount": payment.amount,
+                }
+                raise _TrialOnly
+        except _TrialOnly:
+            return _render_page(
+                request,
+                plan,
+                period=_post_period(request, plan),
+                forms={"payment": form},
+                extra={"payment_checked": checked},
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return _render_page(request, plan, period=_post_period(request, plan), forms={"payment": form}, status=400)
     return _handle(request, plan, key="payment", form=form, action=action, success=_("已登记资金拨付。"))
+
+
+class _TrialOnly(Exception):
+    """Rolls back payment_add's checking run."""
 
 
 def _void(request, plan, *, action, success: str):

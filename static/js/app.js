@@ -63,6 +63,7 @@
       } else if (box.getAttribute("role") === "region") {
         box.removeAttribute("tabindex");
         box.removeAttribute("role");
+        box.removeAttribute("aria-label");
       }
     });
   }

@@ -12,7 +12,7 @@
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   // gettext/interpolate come from Django's JavaScript catalogue (/jsi18n/, loaded by base.html).
   var ACTIONS = { create: gettext("新增"), update: gettext("更新") };
-  var CLASSES = { urban: gettext("城镇"), rural: gettext("农村") };
+  var CLASSES = { urban: gettext("中心城区及县城"), rural: gettext("农村") };
 
   // The `hidden` attribute loses to app.css's display rules for buttons: set display as well.
   function show(el, visible) {
@@ -49,6 +49,11 @@
     data.append("dry_run", dryRun ? "true" : "false");
     var county = document.getElementById("import-county");
     if (county && county.value) data.append("county", county.value);
+    // A preview the server rendered for an earlier, script-less submit is out of date now.
+    ["server-preview", "server-problems", "import-mismatch"].forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) show(el, false);
+    });
     statusBox.textContent = dryRun ? gettext("正在检查，请稍候……") : gettext("正在导入，请稍候……");
     previewButton.disabled = true;
     confirmButton.disabled = true;

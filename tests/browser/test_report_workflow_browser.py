@@ -29,6 +29,9 @@ def test_a_report_goes_from_clerk_to_city_and_back_until_approved_and_counts_as_
     screenshot(page, "report-form-phone")
     page.set_viewport_size({"width": 1366, "height": 768})
     page.click("#save-submit")
+    # The server checked everything and saved nothing yet: it asks, where the buttons were.
+    expect(page.locator("#submit-confirm")).to_be_in_viewport()
+    page.click("#confirm-submit")
     page.wait_for_selector("text=月报已报送市清洁取暖办")
     assert "已报送" in page.inner_text("#report-status")
     report_url = page.url
@@ -50,6 +53,9 @@ def test_a_report_goes_from_clerk_to_city_and_back_until_approved_and_counts_as_
     page.fill("input[name=line__coal_to_electric__rural]", "250")
     expect(page.locator("[data-after-for=coal_to_electric] .after-value")).to_have_text("1450")
     page.click("#save-submit")
+    # The server checked everything and saved nothing yet: it asks, where the buttons were.
+    expect(page.locator("#submit-confirm")).to_be_in_viewport()
+    page.click("#confirm-submit")
     page.wait_for_selector("text=月报已报送市清洁取暖办")
     logout(page, live_server)
 

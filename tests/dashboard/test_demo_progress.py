@@ -52,3 +52,17 @@ def test_the_readme_demo_clerk_finds_a_returned_report_and_a_month_to_file_on_it
     assert [r["period"] for r in todo["returned"]] == ["2021-09"]
     assert [m["period"] for m in todo["to_file"]] == ["2021-10"]
     assert yuhu["2021-09"].return_reason in response.content.decode()
+
+
+def test_the_demo_history_is_dated_like_its_reports_not_on_the_day_of_seeding(plan, settings):
+    from reports.models import ReportAction, ReportEvent
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--password", "demo-pass-2021", "--with-progress")
+    events = ReportEvent.objects.select_related("report")
+    assert events.exists()
+    assert {event.at.year for event in events} == {2021}
+    for event in events.filter(action=ReportAction.SUBMIT):
+        assert event.at == event.report.submitted_at
+    for event in events.filter(action=ReportAction.APPROVE):
+        assert event.at == event.report.approved_at

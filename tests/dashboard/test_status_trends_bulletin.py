@@ -110,7 +110,7 @@ def test_the_bulletin_ranks_counties_and_names_late_and_missing_reports(web, use
     behind = [r["county"].code for r in data["behind"]]
     assert "140827" not in behind and "140802" in behind
     html = response.content.decode()
-    assert "迟报：</strong>永济市、临猗县" in html
+    assert "逾期报送：</strong>永济市、临猗县" in html
 
 
 def test_after_the_deadline_a_draft_counts_as_not_reported_in_the_grid_bulletin_and_county_page(

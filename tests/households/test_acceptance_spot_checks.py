@@ -147,3 +147,27 @@ def test_only_accepted_households_can_be_marked_paid_and_only_by_city_office_or_
     assert api(users["finance"]).post(url, body, format="json").json() == {"paid": 1}
     accepted.refresh_from_db()
     assert (accepted.status, accepted.paid_on) == ("paid", date(2021, 11, 30))
+
+
+def test_a_village_accepts_its_finished_households_and_counts_the_ones_it_skipped(api, users, plan):
+    make_household(plan, seq=1, village="东村")
+    make_household(plan, seq=2, village="东村")
+    make_household(plan, seq=3, village="东村", status="registered", completed_on=None)
+    make_household(plan, seq=4, village="东村", completed_on=date(2021, 10, 25))  # after the acceptance date
+    response = accept(api(users["city"]), county="140802", township="解州镇", village="东村")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["accepted"], body["skipped"]) == (2, 2)
+    assert body["skipped_by_reason"] == {"not_completed": 1, "completed_after": 1}
+    assert "1户尚未完工" in body["detail"] and "1户完工日期晚于验收日期" in body["detail"]
+    assert sorted(id_of(h) for h in Household.objects.filter(status="accepted")) == sorted(
+        [make_id(seq=1), make_id(seq=2)]
+    )
+    assert Household.objects.filter(status="registered").count() == 1
+
+
+def test_a_village_with_nothing_finished_is_refused_with_the_reason(api, users, plan):
+    make_household(plan, seq=1, village="东村", status="registered", completed_on=None)
+    response = accept(api(users["city"]), county="140802", township="解州镇", village="东村")
+    assert response.status_code == 400 and "1户尚未完工" in str(response.json()["errors"])
+    assert not Household.objects.filter(status="accepted").exists()

@@ -1,7 +1,7 @@
 import pytest
 
 from households.models import Household
-from tests.conftest import browser_login, screenshot
+from tests.conftest import PASSWORD, browser_login, screenshot
 from tests.households.helpers import make_id, row, workbook
 
 pytestmark = pytest.mark.browser
@@ -72,3 +72,33 @@ def test_a_clerk_ticks_two_rows_confirms_and_accepts_them_on_the_list_page(live_
     assert "status=completed" in page.url
     assert set(Household.objects.filter(status="accepted").values_list("pk", flat=True)) == {first.pk, second.pk}
     screenshot(page, "households-list-accept-selected")
+
+
+def test_with_scripts_off_the_import_previews_on_the_server_and_confirms_with_the_same_file(
+    live_server, users, browser, tmp_path
+):
+    # 360 安全浏览器 in IE mode and the like: no fetch, no scripts at all.
+    good = tmp_path / "roster.xlsx"
+    good.write_bytes(workbook([row(1, name="张三"), row(2, name="李四")]))
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", "clerk-140802")
+        page.fill("#id_password", PASSWORD)
+        # Without scripts the header's language form shows its own submit button: take the login form's.
+        page.click("main form[action='/accounts/login/'] button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/home/")
+        page.goto(f"{live_server.url}/plans/2021/households/import/")
+        page.set_input_files("#import-file", str(good))
+        page.click("#preview-button")
+        page.wait_for_selector("#server-preview")
+        assert "将新增 2 户" in page.locator("#import-status").inner_text()
+        assert make_id(seq=1)[:6] + "********" in page.locator("#server-preview-table").inner_text()
+        assert Household.objects.count() == 0
+        page.set_input_files("#confirm-file", str(good))
+        page.click("#confirm-import")
+        page.wait_for_selector("text=导入成功")
+        assert Household.objects.count() == 2
+    finally:
+        context.close()

@@ -88,3 +88,23 @@ def test_the_spot_check_form_reports_a_bad_line_in_chinese(web, users, plan):
 def test_the_import_page_offers_the_county_choice_only_to_the_city_office(web, users, plan):
     assert 'id="import-county"' in web(users["city"]).get("/plans/2021/households/import/").content.decode()
     assert 'id="import-county"' not in web(users["clerk"]).get("/plans/2021/households/import/").content.decode()
+
+
+def test_the_village_acceptance_page_accepts_the_finished_households_and_says_how_many_it_skipped(web, users, plan):
+    make_household(plan, seq=1)
+    make_household(plan, seq=2, status="registered", completed_on=None)
+    response = web(users["clerk"]).post(
+        "/plans/2021/households/acceptance/",
+        {
+            "county": "140802",
+            "township": "解州镇",
+            "village": "东村",
+            "accepted_on": "2021-10-20",
+            "accepted_by": "第三方评估公司",
+            "result": "passed",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "已记录1户的验收结果。另有1户未录入：1户尚未完工（无完工日期）。" in html
+    assert sorted(Household.objects.values_list("status", flat=True)) == ["accepted", "registered"]

@@ -64,8 +64,9 @@ def test_the_report_page_history_is_scoped_the_same_way(users, api, web):
     rid = _report_with_edits(users, api)
     page = web(users["department"]).get(f"/reports/{rid}/").content.decode()
     history = page[page.index('id="history"') :]
-    assert "coal_to_electric/urban：10 → 12" in history
-    assert "district_heating" not in history
+    # Codes become the words users know (issue 13): 煤改电/中心城区及县城, not coal_to_electric/urban.
+    assert "煤改电/中心城区及县城：10 → 12" in history and "coal_to_electric" not in history
+    assert "集中供热" not in history and "district_heating" not in history
     assert "35 → 42" not in history
     city_page = web(users["city"]).get(f"/reports/{rid}/").content.decode()
-    assert "district_heating/rural：35 → 42" in city_page
+    assert "集中供热/农村：35 → 42" in city_page

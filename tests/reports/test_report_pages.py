@@ -127,3 +127,60 @@ def test_building_retrofit_cells_each_say_whether_they_are_square_metres_or_hous
     assert '<span class="after-value">1166</span>' in after and "户" in after and "100 ㎡/户" in after
     electric = html.split('data-type="coal_to_electric" data-area="urban"')[1].split("</tr>")[0]
     assert "户" in electric.split("data-before=")[1].split("</td>")[0]
+
+
+def test_save_and_submit_without_a_narrative_saves_nothing_and_bumps_no_version(users, web, make_report):
+    from reports.models import ReportEvent
+
+    report = make_report("140802", "2021-07", status=ReportStatus.DRAFT, narrative="")
+    events = ReportEvent.objects.count()
+    response = post_form(
+        web(users["clerk"]),
+        f"/reports/{report.pk}/edit/",
+        narrative="",
+        version=str(report.version),
+        then_submit="1",
+        line__coal_to_electric__urban="77",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "报送前请填写“当月工作推进情况”。" in html
+    assert 'id="form-error-summary"' in html and 'id="submit-confirm"' not in html
+    stored = Report.objects.get(pk=report.pk)
+    assert (stored.status, stored.version, stored.lines.count()) == (ReportStatus.DRAFT, report.version, 0)
+    assert ReportEvent.objects.count() == events
+
+
+def test_save_and_submit_asks_for_confirmation_only_after_the_server_checked_and_saves_on_confirm(users, web):
+    clerk = web(users["clerk"])
+    response = post_form(clerk, "/reports/new/?period=2021-07", then_submit="1", line__coal_to_electric__urban="120")
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="submit-confirm"' in html
+    assert 'action="#form-outcome"' in html and 'name="then_submit" value="confirm"' in html
+    assert not Report.objects.exists()  # the check was rolled back
+    response = post_form(
+        clerk, "/reports/new/?period=2021-07", then_submit="confirm", line__coal_to_electric__urban="120"
+    )
+    report = Report.objects.get(county__code="140802", period="2021-07")
+    assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.lines.get(retrofit_type__code="coal_to_electric", area_class="urban").households == 120
+
+
+def test_the_return_button_says_what_returning_does(users, web, make_report):
+    report = make_report("140802", "2021-07", status=ReportStatus.SUBMITTED, narrative="已完成")
+    html = web(users["city"]).get(f"/reports/{report.pk}/").content.decode()
+    assert "退回后该月报回到县（市、区）填报员处修改" in html and "确定执行吗" not in html
+
+
+def test_submitting_from_the_report_page_checks_first_then_asks_then_submits(users, web, make_report):
+    empty = make_report("140802", "2021-07", status=ReportStatus.DRAFT, narrative="")
+    clerk = web(users["clerk"])
+    response = clerk.post(f"/reports/{empty.pk}/submit/", {"version": empty.version}, follow=True)
+    assert "报送前请填写“当月工作推进情况”。" in response.content.decode()
+    assert 'id="submit-confirm"' not in response.content.decode()
+    ready = make_report("140802", "2021-08", status=ReportStatus.DRAFT, narrative="本月推进顺利。")
+    response = clerk.post(f"/reports/{ready.pk}/submit/", {"version": ready.version})
+    assert response.status_code == 200 and 'id="submit-confirm"' in response.content.decode()
+    assert Report.objects.get(pk=ready.pk).status == ReportStatus.DRAFT
+    response = clerk.post(f"/reports/{ready.pk}/submit/", {"version": ready.version, "confirmed": "1"})
+    assert response.status_code == 302 and Report.objects.get(pk=ready.pk).status == ReportStatus.SUBMITTED

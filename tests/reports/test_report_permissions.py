@@ -114,7 +114,8 @@ def test_page_permission_matrix(users, web, make_report, method, url, state, bod
     report = _report(make_report, state)
     client = web(None if role == "anonymous" else users[role])
     path = url.format(id=report.pk if report else 0)
-    data = {"reason": "原因说明", "version": ""} if method == "post" else None
+    # "confirmed": the pages ask before submitting; this is the confirmed post.
+    data = {"reason": "原因说明", "version": "", "confirmed": "1"} if method == "post" else None
     response = client.post(path, data) if method == "post" else client.get(path)
     assert response.status_code == status
     if status == 302 and role == "anonymous":

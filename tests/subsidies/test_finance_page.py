@@ -109,3 +109,10 @@ def test_the_finance_page_counts_only_accepted_roster_households_as_payable(user
     cells = [c.strip() for c in section.split('data-county="140802"')[1].split("</tr>")[0].split("<td")[1:]]
     values = [c.split(">", 1)[1].split("<")[0] for c in cells]
     assert values == ["盐湖区", "1", "2,000.00", "2,000.00", "4,000.00"]
+
+
+def test_form_labels_end_with_the_full_width_colon_in_chinese(users, web):
+    html = web(users["finance"]).get("/plans/2021/subsidies/").content.decode()
+    assert 'for="id_payment-amount">' in html
+    label = html.split('for="id_payment-amount">')[1].split("</label>")[0]
+    assert label.endswith("：") and not label.endswith(":")

@@ -128,6 +128,7 @@ PAGE_CASES = [
             "payment-document_number": "X",
             "payment-amount": "1",
             "payment-reason": "预拨",
+            "confirmed": "1",  # the page asks first; this is the confirmed post
         },
         statuses(403, finance=302, anon_api=False),
     ),

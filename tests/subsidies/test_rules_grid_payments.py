@@ -275,3 +275,38 @@ def test_the_payment_form_on_the_page_shows_the_reason_error(users, web, make_re
     assert response.status_code == 400
     assert "超额拨付说明" in response.content.decode()
     assert not Payment.objects.exists()
+
+
+def payment_post(client, **fields):
+    data = {
+        "payment-county": "140802",
+        "payment-level": "city",
+        "payment-paid_on": "2021-12-01",
+        "payment-document_number": "运财建〔2021〕8号",
+        "payment-amount": "100",
+        **fields,
+    }
+    return client.post("/plans/2021/subsidies/payments/?period=2021-10", data)
+
+
+def test_an_over_payment_is_refused_before_any_confirmation_and_the_error_is_anchored_at_the_form(
+    users, web, make_report
+):
+    make_report("140802", "2021-07", {("coal_to_electric", "urban"): 1})
+    response = payment_post(web(users["finance"]), **{"payment-level": "county", "payment-amount": "999999"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "超额拨付说明" in html
+    assert 'id="payment-confirm"' not in html and 'id="payment-errors"' in html
+    assert 'action="/plans/2021/subsidies/payments/?period=2021-10#payment-form"' in html
+    assert not Payment.objects.exists()
+
+
+def test_a_valid_payment_is_confirmed_on_the_page_before_it_is_recorded(users, web, make_report):
+    make_report("140802", "2021-07", {("coal_to_electric", "urban"): 1})
+    client = web(users["finance"])
+    response = payment_post(client)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="payment-confirm"' in html and "确认登记这笔拨付" in html
+    assert not Payment.objects.exists()  # the check was rolled back
+    response = payment_post(client, confirmed="1")
+    assert response.status_code == 302 and Payment.objects.get().amount == 100

@@ -29,18 +29,15 @@ def test_finance_picks_a_month_records_a_payment_after_confirming_and_the_page_f
     page.fill("#id_payment-paid_on", "2021-12-01")
     page.fill("#id_payment-document_number", "运财建〔2021〕8号")
     page.fill("#id_payment-amount", "100000")
-    dialogs = []
-
-    def dismiss_then_accept(dialog):
-        dialogs.append(dialog.message)
-        (dialog.dismiss if len(dialogs) == 1 else dialog.accept)()
-
-    page.on("dialog", dismiss_then_accept)
-    page.click("#payment-form button[type=submit]")
-    assert Payment.objects.count() == 0  # the first confirmation was declined
-    page.click("#payment-form button[type=submit]")
+    # The first click only checks on the server; the confirmation is shown beside the form.
+    page.click("#payment-check-button")
+    assert page.url.endswith("#payment-form")
+    assert Payment.objects.count() == 0
+    confirm = page.locator("#payment-confirm")
+    assert "确认登记这笔拨付" in confirm.inner_text() and "100,000.00" in confirm.inner_text()
+    page.click("#payment-confirm-button")
     page.wait_for_selector(".messages .msg-success")
-    assert Payment.objects.count() == 1 and "确认登记" in dialogs[0]
+    assert Payment.objects.count() == 1
 
     # No sideways scrolling of the page itself at 1366×768; wide tables scroll inside .table-wrap.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
