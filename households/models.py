@@ -81,7 +81,9 @@ class Household(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        ordering = ["county__order", "township", "village", "pk"]
+        # Columns of this table only, in the order of the index below: a page of the roster is read
+        # off that index, never sorted (ordering by the county table's ``order`` sorted a whole plan).
+        ordering = ["county_id", "township", "village", "id"]
         verbose_name = _("改造户")
         verbose_name_plural = _("改造户")
         constraints = [
@@ -89,7 +91,7 @@ class Household(models.Model):
         ]
         indexes = [
             models.Index(fields=["plan", "county", "retrofit_type", "status"]),
-            models.Index(fields=["plan", "county", "township", "village"]),
+            models.Index(fields=["plan", "county", "township", "village", "id"], name="household_roster_order"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from counties.models import Plan, RetrofitType, Role
+from counties.models import County, Plan, RetrofitType, Role
 from counties.selectors import counties_for_user, require_role, scope_for_user
 from households import pii
 from households.models import Finding, Household, HouseholdStatus, SpotCheck, SpotCheckItem
@@ -91,23 +91,38 @@ def household_ids_for_user(*, user, plan: Plan, pks) -> list[int]:
     return ids
 
 
+# Trigram indexes (households/migrations/0004) serve substring search from three characters on.
+TRIGRAM_LENGTH = 3
+
+
 def households_filter(
     queryset: QuerySet[Household], *, county: str = "", type_code: str = "", status: str = "", q: str = ""
 ) -> QuerySet[Household]:
-    """The list filters. ``q`` matches name, township or village, or a whole ID number / phone exactly
-    through their blind indexes (no partial search on digits: there is nothing to search but hashes)."""
+    """The list filters, each one served by an index on PostgreSQL (households/migrations/0004).
+
+    ``county`` and ``type_code`` are resolved to ids first (one small query each), so that the roster
+    query filters and orders on its own columns. ``q``: a whole ID number finds its household through
+    the blind index and nothing else; otherwise name, township or village contain ``q`` (three
+    characters or more) or start with it (one or two: trigrams need three, and a contains-search for
+    a common surname would read most of a province), or a whole phone number matches its blind index.
+    There is no partial search on digits: there is nothing to search but hashes.
+    """
     if county:
-        queryset = queryset.filter(county__code=county)
+        queryset = queryset.filter(county_id__in=list(County.objects.filter(code=county).values_list("pk", flat=True)))
     if type_code:
-        queryset = queryset.filter(retrofit_type__code=type_code)
+        type_ids = list(RetrofitType.objects.filter(code=type_code).values_list("pk", flat=True))
+        queryset = queryset.filter(retrofit_type_id__in=type_ids)
     if status:
         queryset = queryset.filter(status=status)
     q = (q or "").strip()
     if q:
-        condition = Q(head_name__icontains=q) | Q(village__icontains=q) | Q(township__icontains=q)
         id_index, phone_index = pii.search_terms(q)
         if id_index:
-            condition |= Q(id_number_index=id_index)
+            return queryset.filter(id_number_index=id_index)
+        if len(q) < TRIGRAM_LENGTH:
+            condition = Q(head_name__startswith=q) | Q(village__startswith=q) | Q(township__startswith=q)
+        else:
+            condition = Q(head_name__icontains=q) | Q(village__icontains=q) | Q(township__icontains=q)
         if phone_index:
             condition |= Q(phone_index=phone_index)
         queryset = queryset.filter(condition)
@@ -144,6 +159,7 @@ def household_subsidy(
 
 LIST_FIELDS = (
     "pk",
+    "county_id",
     "county__code",
     "county__name",
     "township",

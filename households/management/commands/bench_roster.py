@@ -206,7 +206,7 @@ class Command(BaseCommand):
 
             with tempfile.TemporaryFile() as out:
                 rows_iter = household_rows(
-                    queryset.order_by("county__order", "township", "village", "pk"),
+                    queryset.order_by("county_id", "township", "village", "id"),
                     whole_ids=True,
                     rates=subsidy_rates(plan=plan),
                 )
