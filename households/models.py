@@ -162,3 +162,32 @@ class ExportAudit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.at:%Y-%m-%d %H:%M} {self.rows}"
+
+
+class RosterSummary(models.Model):
+    """Households and m² of a plan's roster per county × type × area class × status.
+
+    Reconciliation and every payable figure read this (a few hundred rows) instead of the roster.
+    Kept by ``households.roster_summary.summary_recount``, which every service writing the roster calls
+    in its own transaction; ``manage.py rebuild_roster_summary`` recounts everything.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+", db_index=False)
+    retrofit_type = models.ForeignKey(RetrofitType, on_delete=models.CASCADE, related_name="+", db_index=False)
+    area_class = models.CharField(max_length=10, choices=AreaClass.choices)
+    status = models.CharField(max_length=12, choices=HouseholdStatus.choices)
+    households = models.PositiveIntegerField(default=0)
+    area_m2 = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        verbose_name = _("花名册汇总")
+        verbose_name_plural = _("花名册汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "county", "retrofit_type", "area_class", "status"], name="roster_summary_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.county_id} {self.retrofit_type_id} {self.area_class} {self.status}"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from counties.models import County, Plan, RetrofitType, Role
 from counties.selectors import counties_for_user, require_role, scope_for_user
 from households import pii
-from households.models import Finding, Household, HouseholdStatus, SpotCheck, SpotCheckItem
+from households.models import Finding, Household, HouseholdStatus, RosterSummary, SpotCheck, SpotCheckItem
 from subsidies.selectors import can_read_subsidies, money, rule_rate, rules_for_plan
 
 READ_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE, Role.DEPARTMENT, Role.COUNTY_CLERK)
@@ -66,6 +66,19 @@ def households_for_user(*, user, plan: Plan | None = None) -> QuerySet[Household
         return queryset.none()
     if plan is not None:
         queryset = queryset.filter(plan=plan)
+    if scope.county_ids is not None:
+        queryset = queryset.filter(county_id__in=scope.county_ids)
+    if scope.type_ids is not None:
+        queryset = queryset.filter(retrofit_type_id__in=scope.type_ids)
+    return queryset
+
+
+def roster_summary_for_user(*, user, plan: Plan) -> QuerySet[RosterSummary]:
+    """The summary rows of the counties and types the user may read (the same scope as ``households_for_user``)."""
+    scope = scope_for_user(user)
+    queryset = RosterSummary.objects.filter(plan=plan)
+    if scope.role is None:
+        return queryset.none()
     if scope.county_ids is not None:
         queryset = queryset.filter(county_id__in=scope.county_ids)
     if scope.type_ids is not None:
@@ -281,7 +294,8 @@ def reconciliation(*, user, plan: Plan, period: str | None = None) -> dict:
 
     Household types compare households; area types (building_retrofit) compare m². ``roster_done``
     counts completed, accepted and paid households; ``roster_accepted`` accepted and paid. A row's
-    ``difference`` is reported − roster_done. Three queries whatever the size.
+    ``difference`` is reported − roster_done. Three queries whatever the size: the roster side is read
+    from the summary (``RosterSummary``, households/roster_summary.py), never from the roster.
     """
     from reports.selectors import report_units
 
@@ -295,14 +309,15 @@ def reconciliation(*, user, plan: Plan, period: str | None = None) -> dict:
     type_ids = [t.pk for t in types]
     reported = report_units(plan=plan, period=period, county_ids=county_ids, type_ids=type_ids)
     roster = (
-        Household.objects.filter(plan=plan, county_id__in=county_ids, retrofit_type_id__in=type_ids)
+        RosterSummary.objects.filter(plan=plan, county_id__in=county_ids, retrofit_type_id__in=type_ids)
         .values("county_id", "retrofit_type_id")
         .annotate(
-            done=Count("pk", filter=Q(status__in=DONE_STATUSES)),
-            accepted=Count("pk", filter=Q(status__in=PAYABLE_STATUSES)),
+            done=Sum("households", filter=Q(status__in=DONE_STATUSES)),
+            accepted=Sum("households", filter=Q(status__in=PAYABLE_STATUSES)),
             done_m2=Sum("area_m2", filter=Q(status__in=DONE_STATUSES)),
             accepted_m2=Sum("area_m2", filter=Q(status__in=PAYABLE_STATUSES)),
         )
+        .order_by()
     )
     roster_map = {(r["county_id"], r["retrofit_type_id"]): r for r in roster}
     rows = []
@@ -331,8 +346,8 @@ def reconciliation(*, user, plan: Plan, period: str | None = None) -> dict:
                 accepted = r.get("accepted_m2") or Decimal("0")
             else:
                 reported_value = rep_h
-                done = r.get("done", 0)
-                accepted = r.get("accepted", 0)
+                done = r.get("done") or 0
+                accepted = r.get("accepted") or 0
             rows.append(
                 {
                     "county": county,
@@ -350,17 +365,19 @@ def reconciliation(*, user, plan: Plan, period: str | None = None) -> dict:
 def payable_by_county(*, user, plan: Plan) -> list[dict] | None:
     """Subsidy payable per visible county: accepted (or paid) households only, city and county share.
 
-    Per household for household types, per m² × area for area types, at the plan's rules. Two queries.
+    Per household for household types, per m² × area for area types, at the plan's rules. Three queries,
+    on the roster summary (``RosterSummary``): the same cost whatever the roster's size.
     None for a user who may not read subsidies (no money anywhere for them).
     """
     rates = subsidy_rates_for_user(user=user, plan=plan)
     if rates is None:
         return None
     rows = (
-        households_for_user(user=user, plan=plan)
+        roster_summary_for_user(user=user, plan=plan)
         .filter(status__in=PAYABLE_STATUSES)
         .values("county_id", "county__code", "county__name", "county__order", "retrofit_type_id", "area_class")
-        .annotate(n=Count("pk"), m2=Sum("area_m2"))
+        .annotate(n=Sum("households"), m2=Sum("area_m2"))
+        .filter(n__gt=0)
         .order_by("county__order", "county__code")
     )
     area_type_ids = set(RetrofitType.objects.filter(unit="m2").values_list("pk", flat=True))

@@ -15,7 +15,7 @@ from accounts.models import EventKind
 from accounts.services import security_event_record
 from counties.models import County, Plan, RetrofitType
 from counties.selectors import require_role
-from households import importer, pii, roster_writer
+from households import importer, pii, roster_summary, roster_writer
 from households.idnumber import mask_id, normalise_id
 from households.models import (
     AcceptanceResult,
@@ -338,13 +338,22 @@ def households_accept(
     if accepted_on is not None and targets.filter(completed_on__gt=accepted_on).exists():
         raise ValidationError({"accepted_on": [_("验收日期不能早于完工日期。")]})
     status = HouseholdStatus.ACCEPTED if result == AcceptanceResult.PASSED else HouseholdStatus.COMPLETED
-    return Household.objects.filter(pk__in=list(targets.values_list("pk", flat=True))).update(
+    pks, county_ids = _pks_and_counties(targets)
+    count = Household.objects.filter(pk__in=pks).update(
         status=status,
         accepted_on=accepted_on,
         accepted_by=accepted_by,
         acceptance_result=result,
         updated_at=timezone.now(),
     )
+    roster_summary.summary_recount(plan_id=plan.pk, county_ids=county_ids)
+    return count
+
+
+def _pks_and_counties(queryset) -> tuple[list[int], set[int]]:
+    """The households' ids and the counties whose summary their change touches. One query."""
+    rows = list(queryset.values_list("pk", "county_id"))
+    return [pk for pk, _county in rows], {county for _pk, county in rows}
 
 
 @transaction.atomic
@@ -483,4 +492,9 @@ def households_mark_paid(*, user, plan: Plan, household_ids: list[int], paid_on:
         raise ValidationError({"households": [_("有%(n)d户尚未验收合格，不能拨付补助。") % {"n": not_accepted}]})
     if targets.filter(accepted_on__gt=paid_on).exists():
         raise ValidationError({"paid_on": [_("拨付日期不能早于验收日期。")]})
-    return targets.update(status=HouseholdStatus.PAID, paid_on=paid_on, updated_at=timezone.now())
+    pks, county_ids = _pks_and_counties(targets)
+    count = Household.objects.filter(pk__in=pks).update(
+        status=HouseholdStatus.PAID, paid_on=paid_on, updated_at=timezone.now()
+    )
+    roster_summary.summary_recount(plan_id=plan.pk, county_ids=county_ids)
+    return count

@@ -27,7 +27,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from counties.models import County, Plan, Role
-from households import importer
+from households import importer, roster_summary
 
 BENCH_USER = "bench-roster"
 BENCH_NOTE = "bench"
@@ -87,6 +87,7 @@ def delete_bench_rows(plan) -> None:
     from households.models import Household
 
     Household.objects.filter(plan=plan, note=BENCH_NOTE)._raw_delete(Household.objects.db)
+    roster_summary.summary_recount(plan_id=plan.pk)
 
 
 class Command(BaseCommand):
