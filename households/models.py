@@ -191,3 +191,33 @@ class RosterSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.county_id} {self.retrofit_type_id} {self.area_class} {self.status}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("正在导出")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class RosterExport(models.Model):
+    """A whole-roster export written by a background task (households/tasks.py); the file is kept a day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    rows_total = models.PositiveIntegerField(_("总行数"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("已写行数"), default=0)
+    file_name = models.CharField(max_length=100, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("花名册后台导出")
+        verbose_name_plural = _("花名册后台导出")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.plan_id} {self.status}"

@@ -130,6 +130,9 @@ def household_list(request, year: int):
             "rows": rows,
             "page": page,
             "count_limit": roster_page.COUNT_LIMIT,
+            "export_filters": {
+                k: v for k, v in (form.cleaned_data if form.is_bound and form.is_valid() else {}).items() if v
+            },
             "query": query.urlencode(),
             "can_write": scope.role in WRITE_ROLES,
             "can_pay": scope.role in PAYMENT_ROLES,
