@@ -42,20 +42,26 @@ def sees_whole_ids(*, user) -> bool:
     return scope_for_user(user).role in WHOLE_ID_ROLES
 
 
-def roster_registrations(*, plan: Plan) -> dict[str, tuple[int, str]]:
-    """Every ID number on the plan's roster, by blind index (``pii.id_index``) -> (county id, status),
-    city-wide: one query, about 20 MB per 100,000.
+REGISTRATION_BATCH = 5000
+
+
+def roster_registrations(*, plan: Plan, indexes) -> dict[str, tuple[int, str]]:
+    """The given blind indexes (``pii.id_index``) that are registered on the plan's roster, city-wide:
+    index -> (county id, status). One query per REGISTRATION_BATCH indexes, served by the unique
+    (plan, id_number_index) index: memory and time follow the import, not the roster.
 
     Unscoped on purpose: an import must know whether an ID is registered in any county. Callers
     never show another county's household, only that the ID is taken.
     """
-    return {
-        index: (county_id, status)
-        for index, county_id, status in Household.objects.filter(plan=plan)
-        .exclude(id_number_index=None)
-        .values_list("id_number_index", "county_id", "status")
-        .iterator(chunk_size=5000)
-    }
+    indexes = list(indexes)
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(indexes), REGISTRATION_BATCH):
+        batch = indexes[start : start + REGISTRATION_BATCH]
+        rows = Household.objects.filter(plan=plan, id_number_index__in=batch).values_list(
+            "id_number_index", "county_id", "status"
+        )
+        found.update((index, (county_id, status)) for index, county_id, status in rows)
+    return found
 
 
 def households_for_user(*, user, plan: Plan | None = None) -> QuerySet[Household]:

@@ -129,8 +129,10 @@ def household_import(
         allowed_county_ids=scope.county_ids,
         today=today,
     )
-    existing = roster_registrations(plan=plan)
     seen: dict[str, int] = {}
+    # (row, blind index, county) of each first-seen ID: checked against the roster in batches after the
+    # loop (roster_registrations), so that memory follows the upload, not the roster.
+    pending: list[tuple[int, str, int | None]] = []
     elsewhere = 0
     parsed: list[importer.ParsedRow] = []
     problems = result.problems
@@ -165,14 +167,19 @@ def household_import(
                 index = pii.id_index(id_number)
                 if item:
                     item.id_index = index
-                found = _registration_problem(existing.get(index), row_county, mode)
-                if found is not None:
-                    row_problems.append(importer.Problem(row_number, importer.ID_NUMBER, found[0]))
-                    elsewhere += found[1]
+                pending.append((row_number, index, row_county))
         if row_problems:
             problems.extend(row_problems)
         elif not problems:
             parsed.append(item)
+    existing = roster_registrations(plan=plan, indexes=[index for _row, index, _county in pending])
+    for row_number, index, row_county in pending:
+        found = _registration_problem(existing.get(index), row_county, mode)
+        if found is not None:
+            problems.append(importer.Problem(row_number, importer.ID_NUMBER, found[0]))
+            elsewhere += found[1]
+    del pending
+    problems.sort(key=lambda p: p.row)  # stable: a row's own problems first, as before
     if result.rows == 0 and not problems:
         problems.append(importer.Problem(2, "", _("表中没有数据行。")))
     if elsewhere:
@@ -233,7 +240,7 @@ def _registration_problem(registered, row_county, mode: str) -> tuple[str, bool]
 
 def _refused_rows(result: ImportResult, *, user, plan: Plan, parsed, mode: str) -> None:
     """Turn a write the database refused into per-row problems (nothing was written)."""
-    registrations = roster_registrations(plan=plan)
+    registrations = roster_registrations(plan=plan, indexes=[item.id_index for item in parsed])
     result.created = result.updated = 0
     result.preview = []
     elsewhere = 0
