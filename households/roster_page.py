@@ -82,7 +82,7 @@ def roster_page(queryset: QuerySet, rows_of, *, size: int, after: str = "", befo
     """One page of ``queryset`` after the cursor ``after`` (or before ``before``; neither: the first page).
 
     ``rows_of`` turns a queryset into row dicts (``selectors.household_rows``). Raises ``InvalidCursor``.
-    Two queries: the page and the bounded count.
+    Two queries: the page and the bounded count (one when the first page is not full).
     """
     backwards = bool(before) and not after
     if after or before:
@@ -100,4 +100,6 @@ def roster_page(queryset: QuerySet, rows_of, *, size: int, after: str = "", befo
     else:
         next_cursor = encode_cursor(rows[-1]) if rows and more else None
         previous_cursor = encode_cursor(rows[0]) if rows and after else None
-    return RosterPage(rows, next_cursor, previous_cursor, bounded_count(queryset))
+    # A first page that is not full holds every match: it is the count (a search for a person often is).
+    count = len(rows) if not (after or before or more) else bounded_count(queryset)
+    return RosterPage(rows, next_cursor, previous_cursor, count)

@@ -130,6 +130,8 @@ def household_list(request, year: int):
             "rows": rows,
             "page": page,
             "count_limit": roster_page.COUNT_LIMIT,
+            # More rows than the list counts: exported by a background task (households/roster_jobs.py).
+            "background_export": page.count is None or page.count > roster_page.COUNT_LIMIT,
             "export_filters": {
                 k: v for k, v in (form.cleaned_data if form.is_bound and form.is_valid() else {}).items() if v
             },

@@ -68,6 +68,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             if wanted > done:
                 scale_data.grow(plan, households=wanted, done=done)
+                scale_data.vacuum()
                 done = scale_data.bench_count(plan)
             self.stdout.write(f"{scale}×: {done} households, built in {time.perf_counter() - started:.1f} s")
             for name, figure in self.measure(plan, repeat=options["repeat"]).items():
