@@ -142,7 +142,12 @@ class HouseholdListView(APIView):
     null beyond (then ``count_exceeds`` is 10000): a province is not counted on every request.
     """
 
-    @extend_schema(parameters=LIST_PARAMS, responses=HouseholdPageSerializer, summary="Household roster")
+    @extend_schema(
+        parameters=LIST_PARAMS,
+        responses=HouseholdPageSerializer,
+        summary="Household roster",
+        operation_id="plans_households_list",  # one object per page, not a list: name it as the list it is
+    )
     def get(self, request, year: int):
         require_reader(request.user)
         plan = plan_get(year=year)

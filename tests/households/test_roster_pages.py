@@ -144,3 +144,17 @@ def test_postgresql_serves_search_and_order_from_indexes(plan):
     assert "household_head_name_trgm" in plans["contains"]
     assert "household_head_name_prefix" in plans["prefix"]
     assert "household_roster_order" in plans["order"] and "Sort" not in plans["order"]
+
+
+def test_the_openapi_schema_documents_the_cursor_contract(api, users):
+    import json
+
+    response = api(users["city"]).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    schema = json.loads(response.content)
+    operation = schema["paths"]["/api/v1/plans/{year}/households/"]["get"]
+    assert operation["operationId"] == "plans_households_list"
+    assert {"cursor", "page_size", "q"} <= {p["name"] for p in operation["parameters"]}
+    assert "page" not in {p["name"] for p in operation["parameters"]}
+    page = schema["components"]["schemas"]["HouseholdPage"]
+    assert {"count", "count_exceeds", "next", "previous", "results"} <= set(page["properties"])
+    assert page["properties"]["count"]["nullable"] is True
