@@ -210,6 +210,7 @@ def household_rows(queryset: QuerySet[Household], *, whole_ids: bool, rates, chu
     """
     fields = (*LIST_FIELDS, "pii_cipher") if whole_ids else LIST_FIELDS
     reveal = pii.Revealer() if whole_ids else None
+    subsidies: dict[tuple, tuple[Decimal, Decimal]] = {}
     for row in queryset.values(*fields).iterator(chunk_size=chunk_size):
         if reveal is not None:
             row["id_number"], row["phone"] = reveal(row.pop("pii_cipher"))
@@ -218,13 +219,14 @@ def household_rows(queryset: QuerySet[Household], *, whole_ids: bool, rates, chu
         if rates is None:
             yield row
             continue
-        row["subsidy_city"], row["subsidy_county"] = household_subsidy(
-            rates,
-            type_id=row["retrofit_type_id"],
-            is_area=row["retrofit_type__unit"] == "m2",
-            area_class=row["area_class"],
-            area_m2=row["area_m2"],
-        )
+        key = (row["retrofit_type_id"], row["retrofit_type__unit"], row["area_class"], row["area_m2"])
+        subsidy = subsidies.get(key)
+        if subsidy is None:
+            # A handful of distinct (type, area class, area) combinations: each computed once per stream.
+            subsidy = subsidies[key] = household_subsidy(
+                rates, type_id=key[0], is_area=key[1] == "m2", area_class=key[2], area_m2=key[3]
+            )
+        row["subsidy_city"], row["subsidy_county"] = subsidy
         yield row
 
 

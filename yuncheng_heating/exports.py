@@ -383,6 +383,20 @@ def write_xlsx_fast(sheet: Sheet, fileobj) -> None:
             number = 1
             buffer: list[str] = []
             extra = [sheet.total_row] if sheet.total_row is not None else []
+            # Most cells repeat (townships, villages, types, statuses, dates, amounts): their XML is built
+            # once. Keyed by type too, since 1 == 1.0 == True == Decimal(1); bounded, names and IDs do not repeat.
+            cache: dict = {}
+
+            def cell(style, value):
+                key = (style, value.__class__, value)
+                try:
+                    return cache[key]
+                except KeyError:
+                    if len(cache) > 100_000:
+                        cache.clear()
+                    xml = cache[key] = _fast_cell(style, value)
+                    return xml
+
             for values in _chain(sheet.rows, extra):
                 number += 1
                 n = str(number)
@@ -390,7 +404,7 @@ def write_xlsx_fast(sheet: Sheet, fileobj) -> None:
                     f'<row r="{n}">'
                     + "".join(
                         [
-                            f'<c r="{letter}{n}"{_fast_cell(style, value)}'
+                            f'<c r="{letter}{n}"{cell(style, value)}'
                             for letter, style, value in zip(letters, styles, values, strict=False)
                         ]
                     )
