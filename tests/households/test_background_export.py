@@ -82,3 +82,17 @@ def test_exports_older_than_a_day_are_deleted_with_their_files(web, users, roste
     assert roster_jobs.roster_exports_cleanup() == 0
     assert roster_jobs.roster_exports_cleanup(now=timezone.now() + timedelta(days=1, minutes=1)) == 1
     assert not path.exists() and not RosterExport.objects.exists()
+
+
+def test_the_api_starts_a_background_export_reports_it_and_serves_the_file_to_its_owner_only(api, users, roster):
+    client = api(users["city"])
+    response = client.post("/api/v1/plans/2021/households/exports/", {"county": "140881"}, format="json")
+    assert response.status_code == 202
+    state = client.get(response.json()["status_url"]).json()
+    assert (state["status"], state["rows_done"], state["rows_total"], state["percent"]) == ("done", 1, 1, 100)
+    sheet = read_xlsx(body_bytes(client.get(state["download_url"])))
+    assert [r[3] for r in sheet[1:]] == ["王五"]
+    other = api(users["finance"])
+    assert other.get(state["status_url"]).status_code == 404
+    assert other.get(state["download_url"]).json()["code"] == "not_found"
+    assert api(users["norole"]).post("/api/v1/plans/2021/households/exports/", {}).status_code == 403
