@@ -29,6 +29,7 @@ def test_bench_scale_builds_both_scales_and_prints_one_row_per_endpoint(plan):
         "0",
         "--import-rows",
         "0",
+        "--no-export",
         stdout=out,
     )
     text = out.getvalue()

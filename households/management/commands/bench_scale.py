@@ -53,6 +53,7 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=5)
         parser.add_argument("--load-seconds", type=int, default=60, help="0: no load test")
         parser.add_argument("--import-rows", type=int, default=100_000, help="0: no import benchmark")
+        parser.add_argument("--no-export", action="store_true", help="skip the whole-roster export")
         parser.add_argument("--stage", choices=["export"], help="internal: run one stage in this process")
 
     def handle(self, *args, **options):
@@ -73,7 +74,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{scale}×: {done} households, built in {time.perf_counter() - started:.1f} s")
             for name, figure in self.measure(plan, repeat=options["repeat"]).items():
                 table.setdefault(name, {})[scale] = figure
-            table.setdefault("whole-roster export (background task)", {})[scale] = self.export()
+            if not options["no_export"]:
+                table.setdefault("whole-roster export (background task)", {})[scale] = self.export()
             if options["import_rows"]:
                 table.setdefault(f"{options['import_rows']:,}-row import, peak memory", {})[scale] = self.import_(
                     options["import_rows"]
