@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +31,7 @@ from households.models import (
 from households.selectors import (
     ACCEPT_ROLES,
     PAYMENT_ROLES,
+    REGISTRATION_BATCH,
     WHOLE_ID_ROLES,
     household_get_for_user,
     households_for_user,
@@ -130,9 +132,10 @@ def household_import(
         today=today,
     )
     seen: dict[str, int] = {}
-    # (row, blind index, county) of each first-seen ID: checked against the roster in batches after the
-    # loop (roster_registrations), so that memory follows the upload, not the roster.
-    pending: list[tuple[int, str, int | None]] = []
+    # Each first-seen ID is checked against the roster in batches after the loop (roster_registrations),
+    # so that memory follows the upload, not the roster: a kept row carries its blind index; a row
+    # with problems (not kept) leaves (row, blind index, county) here, to report its registration too.
+    pending: list[tuple[int, str, int | None, None]] = []
     elsewhere = 0
     parsed: list[importer.ParsedRow] = []
     problems = result.problems
@@ -167,17 +170,24 @@ def household_import(
                 index = pii.id_index(id_number)
                 if item:
                     item.id_index = index
-                pending.append((row_number, index, row_county))
+                if row_problems or problems:
+                    pending.append((row_number, index, row_county, None))
         if row_problems:
             problems.extend(row_problems)
         elif not problems:
             parsed.append(item)
-    existing = roster_registrations(plan=plan, indexes=[index for _row, index, _county in pending])
-    for row_number, index, row_county in pending:
-        found = _registration_problem(existing.get(index), row_county, mode)
-        if found is not None:
-            problems.append(importer.Problem(row_number, importer.ID_NUMBER, found[0]))
-            elsewhere += found[1]
+    # One batch of registrations at a time: an update of 100,000 households never holds 100,000 of them.
+    checks = itertools.chain(((item.row, item.id_index, item.county_id, item) for item in parsed), pending)
+    while batch := list(itertools.islice(checks, REGISTRATION_BATCH)):
+        existing = roster_registrations(plan=plan, indexes=[index for _row, index, _county, _item in batch])
+        for row_number, index, row_county, item in batch:
+            registered = existing.get(index)
+            if item is not None:
+                item.registered = registered is not None
+            found = _registration_problem(registered, row_county, mode)
+            if found is not None:
+                problems.append(importer.Problem(row_number, importer.ID_NUMBER, found[0]))
+                elsewhere += found[1]
     del pending
     problems.sort(key=lambda p: p.row)  # stable: a row's own problems first, as before
     if result.rows == 0 and not problems:
@@ -189,7 +199,7 @@ def household_import(
 
     type_names = {t.pk: t.name for t in types.values()}
     for item in parsed:
-        if item.id_index in existing:
+        if item.registered:
             result.updated += 1
         else:
             result.created += 1
@@ -198,7 +208,7 @@ def household_import(
             result.preview.append(
                 {
                     "row": item.row,
-                    "action": "update" if item.id_index in existing else "create",
+                    "action": "update" if item.registered else "create",
                     "township": item.township,
                     "village": item.village,
                     "head_name": item.head_name,
