@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.db import transaction
 
-from households import pii
+from households import pii, roster_summary
 from households.models import ExportAudit, Household, SpotCheck, SpotCheckItem
 
 
@@ -27,6 +28,27 @@ class HouseholdAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # A correction here is a roster write: recount the summary of the counties it touched (old and new).
+    def save_model(self, request, obj, form, change):
+        old_county = Household.objects.filter(pk=obj.pk).values_list("county_id", flat=True).first()
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            roster_summary.summary_recount(plan_id=obj.plan_id, county_ids={obj.county_id, old_county} - {None})
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            roster_summary.summary_recount(plan_id=obj.plan_id, county_ids={obj.county_id})
+
+    def delete_queryset(self, request, queryset):
+        touched = set(queryset.values_list("plan_id", "county_id").distinct())
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            for plan_id in {plan for plan, _county in touched}:
+                roster_summary.summary_recount(
+                    plan_id=plan_id, county_ids={county for plan, county in touched if plan == plan_id}
+                )
 
     def get_search_results(self, request, queryset, search_term):
         """A whole ID or phone number finds its household through the blind index, as on the roster page."""

@@ -6,12 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from counties.selectors import plan_get
-from households import importer, pii, services
+from households import importer, pii, roster_page, services
 from households.selectors import (
     household_get_for_user,
     household_rows,
@@ -27,6 +29,7 @@ from households.selectors import (
 )
 from households.serializers import (
     AcceptanceSerializer,
+    HouseholdPageSerializer,
     HouseholdPaymentSerializer,
     HouseholdRevealSerializer,
     HouseholdSerializer,
@@ -38,6 +41,8 @@ from yuncheng_heating.api import error_response
 from yuncheng_heating.api_schema import as_of_period_parameter
 from yuncheng_heating.pagination import StrictPageNumberPagination
 from yuncheng_heating.throttling import RosterImportThrottle, throttled_error
+
+PAGE_SIZE = 50
 
 
 def pii_error(exc) -> Response:
@@ -95,27 +100,90 @@ def filtered(request, plan):
     )
 
 
+LIST_PARAMS = [
+    *FILTER_PARAMS,
+    OpenApiParameter(
+        "cursor", str, description="opaque: the `next` or `previous` link of the page before; absent for the first page"
+    ),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": roster_page.MAX_PAGE_SIZE},
+        description=f"rows per page, 1–{roster_page.MAX_PAGE_SIZE}; default 50",
+    ),
+]
+
+
+def _page_size(request) -> int:
+    raw = request.query_params.get("page_size")
+    if raw is None:
+        return PAGE_SIZE
+    if not raw.isdigit() or not 1 <= int(raw) <= roster_page.MAX_PAGE_SIZE:
+        raise ValidationError(
+            {"page_size": [_("page_size 应为 1 至 %(n)d 的整数。") % {"n": roster_page.MAX_PAGE_SIZE}]}
+        )
+    return int(raw)
+
+
+def _cursor(request) -> tuple[str, str]:
+    """(after, before) from ``cursor``: ``a.<key>`` continues forwards, ``b.<key>`` goes back."""
+    if "page" in request.query_params:
+        raise ValidationError(
+            {"page": [_("花名册按游标分页：请使用上一页返回的 next 或 previous 链接，不再接受 page。")]}
+        )
+    raw = request.query_params.get("cursor", "")
+    if not raw:
+        return "", ""
+    direction, _dot, key = raw.partition(".")
+    if direction not in ("a", "b") or not key:
+        raise ValidationError({"cursor": [_("cursor 无效，请使用上一页返回的链接。")]})
+    return (key, "") if direction == "a" else ("", key)
+
+
 class HouseholdListView(APIView):
-    """The roster, paginated, scoped to the caller, ID numbers and phones masked for every role."""
+    """The roster, scoped to the caller, ID numbers and phones masked for every role.
 
-    # Tells the schema the list is paginated (and documents ``page``); get() pages with it.
-    pagination_class = StrictPageNumberPagination
+    Keyset (cursor) pages in the roster's order (county, township, village, id): follow ``next`` and
+    ``previous``; a page costs the same at any depth. ``count`` is exact up to 10,000 households and
+    null beyond (then ``count_exceeds`` is 10000): a province is not counted on every request.
+    """
 
-    @extend_schema(parameters=FILTER_PARAMS, responses=HouseholdSerializer(many=True), summary="Household roster")
+    @extend_schema(
+        parameters=LIST_PARAMS,
+        responses=HouseholdPageSerializer,
+        summary="Household roster",
+        operation_id="plans_households_list",  # one object per page, not a list: name it as the list it is
+    )
     def get(self, request, year: int):
         require_reader(request.user)
         plan = plan_get(year=year)
-        queryset = filtered(request, plan).order_by("county__order", "township", "village", "pk")
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(queryset.values_list("pk", flat=True), request, view=self)
-        rows = household_rows(
-            households_for_user(user=request.user, plan=plan)
-            .filter(pk__in=list(page))
-            .order_by("county__order", "township", "village", "pk"),
-            whole_ids=False,
-            rates=subsidy_rates_for_user(user=request.user, plan=plan),
+        size = _page_size(request)
+        after, before = _cursor(request)
+        rates = subsidy_rates_for_user(user=request.user, plan=plan)
+        try:
+            page = roster_page.roster_page(
+                filtered(request, plan),
+                lambda queryset: household_rows(queryset, whole_ids=False, rates=rates),
+                size=size,
+                after=after,
+                before=before,
+            )
+        except roster_page.InvalidCursor:
+            raise ValidationError({"cursor": [_("cursor 无效，请使用上一页返回的链接。")]}) from None
+        return Response(
+            {
+                "count": page.count,
+                "count_exceeds": None if page.count is not None else roster_page.COUNT_LIMIT,
+                "next": _page_link(request, "a", page.next_cursor),
+                "previous": _page_link(request, "b", page.previous_cursor),
+                "results": [household_json(r) for r in page.rows],
+            }
         )
-        return paginator.get_paginated_response([household_json(r) for r in rows])
+
+
+def _page_link(request, direction: str, key: str | None) -> str | None:
+    if key is None:
+        return None
+    return replace_query_param(request.build_absolute_uri(), "cursor", f"{direction}.{key}")
 
 
 class HouseholdDetailView(APIView):

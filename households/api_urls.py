@@ -1,7 +1,7 @@
 # API routes under /api/v1/; included from yuncheng_heating/urls.py.
 from django.urls import path
 
-from households import api
+from households import api, export_api
 
 urlpatterns = [
     path("plans/<int:year>/households/", api.HouseholdListView.as_view(), name="api-households"),
@@ -16,6 +16,17 @@ urlpatterns = [
     ),
     path("plans/<int:year>/households/import/", api.HouseholdImportView.as_view(), name="api-households-import"),
     path("plans/<int:year>/households/export.xlsx", api.HouseholdExportView.as_view(), name="api-households-export"),
+    path("plans/<int:year>/households/exports/", export_api.ExportJobStartView.as_view(), name="api-households-exports"),
+    path(
+        "plans/<int:year>/households/exports/<int:pk>/",
+        export_api.ExportJobView.as_view(),
+        name="api-households-export-job",
+    ),
+    path(
+        "plans/<int:year>/households/exports/<int:pk>/download/",
+        export_api.ExportJobDownloadView.as_view(),
+        name="api-households-export-job-download",
+    ),
     path("plans/<int:year>/households/acceptance/", api.AcceptanceView.as_view(), name="api-households-acceptance"),
     path("plans/<int:year>/households/payment/", api.PaymentView.as_view(), name="api-households-payment"),
     path("plans/<int:year>/spot-checks/", api.SpotCheckListView.as_view(), name="api-spot-checks"),

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from counties.models import Plan, Target, Unit
-from households import pii
+from households import pii, roster_summary
 from households.idnumber import check_char
 from households.models import Finding, Household, HouseholdStatus, SpotCheck, SpotCheckItem
 
@@ -72,6 +72,7 @@ def seed_roster(*, plan: Plan) -> int:
                 )
             )
     Household.objects.bulk_create(households)
+    roster_summary.summary_recount(plan_id=plan.pk)
     findings = [Finding.IN_USE] * 6 + [Finding.IDLE, Finding.COAL_RESUMED]
     for county in by_county:
         check = SpotCheck.objects.create(

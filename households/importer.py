@@ -109,6 +109,7 @@ class ParsedRow:
     hardship: str
     note: str
     id_index: str = ""  # the blind index of id_number, set by the import (households.pii)
+    registered: bool = False  # whether the ID is on the plan's roster already, set by the import
 
 
 def roster_limits() -> xlsx_guard.XlsxLimits:

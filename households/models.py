@@ -81,7 +81,9 @@ class Household(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        ordering = ["county__order", "township", "village", "pk"]
+        # Columns of this table only, in the order of the index below: a page of the roster is read
+        # off that index, never sorted (ordering by the county table's ``order`` sorted a whole plan).
+        ordering = ["county_id", "township", "village", "id"]
         verbose_name = _("改造户")
         verbose_name_plural = _("改造户")
         constraints = [
@@ -89,7 +91,7 @@ class Household(models.Model):
         ]
         indexes = [
             models.Index(fields=["plan", "county", "retrofit_type", "status"]),
-            models.Index(fields=["plan", "county", "township", "village"]),
+            models.Index(fields=["plan", "county", "township", "village", "id"], name="household_roster_order"),
         ]
 
     def __str__(self) -> str:
@@ -160,3 +162,62 @@ class ExportAudit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.at:%Y-%m-%d %H:%M} {self.rows}"
+
+
+class RosterSummary(models.Model):
+    """Households and m² of a plan's roster per county × type × area class × status.
+
+    Reconciliation and every payable figure read this (a few hundred rows) instead of the roster.
+    Kept by ``households.roster_summary.summary_recount``, which every service writing the roster calls
+    in its own transaction; ``manage.py rebuild_roster_summary`` recounts everything.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+", db_index=False)
+    retrofit_type = models.ForeignKey(RetrofitType, on_delete=models.CASCADE, related_name="+", db_index=False)
+    area_class = models.CharField(max_length=10, choices=AreaClass.choices)
+    status = models.CharField(max_length=12, choices=HouseholdStatus.choices)
+    households = models.PositiveIntegerField(default=0)
+    area_m2 = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        verbose_name = _("花名册汇总")
+        verbose_name_plural = _("花名册汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "county", "retrofit_type", "area_class", "status"], name="roster_summary_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.county_id} {self.retrofit_type_id} {self.area_class} {self.status}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("正在导出")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class RosterExport(models.Model):
+    """A whole-roster export written by a background task (households/tasks.py); the file is kept a day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    rows_total = models.PositiveIntegerField(_("总行数"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("已写行数"), default=0)
+    file_name = models.CharField(max_length=100, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("花名册后台导出")
+        verbose_name_plural = _("花名册后台导出")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.plan_id} {self.status}"

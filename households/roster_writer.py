@@ -24,7 +24,7 @@ from operator import attrgetter
 from django.db import connection, transaction
 from django.utils import timezone
 
-from households import pii
+from households import pii, roster_summary
 from households.models import Household, HouseholdStatus
 
 BATCH_SIZE = 5000
@@ -241,3 +241,4 @@ def roster_write(*, plan_id: int, parsed, update: bool) -> None:
                 refused |= _held_elsewhere(plan_id, batch)
     if short:
         raise RowsRefused(refused)
+    roster_summary.summary_recount(plan_id=plan_id, county_ids={item.county_id for item in rows})

@@ -8,10 +8,10 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from counties.models import Plan, RetrofitType, Role
+from counties.models import County, Plan, RetrofitType, Role
 from counties.selectors import counties_for_user, require_role, scope_for_user
 from households import pii
-from households.models import Finding, Household, HouseholdStatus, SpotCheck, SpotCheckItem
+from households.models import Finding, Household, HouseholdStatus, RosterSummary, SpotCheck, SpotCheckItem
 from subsidies.selectors import can_read_subsidies, money, rule_rate, rules_for_plan
 
 READ_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE, Role.DEPARTMENT, Role.COUNTY_CLERK)
@@ -42,20 +42,26 @@ def sees_whole_ids(*, user) -> bool:
     return scope_for_user(user).role in WHOLE_ID_ROLES
 
 
-def roster_registrations(*, plan: Plan) -> dict[str, tuple[int, str]]:
-    """Every ID number on the plan's roster, by blind index (``pii.id_index``) -> (county id, status),
-    city-wide: one query, about 20 MB per 100,000.
+REGISTRATION_BATCH = 5000
+
+
+def roster_registrations(*, plan: Plan, indexes) -> dict[str, tuple[int, str]]:
+    """The given blind indexes (``pii.id_index``) that are registered on the plan's roster, city-wide:
+    index -> (county id, status). One query per REGISTRATION_BATCH indexes, served by the unique
+    (plan, id_number_index) index: memory and time follow the import, not the roster.
 
     Unscoped on purpose: an import must know whether an ID is registered in any county. Callers
     never show another county's household, only that the ID is taken.
     """
-    return {
-        index: (county_id, status)
-        for index, county_id, status in Household.objects.filter(plan=plan)
-        .exclude(id_number_index=None)
-        .values_list("id_number_index", "county_id", "status")
-        .iterator(chunk_size=5000)
-    }
+    indexes = list(indexes)
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(indexes), REGISTRATION_BATCH):
+        batch = indexes[start : start + REGISTRATION_BATCH]
+        rows = Household.objects.filter(plan=plan, id_number_index__in=batch).values_list(
+            "id_number_index", "county_id", "status"
+        )
+        found.update((index, (county_id, status)) for index, county_id, status in rows)
+    return found
 
 
 def households_for_user(*, user, plan: Plan | None = None) -> QuerySet[Household]:
@@ -66,6 +72,19 @@ def households_for_user(*, user, plan: Plan | None = None) -> QuerySet[Household
         return queryset.none()
     if plan is not None:
         queryset = queryset.filter(plan=plan)
+    if scope.county_ids is not None:
+        queryset = queryset.filter(county_id__in=scope.county_ids)
+    if scope.type_ids is not None:
+        queryset = queryset.filter(retrofit_type_id__in=scope.type_ids)
+    return queryset
+
+
+def roster_summary_for_user(*, user, plan: Plan) -> QuerySet[RosterSummary]:
+    """The summary rows of the counties and types the user may read (the same scope as ``households_for_user``)."""
+    scope = scope_for_user(user)
+    queryset = RosterSummary.objects.filter(plan=plan)
+    if scope.role is None:
+        return queryset.none()
     if scope.county_ids is not None:
         queryset = queryset.filter(county_id__in=scope.county_ids)
     if scope.type_ids is not None:
@@ -91,23 +110,38 @@ def household_ids_for_user(*, user, plan: Plan, pks) -> list[int]:
     return ids
 
 
+# Trigram indexes (households/migrations/0004) serve substring search from three characters on.
+TRIGRAM_LENGTH = 3
+
+
 def households_filter(
     queryset: QuerySet[Household], *, county: str = "", type_code: str = "", status: str = "", q: str = ""
 ) -> QuerySet[Household]:
-    """The list filters. ``q`` matches name, township or village, or a whole ID number / phone exactly
-    through their blind indexes (no partial search on digits: there is nothing to search but hashes)."""
+    """The list filters, each one served by an index on PostgreSQL (households/migrations/0004).
+
+    ``county`` and ``type_code`` are resolved to ids first (one small query each), so that the roster
+    query filters and orders on its own columns. ``q``: a whole ID number finds its household through
+    the blind index and nothing else; otherwise name, township or village contain ``q`` (three
+    characters or more) or start with it (one or two: trigrams need three, and a contains-search for
+    a common surname would read most of a province), or a whole phone number matches its blind index.
+    There is no partial search on digits: there is nothing to search but hashes.
+    """
     if county:
-        queryset = queryset.filter(county__code=county)
+        queryset = queryset.filter(county_id__in=list(County.objects.filter(code=county).values_list("pk", flat=True)))
     if type_code:
-        queryset = queryset.filter(retrofit_type__code=type_code)
+        type_ids = list(RetrofitType.objects.filter(code=type_code).values_list("pk", flat=True))
+        queryset = queryset.filter(retrofit_type_id__in=type_ids)
     if status:
         queryset = queryset.filter(status=status)
     q = (q or "").strip()
     if q:
-        condition = Q(head_name__icontains=q) | Q(village__icontains=q) | Q(township__icontains=q)
         id_index, phone_index = pii.search_terms(q)
         if id_index:
-            condition |= Q(id_number_index=id_index)
+            return queryset.filter(id_number_index=id_index)
+        if len(q) < TRIGRAM_LENGTH:
+            condition = Q(head_name__startswith=q) | Q(village__startswith=q) | Q(township__startswith=q)
+        else:
+            condition = Q(head_name__icontains=q) | Q(village__icontains=q) | Q(township__icontains=q)
         if phone_index:
             condition |= Q(phone_index=phone_index)
         queryset = queryset.filter(condition)
@@ -144,6 +178,7 @@ def household_subsidy(
 
 LIST_FIELDS = (
     "pk",
+    "county_id",
     "county__code",
     "county__name",
     "township",
@@ -175,6 +210,7 @@ def household_rows(queryset: QuerySet[Household], *, whole_ids: bool, rates, chu
     """
     fields = (*LIST_FIELDS, "pii_cipher") if whole_ids else LIST_FIELDS
     reveal = pii.Revealer() if whole_ids else None
+    subsidies: dict[tuple, tuple[Decimal, Decimal]] = {}
     for row in queryset.values(*fields).iterator(chunk_size=chunk_size):
         if reveal is not None:
             row["id_number"], row["phone"] = reveal(row.pop("pii_cipher"))
@@ -183,13 +219,14 @@ def household_rows(queryset: QuerySet[Household], *, whole_ids: bool, rates, chu
         if rates is None:
             yield row
             continue
-        row["subsidy_city"], row["subsidy_county"] = household_subsidy(
-            rates,
-            type_id=row["retrofit_type_id"],
-            is_area=row["retrofit_type__unit"] == "m2",
-            area_class=row["area_class"],
-            area_m2=row["area_m2"],
-        )
+        key = (row["retrofit_type_id"], row["retrofit_type__unit"], row["area_class"], row["area_m2"])
+        subsidy = subsidies.get(key)
+        if subsidy is None:
+            # A handful of distinct (type, area class, area) combinations: each computed once per stream.
+            subsidy = subsidies[key] = household_subsidy(
+                rates, type_id=key[0], is_area=key[1] == "m2", area_class=key[2], area_m2=key[3]
+            )
+        row["subsidy_city"], row["subsidy_county"] = subsidy
         yield row
 
 
@@ -265,7 +302,8 @@ def reconciliation(*, user, plan: Plan, period: str | None = None) -> dict:
 
     Household types compare households; area types (building_retrofit) compare m². ``roster_done``
     counts completed, accepted and paid households; ``roster_accepted`` accepted and paid. A row's
-    ``difference`` is reported − roster_done. Three queries whatever the size.
+    ``difference`` is reported − roster_done. Three queries whatever the size: the roster side is read
+    from the summary (``RosterSummary``, households/roster_summary.py), never from the roster.
     """
     from reports.selectors import report_units
 
@@ -279,14 +317,15 @@ def reconciliation(*, user, plan: Plan, period: str | None = None) -> dict:
     type_ids = [t.pk for t in types]
     reported = report_units(plan=plan, period=period, county_ids=county_ids, type_ids=type_ids)
     roster = (
-        Household.objects.filter(plan=plan, county_id__in=county_ids, retrofit_type_id__in=type_ids)
+        RosterSummary.objects.filter(plan=plan, county_id__in=county_ids, retrofit_type_id__in=type_ids)
         .values("county_id", "retrofit_type_id")
         .annotate(
-            done=Count("pk", filter=Q(status__in=DONE_STATUSES)),
-            accepted=Count("pk", filter=Q(status__in=PAYABLE_STATUSES)),
+            done=Sum("households", filter=Q(status__in=DONE_STATUSES)),
+            accepted=Sum("households", filter=Q(status__in=PAYABLE_STATUSES)),
             done_m2=Sum("area_m2", filter=Q(status__in=DONE_STATUSES)),
             accepted_m2=Sum("area_m2", filter=Q(status__in=PAYABLE_STATUSES)),
         )
+        .order_by()
     )
     roster_map = {(r["county_id"], r["retrofit_type_id"]): r for r in roster}
     rows = []
@@ -315,8 +354,8 @@ def reconciliation(*, user, plan: Plan, period: str | None = None) -> dict:
                 accepted = r.get("accepted_m2") or Decimal("0")
             else:
                 reported_value = rep_h
-                done = r.get("done", 0)
-                accepted = r.get("accepted", 0)
+                done = r.get("done") or 0
+                accepted = r.get("accepted") or 0
             rows.append(
                 {
                     "county": county,
@@ -334,17 +373,19 @@ def reconciliation(*, user, plan: Plan, period: str | None = None) -> dict:
 def payable_by_county(*, user, plan: Plan) -> list[dict] | None:
     """Subsidy payable per visible county: accepted (or paid) households only, city and county share.
 
-    Per household for household types, per m² × area for area types, at the plan's rules. Two queries.
+    Per household for household types, per m² × area for area types, at the plan's rules. Three queries,
+    on the roster summary (``RosterSummary``): the same cost whatever the roster's size.
     None for a user who may not read subsidies (no money anywhere for them).
     """
     rates = subsidy_rates_for_user(user=user, plan=plan)
     if rates is None:
         return None
     rows = (
-        households_for_user(user=user, plan=plan)
+        roster_summary_for_user(user=user, plan=plan)
         .filter(status__in=PAYABLE_STATUSES)
         .values("county_id", "county__code", "county__name", "county__order", "retrofit_type_id", "area_class")
-        .annotate(n=Count("pk"), m2=Sum("area_m2"))
+        .annotate(n=Sum("households"), m2=Sum("area_m2"))
+        .filter(n__gt=0)
         .order_by("county__order", "county__code")
     )
     area_type_ids = set(RetrofitType.objects.filter(unit="m2").values_list("pk", flat=True))

@@ -58,6 +58,16 @@ class HouseholdSerializer(serializers.Serializer):
     subsidy_county = serializers.CharField()
 
 
+class HouseholdPageSerializer(serializers.Serializer):
+    """One keyset page of the roster (households/roster_page.py)."""
+
+    count = serializers.IntegerField(allow_null=True, help_text="exact up to 10000; null when there are more")
+    count_exceeds = serializers.IntegerField(allow_null=True, help_text="10000 when count is null, else null")
+    next = serializers.URLField(allow_null=True, help_text="the next page (cursor link), null on the last")
+    previous = serializers.URLField(allow_null=True, help_text="the page before (cursor link), null on the first")
+    results = HouseholdSerializer(many=True)
+
+
 class HouseholdPaymentSerializer(serializers.Serializer):
     households = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=ID_MAX), allow_empty=False)
     paid_on = serializers.DateField()

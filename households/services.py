@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +16,7 @@ from accounts.models import EventKind
 from accounts.services import security_event_record
 from counties.models import County, Plan, RetrofitType
 from counties.selectors import require_role
-from households import importer, pii, roster_writer
+from households import importer, pii, roster_summary, roster_writer
 from households.idnumber import mask_id, normalise_id
 from households.models import (
     AcceptanceResult,
@@ -30,6 +31,7 @@ from households.models import (
 from households.selectors import (
     ACCEPT_ROLES,
     PAYMENT_ROLES,
+    REGISTRATION_BATCH,
     WHOLE_ID_ROLES,
     household_get_for_user,
     households_for_user,
@@ -129,8 +131,11 @@ def household_import(
         allowed_county_ids=scope.county_ids,
         today=today,
     )
-    existing = roster_registrations(plan=plan)
     seen: dict[str, int] = {}
+    # Each first-seen ID is checked against the roster in batches after the loop (roster_registrations),
+    # so that memory follows the upload, not the roster: a kept row carries its blind index; a row
+    # with problems (not kept) leaves (row, blind index, county) here, to report its registration too.
+    pending: list[tuple[int, str, int | None, None]] = []
     elsewhere = 0
     parsed: list[importer.ParsedRow] = []
     problems = result.problems
@@ -165,14 +170,26 @@ def household_import(
                 index = pii.id_index(id_number)
                 if item:
                     item.id_index = index
-                found = _registration_problem(existing.get(index), row_county, mode)
-                if found is not None:
-                    row_problems.append(importer.Problem(row_number, importer.ID_NUMBER, found[0]))
-                    elsewhere += found[1]
+                if row_problems or problems:
+                    pending.append((row_number, index, row_county, None))
         if row_problems:
             problems.extend(row_problems)
         elif not problems:
             parsed.append(item)
+    # One batch of registrations at a time: an update of 100,000 households never holds 100,000 of them.
+    checks = itertools.chain(((item.row, item.id_index, item.county_id, item) for item in parsed), pending)
+    while batch := list(itertools.islice(checks, REGISTRATION_BATCH)):
+        existing = roster_registrations(plan=plan, indexes=[index for _row, index, _county, _item in batch])
+        for row_number, index, row_county, item in batch:
+            registered = existing.get(index)
+            if item is not None:
+                item.registered = registered is not None
+            found = _registration_problem(registered, row_county, mode)
+            if found is not None:
+                problems.append(importer.Problem(row_number, importer.ID_NUMBER, found[0]))
+                elsewhere += found[1]
+    del pending
+    problems.sort(key=lambda p: p.row)  # stable: a row's own problems first, as before
     if result.rows == 0 and not problems:
         problems.append(importer.Problem(2, "", _("表中没有数据行。")))
     if elsewhere:
@@ -182,7 +199,7 @@ def household_import(
 
     type_names = {t.pk: t.name for t in types.values()}
     for item in parsed:
-        if item.id_index in existing:
+        if item.registered:
             result.updated += 1
         else:
             result.created += 1
@@ -191,7 +208,7 @@ def household_import(
             result.preview.append(
                 {
                     "row": item.row,
-                    "action": "update" if item.id_index in existing else "create",
+                    "action": "update" if item.registered else "create",
                     "township": item.township,
                     "village": item.village,
                     "head_name": item.head_name,
@@ -233,7 +250,7 @@ def _registration_problem(registered, row_county, mode: str) -> tuple[str, bool]
 
 def _refused_rows(result: ImportResult, *, user, plan: Plan, parsed, mode: str) -> None:
     """Turn a write the database refused into per-row problems (nothing was written)."""
-    registrations = roster_registrations(plan=plan)
+    registrations = roster_registrations(plan=plan, indexes=[item.id_index for item in parsed])
     result.created = result.updated = 0
     result.preview = []
     elsewhere = 0
@@ -350,13 +367,15 @@ def households_accept(
     else:
         skipped = {"not_completed": 0, "completed_after": 0}
     status = HouseholdStatus.ACCEPTED if result == AcceptanceResult.PASSED else HouseholdStatus.COMPLETED
-    count = Household.objects.filter(pk__in=list(targets.values_list("pk", flat=True))).update(
+    pks, county_ids = _pks_and_counties(targets)
+    count = Household.objects.filter(pk__in=pks).update(
         status=status,
         accepted_on=accepted_on,
         accepted_by=accepted_by,
         acceptance_result=result,
         updated_at=timezone.now(),
     )
+    roster_summary.summary_recount(plan_id=plan.pk, county_ids=county_ids)
     return AcceptanceOutcome(accepted=count, skipped=skipped)
 
 
@@ -385,6 +404,12 @@ def acceptance_skipped_text(skipped: dict) -> str:
     if skipped.get("completed_after"):
         parts.append(_("%(n)d户完工日期晚于验收日期") % {"n": skipped["completed_after"]})
     return "；".join(parts) + "。"
+
+
+def _pks_and_counties(queryset) -> tuple[list[int], set[int]]:
+    """The households' ids and the counties whose summary their change touches. One query."""
+    rows = list(queryset.values_list("pk", "county_id"))
+    return [pk for pk, _county in rows], {county for _pk, county in rows}
 
 
 @transaction.atomic
@@ -515,4 +540,9 @@ def households_mark_paid(*, user, plan: Plan, household_ids: list[int], paid_on:
         raise ValidationError({"households": [_("有%(n)d户尚未验收合格，不能拨付补助。") % {"n": not_accepted}]})
     if targets.filter(accepted_on__gt=paid_on).exists():
         raise ValidationError({"paid_on": [_("拨付日期不能早于验收日期。")]})
-    return targets.update(status=HouseholdStatus.PAID, paid_on=paid_on, updated_at=timezone.now())
+    pks, county_ids = _pks_and_counties(targets)
+    count = Household.objects.filter(pk__in=pks).update(
+        status=HouseholdStatus.PAID, paid_on=paid_on, updated_at=timezone.now()
+    )
+    roster_summary.summary_recount(plan_id=plan.pk, county_ids=county_ids)
+    return count

@@ -1,7 +1,7 @@
 # Page routes; included from yuncheng_heating/urls.py.
 from django.urls import path
 
-from households import views
+from households import export_views, views
 
 urlpatterns = [
     path("plans/<int:year>/households/", views.household_list, name="household-list"),
@@ -15,6 +15,18 @@ urlpatterns = [
     ),
     path("plans/<int:year>/households/mark-paid/", views.households_mark_paid, name="household-mark-paid"),
     path("plans/<int:year>/households/acceptance/", views.acceptance, name="household-acceptance"),
+    path("plans/<int:year>/households/exports/", export_views.roster_export_start, name="household-export-start"),
+    path("plans/<int:year>/households/exports/<int:pk>/", export_views.roster_export_page, name="household-export"),
+    path(
+        "plans/<int:year>/households/exports/<int:pk>/status/",
+        export_views.roster_export_status,
+        name="household-export-status",
+    ),
+    path(
+        "plans/<int:year>/households/exports/<int:pk>/download/",
+        export_views.roster_export_download,
+        name="household-export-download",
+    ),
     path("plans/<int:year>/spot-checks/", views.spot_checks, name="household-spot-checks"),
     path("plans/<int:year>/reconciliation/", views.reconciliation_page, name="household-reconciliation"),
 ]

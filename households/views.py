@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from counties.models import Plan
 from counties.selectors import counties_for_user, plan_get, require_role, retrofit_types_for_user, scope_for_user
-from households import importer, pii, services
+from households import importer, pii, roster_page, services
 from households.forms import AcceptanceForm, FilterForm, MarkPaidForm, SelectedAcceptanceForm, SpotCheckForm
 from households.models import Finding
 from households.roster_export import export_sheet, template_sheets
@@ -76,9 +75,7 @@ def export_response(request, plan: Plan, queryset):
     if whole and (missing := pii_key_missing(queryset)):
         raise pii.PiiKeyMissing(missing)
     rates = subsidy_rates_for_user(user=request.user, plan=plan)
-    rows = _Counter(
-        household_rows(queryset.order_by("county__order", "township", "village", "pk"), whole_ids=whole, rates=rates)
-    )
+    rows = _Counter(household_rows(queryset.order_by(*roster_page.ORDER), whole_ids=whole, rates=rates))
     sheet = export_sheet(rows, title=_("改造户花名册"), with_money=rates is not None)
     response = xlsx_response(filename=f"改造户花名册-{plan.year}.xlsx", sheets=[sheet], fast=True)
     if whole:
@@ -112,21 +109,24 @@ def household_list(request, year: int):
             return export_response(request, plan, queryset)
         except pii.PiiKeyMissing as exc:
             return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
-    paginator = Paginator(
-        queryset.order_by("county__order", "township", "village", "pk").values_list("pk", flat=True), PAGE_SIZE
-    )
-    page = paginator.get_page(request.GET.get("page"))
-    rows = list(
-        household_rows(
-            households_for_user(user=request.user, plan=plan)
-            .filter(pk__in=list(page.object_list))
-            .order_by("county__order", "township", "village", "pk"),
-            whole_ids=False,
-            rates=subsidy_rates_for_user(user=request.user, plan=plan),
+    rates = subsidy_rates_for_user(user=request.user, plan=plan)
+    try:
+        page = roster_page.roster_page(
+            queryset,
+            lambda rows: household_rows(rows, whole_ids=False, rates=rates),
+            size=PAGE_SIZE,
+            after=request.GET.get("after", ""),
+            before=request.GET.get("before", ""),
         )
-    )
+    except roster_page.InvalidCursor:
+        # A cursor edited by hand: start from the first page rather than fail.
+        page = roster_page.roster_page(
+            queryset, lambda rows: household_rows(rows, whole_ids=False, rates=rates), size=PAGE_SIZE
+        )
+    rows = page.rows
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", "after", "before"):
+        query.pop(key, None)
     return render(
         request,
         "households/list.html",
@@ -135,6 +135,12 @@ def household_list(request, year: int):
             "form": form,
             "rows": rows,
             "page": page,
+            "count_limit": roster_page.COUNT_LIMIT,
+            # More rows than the list counts: exported by a background task (households/roster_jobs.py).
+            "background_export": page.count is None or page.count > roster_page.COUNT_LIMIT,
+            "export_filters": {
+                k: v for k, v in (form.cleaned_data if form.is_bound and form.is_valid() else {}).items() if v
+            },
             "query": query.urlencode(),
             "can_write": scope.role in WRITE_ROLES,
             "can_pay": scope.role in PAYMENT_ROLES,
@@ -147,7 +153,7 @@ def household_list(request, year: int):
     )
 
 
-LIST_QUERY_KEYS = ("county", "type", "status", "q", "page")
+LIST_QUERY_KEYS = ("county", "type", "status", "q", "after", "before")
 MAX_SELECTED = 1000
 
 
@@ -158,7 +164,8 @@ def _back_to_list(request, plan: Plan):
     for key in LIST_QUERY_KEYS:
         value = posted.get(key, "")
         if value:
-            query[key] = value[:100]
+            # A cursor holds a township and a village name (base64): longer than a filter value.
+            query[key] = value[: 600 if key in ("after", "before") else 100]
     url = reverse("household-list", kwargs={"year": plan.year})
     return redirect(f"{url}?{query.urlencode()}" if query else url)
 

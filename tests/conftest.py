@@ -44,6 +44,12 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Background tasks (django-tasks) run at once, inside the request that enqueues them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def load_2021_plan():
     data = read_plan_file(resolve_plan_path("2021"), known_counties=set(), known_types=set())
     plan, _ = plan_load(data=data)

@@ -252,6 +252,7 @@ _XML_ESCAPE = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
 _XML_ESCAPE.update({c: None for c in range(32) if c not in (9, 10, 13)})
 _FAST_STYLE = {"text": 2, "forced_text": 3, "int": 4, "decimal": 5, "money": 5, "rate": 6, "date": 7, "datetime": 8}
 _EXCEL_EPOCH = date(1899, 12, 30)
+CELL_CACHE = 2000  # distinct values per column whose cell XML write_xlsx_fast keeps (a few MB in all)
 _EXCEL_EPOCH_DT = datetime(1899, 12, 30)
 
 
@@ -383,6 +384,20 @@ def write_xlsx_fast(sheet: Sheet, fileobj) -> None:
             number = 1
             buffer: list[str] = []
             extra = [sheet.total_row] if sheet.total_row is not None else []
+            # Most cells repeat down a column (townships, villages, types, statuses, dates, amounts): their
+            # XML is built once. One cache per column, keyed by type too (1 == 1.0 == True == Decimal(1)),
+            # holding at most CELL_CACHE values: a column of names or ID numbers stops growing its cache.
+            caches = [{} for _ in sheet.columns]
+
+            def cell(style, value, cache):
+                key = (value.__class__, value)
+                xml = cache.get(key)
+                if xml is None:
+                    xml = _fast_cell(style, value)
+                    if len(cache) < CELL_CACHE:
+                        cache[key] = xml
+                return xml
+
             for values in _chain(sheet.rows, extra):
                 number += 1
                 n = str(number)
@@ -390,8 +405,8 @@ def write_xlsx_fast(sheet: Sheet, fileobj) -> None:
                     f'<row r="{n}">'
                     + "".join(
                         [
-                            f'<c r="{letter}{n}"{_fast_cell(style, value)}'
-                            for letter, style, value in zip(letters, styles, values, strict=False)
+                            f'<c r="{letter}{n}"{cell(style, value, cache)}'
+                            for letter, style, value, cache in zip(letters, styles, values, caches, strict=False)
                         ]
                     )
                     + "</row>"

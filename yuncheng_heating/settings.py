@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "counties",
     "subsidies",
     "reports",
@@ -111,6 +113,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "yuncheng_heating.urls"
+
+# Background tasks (django-tasks, the backport of Django 6's django.tasks): queued in the database,
+# run by `manage.py db_worker` (README: workers under systemd). The tests run them immediately.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 TEMPLATES = [
     {

@@ -101,13 +101,15 @@ def test_the_schema_says_what_the_serializers_refuse(schema):
     )
 
 
-def test_report_bodies_are_json_only_and_the_roster_list_is_paginated(schema):
+def test_report_bodies_are_json_only_and_the_roster_list_pages_by_cursor(schema):
     for method, path in (("post", "/api/v1/reports/"), ("patch", "/api/v1/reports/{id}/")):
         assert list(schema["paths"][path][method]["requestBody"]["content"]) == ["application/json"]
     roster = schema["paths"]["/api/v1/plans/{year}/households/"]["get"]
     body = roster["responses"]["200"]["content"]["application/json"]["schema"]
-    assert body == {"$ref": "#/components/schemas/PaginatedHouseholdList"}
-    assert "page" in {p["name"] for p in roster["parameters"]}
+    # The roster pages by cursor (a page costs the same at any depth), the others by page number.
+    assert body == {"$ref": "#/components/schemas/HouseholdPage"}
+    assert {"cursor", "page_size"} <= {p["name"] for p in roster["parameters"]}
+    assert "page" not in {p["name"] for p in roster["parameters"]}
     for path in ("grid/investments/", "payments/", "settlements/"):
         assert "201" in schema["paths"][f"/api/v1/plans/{{year}}/subsidies/{path}"]["post"]["responses"], path
 

@@ -53,6 +53,9 @@ NOT_PAGES = {
     "household-template",  # a workbook
     "household-accept-selected",
     "household-mark-paid",
+    "household-export-start",  # POST
+    "household-export-status",  # JSON polled by the progress page
+    "household-export-download",  # a workbook
     "inspections-sw",  # a service worker script
     "inspections-sample-draw",
     "admin-password-change",  # redirects to password-change
@@ -80,6 +83,7 @@ def page_route_names():
 
 def sweep_paths():
     """{route name: [paths]}, the ids filled from the demo data (seed_demo --with-progress)."""
+    from households.models import RosterExport
     from inspections.models import Rectification
     from reports.models import Report, ReportStatus
     from subsidies.models import Settlement
@@ -117,6 +121,8 @@ def sweep_paths():
         "inspections-home": ["/inspections/"],
         "inspections-rectifications": ["/inspections/rectifications/"],
         "inspections-rectification": [f"/inspections/rectifications/{first(Rectification.objects)}/"],
+        # A background export's progress page, readable by the city office who started it.
+        "household-export": [f"/plans/2021/households/exports/{first(RosterExport.objects)}/"],
         # The admin pages people use: the index, the subsidy rules and their import/export (item 8).
         "admin": [
             "/admin/",
@@ -143,6 +149,9 @@ def _seed_demo():
 
     finance = get_user_model().objects.get(username="finance")
     settlement_create(plan=plan, period="2021-09", actor=finance)
+    from households.roster_jobs import roster_export_start
+
+    roster_export_start(user=get_user_model().objects.get(username="city"), plan=plan, filters={})
 
 
 # axe's preload copies the page's stylesheets into <style> elements, which the CSP rightly refuses

@@ -55,3 +55,16 @@ def test_csv_starts_with_a_bom_and_neutralises_formulas():
     text = "".join(csv_rows(COLUMNS, [["+cmd", 1, Decimal("1.10"), Decimal("0.1"), None], ["-2", 2, 0, 0, None]]))
     assert text.startswith("\ufeff县（市、区）,户数")
     assert "'+cmd,1,1.10" in text and "'-2,2" in text
+
+
+def test_the_fast_writer_keeps_equal_values_of_different_types_apart_when_it_reuses_cells():
+    # 1 == 1.0 == True == Decimal(1): the writer's cache of repeated cells must still tell them apart.
+    from yuncheng_heating.exports import write_xlsx_fast
+
+    rows = [[1], [1.0], [True], [Decimal("1")], ["1"], [1], ["1"]]
+    out = io.BytesIO()
+    write_xlsx_fast(Sheet(name="t", columns=[Column("v", "text")], rows=rows), out)
+    ws = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
+    values = [c.value for (c,) in ws.iter_rows(min_row=2)]
+    assert [type(v) for v in values] == [int, float, bool, int, str, int, str]
+    assert values[2] is True and values[4] == "1" and values[6] == "1"

@@ -87,7 +87,7 @@ def problems(response):
 
 def make_household(plan, county_code="140802", type_code="coal_to_electric", seq=1, **fields):
     from counties.models import County, RetrofitType
-    from households import pii
+    from households import pii, roster_summary
     from households.models import Household
 
     values = {
@@ -102,12 +102,15 @@ def make_household(plan, county_code="140802", type_code="coal_to_electric", seq
     }
     values.update(fields)
     values.update(pii.seal(values.pop("id_number"), values.pop("phone")))
-    return Household.objects.create(
+    household = Household.objects.create(
         plan=plan,
         county=County.objects.get(code=county_code),
         retrofit_type=RetrofitType.objects.get(code=type_code),
         **values,
     )
+    # Written straight to the table, like a fixture: keep the roster summary as the services would.
+    roster_summary.summary_recount(plan_id=plan.pk, county_ids=[household.county_id])
+    return household
 
 
 def read_xlsx(content):

@@ -38,9 +38,15 @@ def test_a_clerk_accepts_two_ticked_households_and_the_city_office_marks_them_pa
     untouched = make_household(plan, seq=3)
     clerk = web(users["clerk"])
 
-    response = clerk.post(ACCEPT, accept_data(first, second, back="status=completed&q=东村&page=1&evil=x"))
+    response = clerk.post(
+        ACCEPT, accept_data(first, second, back="status=completed&q=东村&after=WzEsIuS4nCIsIuadkSIsMV0&evil=x")
+    )
     assert response.status_code == 302
-    assert response.url.startswith(LIST) and "status=completed" in response.url and "page=1" in response.url
+    assert (
+        response.url.startswith(LIST)
+        and "status=completed" in response.url
+        and "after=WzEsIuS4nCIsIuadkSIsMV0" in response.url
+    )
     assert "evil" not in response.url
     first.refresh_from_db()
     second.refresh_from_db()

@@ -18,11 +18,21 @@ def test_the_list_page_masks_ids_for_everyone_and_offers_show_whole_id_only_to_t
     assert f"/plans/2021/households/{second.pk}/reveal/" in city_html
 
 
-def test_the_list_page_paginates(web, users, plan):
+def test_the_list_page_pages_by_cursor_forwards_and_back(web, users, plan):
+    import re
+
     for i in range(1, 53):
         make_household(plan, seq=i)
-    html = web(users["city"]).get("/plans/2021/households/?page=2").content.decode()
-    assert html.count("<tr data-id=") == 2 and "第 2 / 2 页" in html
+    client = web(users["city"])
+    first = client.get("/plans/2021/households/").content.decode()
+    assert first.count("<tr data-id=") == 50 and "共 52 户" in first and "before=" not in first
+    after = re.search(r'href="\?after=([\w-]+)"', first).group(1)
+    second = client.get(f"/plans/2021/households/?after={after}").content.decode()
+    assert second.count("<tr data-id=") == 2 and "?after=" not in second.split("household-table")[1]
+    before = re.search(r'href="\?before=([\w-]+)"', second).group(1)
+    back = client.get(f"/plans/2021/households/?before={before}").content.decode()
+    assert re.findall(r"<tr data-id=\"(\d+)\"", back) == re.findall(r"<tr data-id=\"(\d+)\"", first)
+    assert client.get("/plans/2021/households/?after=not-a-cursor").status_code == 200
 
 
 def test_the_village_acceptance_form_records_acceptance(web, users, plan):

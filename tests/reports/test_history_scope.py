@@ -14,7 +14,9 @@ def _report_with_edits(users, api):
         {"type": "district_heating", "area_class": "rural", "households": 35},
     ]
     report = clerk.post(
-        URL, {"plan": 2021, "county": "140802", "period": "2021-07", "lines": lines, "narrative": "第一版"}, format="json"
+        URL,
+        {"plan": 2021, "county": "140802", "period": "2021-07", "lines": lines, "narrative": "第一版"},
+        format="json",
     ).json()
     lines[1]["households"] = 42
     clerk.patch(f"{URL}{report['id']}/", {"version": 1, "lines": lines}, format="json")

@@ -28,7 +28,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from counties.models import County, Plan, Role
-from households import importer
+from households import importer, roster_summary
 
 BENCH_USER = "bench-roster"
 BENCH_NOTE = "bench"
@@ -98,6 +98,7 @@ def delete_bench_rows(plan) -> None:
     from households.models import Household
 
     Household.objects.filter(plan=plan, note=BENCH_NOTE)._raw_delete(Household.objects.db)
+    roster_summary.summary_recount(plan_id=plan.pk)
 
 
 class Command(BaseCommand):
@@ -217,7 +218,7 @@ class Command(BaseCommand):
 
             with tempfile.TemporaryFile() as out:
                 rows_iter = household_rows(
-                    queryset.order_by("county__order", "township", "village", "pk"),
+                    queryset.order_by("county_id", "township", "village", "id"),
                     whole_ids=True,
                     rates=subsidy_rates(plan=plan),
                 )

@@ -1,0 +1,94 @@
+"""Background roster exports through the API (households/roster_jobs.py; the page is households/export_views.py)."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from counties.selectors import plan_get
+from households import roster_jobs
+from households.models import ExportStatus
+from households.selectors import require_reader
+
+
+class ExportRequestSerializer(serializers.Serializer):
+    county = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+    type = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
+    status = serializers.CharField(required=False, allow_blank=True, default="", max_length=12)
+    q = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
+
+
+class ExportStateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ExportStatus.choices)
+    rows_done = serializers.IntegerField()
+    rows_total = serializers.IntegerField(allow_null=True, help_text="null until the task has counted the rows")
+    percent = serializers.IntegerField()
+    status_url = serializers.CharField()
+    download_url = serializers.CharField(allow_null=True, help_text="set once the file is ready")
+
+
+def export_json(export, year: int) -> dict:
+    total, done = export.rows_total, export.rows_done
+    ready = roster_jobs.export_file_path(export) is not None
+    return {
+        "id": export.pk,
+        "status": export.status,
+        "rows_done": done,
+        "rows_total": total,
+        "percent": 100 if export.status == ExportStatus.DONE else (min(99, done * 100 // total) if total else 0),
+        "status_url": reverse("api-households-export-job", kwargs={"year": year, "pk": export.pk}),
+        "download_url": reverse("api-households-export-job-download", kwargs={"year": year, "pk": export.pk})
+        if ready
+        else None,
+    }
+
+
+class ExportJobStartView(APIView):
+    """Start a background export of the roster as you see it (the list's filters); poll ``status_url``."""
+
+    @extend_schema(
+        request=ExportRequestSerializer,
+        responses={202: ExportStateSerializer},
+        summary="Start a background roster export (xlsx; whole IDs for city office and finance, audited)",
+    )
+    def post(self, request, year: int):
+        require_reader(request.user)
+        plan = plan_get(year=year)
+        serializer = ExportRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        export = roster_jobs.roster_export_start(user=request.user, plan=plan, filters=serializer.validated_data)
+        return Response(export_json(export, plan.year), status=status.HTTP_202_ACCEPTED)
+
+
+class ExportJobView(APIView):
+    @extend_schema(responses=ExportStateSerializer, summary="A background roster export's progress (yours only)")
+    def get(self, request, year: int, pk: int):
+        require_reader(request.user)
+        plan = plan_get(year=year)
+        export = roster_jobs.roster_export_get_for_user(user=request.user, plan=plan, pk=pk)
+        return Response(export_json(export, plan.year))
+
+
+class ExportJobDownloadView(APIView):
+    @extend_schema(
+        responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes},
+        summary="Download a finished background roster export (yours only, kept a day)",
+    )
+    def get(self, request, year: int, pk: int):
+        require_reader(request.user)
+        plan = plan_get(year=year)
+        export = roster_jobs.roster_export_get_for_user(user=request.user, plan=plan, pk=pk)
+        path = roster_jobs.export_file_path(export)
+        if path is None:
+            raise Http404
+        return FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=f"改造户花名册-{plan.year}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )

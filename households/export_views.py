@@ -1,0 +1,76 @@
+"""Pages of the background roster export: start, progress (page and JSON), download (households/roster_jobs.py)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from counties.selectors import plan_get
+from households import roster_jobs
+from households.models import ExportStatus
+from households.selectors import require_reader
+
+
+@login_required
+@require_POST
+def roster_export_start(request, year: int):
+    require_reader(request.user)
+    plan = plan_get(year=year)
+    export = roster_jobs.roster_export_start(user=request.user, plan=plan, filters=request.POST)
+    return redirect("household-export", year=plan.year, pk=export.pk)
+
+
+def _status_json(export, year: int) -> dict:
+    total = export.rows_total
+    done = export.rows_done
+    return {
+        "id": export.pk,
+        "status": export.status,
+        "status_label": export.get_status_display(),
+        "rows_done": done,
+        "rows_total": total,
+        "percent": 100 if export.status == ExportStatus.DONE else (min(99, done * 100 // total) if total else 0),
+        "download_url": reverse("household-export-download", kwargs={"year": year, "pk": export.pk})
+        if roster_jobs.export_file_path(export)
+        else None,
+        "error": bool(export.error),
+    }
+
+
+@login_required
+def roster_export_page(request, year: int, pk: int):
+    require_reader(request.user)
+    plan = plan_get(year=year)
+    export = roster_jobs.roster_export_get_for_user(user=request.user, plan=plan, pk=pk)
+    return render(
+        request,
+        "households/export.html",
+        {"plan": plan, "export": export, "state": _status_json(export, plan.year), "keep_hours": 24},
+    )
+
+
+@login_required
+def roster_export_status(request, year: int, pk: int):
+    require_reader(request.user)
+    plan = plan_get(year=year)
+    export = roster_jobs.roster_export_get_for_user(user=request.user, plan=plan, pk=pk)
+    return JsonResponse(_status_json(export, plan.year))
+
+
+@login_required
+def roster_export_download(request, year: int, pk: int):
+    require_reader(request.user)
+    plan = plan_get(year=year)
+    export = roster_jobs.roster_export_get_for_user(user=request.user, plan=plan, pk=pk)
+    path = roster_jobs.export_file_path(export)
+    if path is None:
+        raise Http404
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"改造户花名册-{plan.year}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,0 +1,67 @@
+"""The roster summary (``RosterSummary``): households and m² per county × type × area class × status.
+
+Reconciliation and the payable figures read the summary, so they cost the same whatever the roster's
+size. Every service that writes the roster (imports, acceptance, payment, the admin's corrections, the
+demo data) calls ``summary_recount`` for the counties it touched, inside its own transaction; the
+personal-data purge changes none of the counted columns. A county's slice is recounted from the roster
+rather than adjusted by deltas: a recount cannot drift, and it costs one grouped read of one county
+per write (writes are rare next to reads).
+
+Concurrency: the recount locks the counties' rows (``SELECT … FOR UPDATE``, in id order) after the
+roster write and before its read. A second writer of the same county waits for the first to commit,
+and its recount (a new statement, so a new snapshot under READ COMMITTED) then sees both writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, Sum
+
+from counties.models import County
+from households.models import Household, RosterSummary
+
+GROUP = ("county_id", "retrofit_type_id", "area_class", "status")
+
+
+@transaction.atomic
+def summary_recount(*, plan_id: int, county_ids: Iterable[int] | None = None) -> None:
+    """Recount the summary of ``county_ids`` (None: every county) of a plan from the roster."""
+    counties = County.objects.select_for_update().order_by("pk")
+    if county_ids is not None:
+        county_ids = sorted(set(county_ids))
+        if not county_ids:
+            return
+        counties = counties.filter(pk__in=county_ids)
+    list(counties.values_list("pk", flat=True))  # take the locks
+    roster = Household.objects.filter(plan_id=plan_id)
+    summary = RosterSummary.objects.filter(plan_id=plan_id)
+    if county_ids is not None:
+        roster = roster.filter(county_id__in=county_ids)
+        summary = summary.filter(county_id__in=county_ids)
+    summary.delete()
+    RosterSummary.objects.bulk_create(
+        [
+            RosterSummary(plan_id=plan_id, households=row["n"], area_m2=row["m2"] or 0, **{k: row[k] for k in GROUP})
+            for row in roster.values(*GROUP).annotate(n=Count("pk"), m2=Sum("area_m2")).order_by()
+        ]
+    )
+
+
+def roster_recount_matches(*, plan_id: int) -> bool:
+    """Whether the stored summary equals a recount of the whole roster (tests, ``rebuild_roster_summary --check``)."""
+    stored = {
+        tuple(row[k] for k in GROUP): (row["households"], row["area_m2"])
+        for row in RosterSummary.objects.filter(plan_id=plan_id, households__gt=0).values(
+            *GROUP, "households", "area_m2"
+        )
+    }
+    counted = {
+        tuple(row[k] for k in GROUP): (row["n"], row["m2"] or 0)
+        for row in Household.objects.filter(plan_id=plan_id)
+        .values(*GROUP)
+        .annotate(n=Count("pk"), m2=Sum("area_m2"))
+        .order_by()
+    }
+    return stored == counted

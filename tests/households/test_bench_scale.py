@@ -1,0 +1,52 @@
+"""A small run of ``bench_scale``: it builds a roster shaped like the annex, times every endpoint and prints the table."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Sum
+
+from bench import scale_data
+from counties.models import Target
+from households import roster_summary
+from households.idnumber import id_number_problem
+from households.models import Household
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bench_scale_builds_both_scales_and_prints_one_row_per_endpoint(plan):
+    out = io.StringIO()
+    call_command(
+        "bench_scale",
+        "--households",
+        "300",
+        "--scales",
+        "1,2",
+        "--repeat",
+        "1",
+        "--load-seconds",
+        "0",
+        "--import-rows",
+        "0",
+        "--no-export",
+        stdout=out,
+    )
+    text = out.getvalue()
+    bench = Household.objects.filter(plan=plan, note=scale_data.NOTE)
+    # 300 and then 600 households, spread like the annex targets, all with valid IDs.
+    assert abs(bench.count() - 600) <= 15
+    by_county = dict(bench.values_list("county__code").annotate(n=Count("pk")))
+    targets = dict(Target.objects.filter(plan=plan).values_list("county__code").annotate(n=Sum("households")))
+    assert max(by_county, key=by_county.get) == max(targets, key=targets.get)
+    assert bench.values("id_number_index").distinct().count() == bench.count()
+    assert id_number_problem(scale_data.id_number("140802", 7)) is None
+    assert roster_summary.roster_recount_matches(plan_id=plan.pk)
+    for name in (
+        "roster API ?q=李小明 (name)",
+        "roster API ?q=<ID number>",
+        "reconciliation page",
+        "finance subsidies page",
+    ):
+        row = next(line for line in text.splitlines() if line.startswith(f"| {name} |"))
+        assert row.count(" ms, ") == 2  # a figure for 1× and for 2×
