@@ -17,18 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts import services
 from accounts.admin_logging import SecurityLoggedAdminMixin
 from accounts.models import LoginFailure, SecurityEvent
+from yuncheng_heating.admin_tools import ReadOnlyAdmin
 from yuncheng_heating.exports import Column, Sheet, xlsx_response
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SecurityEvent)

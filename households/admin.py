@@ -3,6 +3,7 @@ from django.db import transaction
 
 from households import pii, roster_summary
 from households.models import ExportAudit, Household, SpotCheck, SpotCheckItem
+from yuncheng_heating.admin_tools import person_column
 
 
 @admin.register(Household)
@@ -75,7 +76,8 @@ class SpotCheckAdmin(admin.ModelAdmin):
 
 @admin.register(ExportAudit)
 class ExportAuditAdmin(admin.ModelAdmin):
-    list_display = ("user", "action", "at", "plan", "rows")
+    list_display = (person_column(ExportAudit, "user"), "action", "at", "plan", "rows")
+    list_select_related = ("user", "plan")
     list_filter = ("action",)
     readonly_fields = ("user", "action", "at", "plan", "rows", "filters")
 

@@ -4,6 +4,7 @@ Photo files are not linked (they are personal data served only by the scoped pho
 from django.contrib import admin
 
 from inspections.models import Rectification, Sample, Visit
+from yuncheng_heating.admin_tools import person_column
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -23,7 +24,16 @@ class SampleAdmin(ReadOnlyAdmin):
 
 @admin.register(Visit)
 class VisitAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "plan", "kind", "county", "finding", "acceptance_result", "visited_at", "created_by")
+    list_display = (
+        "pk",
+        "plan",
+        "kind",
+        "county",
+        "finding",
+        "acceptance_result",
+        "visited_at",
+        person_column(Visit, "created_by"),
+    )
     list_filter = ("plan", "kind", "finding", "county")
     list_select_related = ("plan", "county", "created_by")
     raw_id_fields = ("household", "sample")

@@ -3,6 +3,7 @@ from django.contrib import admin
 from counties.admin import XlsxImportExportAdmin
 from subsidies.models import GridAllocation, GridInvestment, Payment, Settlement, SubsidyRule, SubsidyRuleChange
 from subsidies.resources import SubsidyRuleResource
+from yuncheng_heating.admin_tools import ReadOnlyAdmin, person_column
 
 
 @admin.register(SubsidyRule)
@@ -19,35 +20,31 @@ class SubsidyRuleAdmin(XlsxImportExportAdmin):
         return ()
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Audit and money records are written through the pages and the API only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(SubsidyRuleChange)
 class SubsidyRuleChangeAdmin(ReadOnlyAdmin):
-    list_display = ("changed_at", "rule", "old_amount", "new_amount", "changed_by")
+    list_display = ("changed_at", "rule", "old_amount", "new_amount", person_column(SubsidyRuleChange, "changed_by"))
     list_select_related = ("rule__plan", "rule__retrofit_type", "changed_by")
 
 
 @admin.register(GridInvestment)
 class GridInvestmentAdmin(ReadOnlyAdmin):
-    list_display = ("plan", "county", "project", "amount", "invested_on", "recorded_by", "voided_at", "voided_by")
+    list_display = (
+        "plan",
+        "county",
+        "project",
+        "amount",
+        "invested_on",
+        person_column(GridInvestment, "recorded_by"),
+        "voided_at",
+        person_column(GridInvestment, "voided_by"),
+    )
     list_filter = ("plan", "county")
     list_select_related = ("plan", "county", "recorded_by", "voided_by")
 
 
 @admin.register(GridAllocation)
 class GridAllocationAdmin(ReadOnlyAdmin):
-    list_display = ("plan", "county", "amount", "allocated_by", "allocated_at")
+    list_display = ("plan", "county", "amount", person_column(GridAllocation, "allocated_by"), "allocated_at")
     list_select_related = ("plan", "county", "allocated_by")
 
 
@@ -60,9 +57,9 @@ class PaymentAdmin(ReadOnlyAdmin):
         "paid_on",
         "document_number",
         "amount",
-        "recorded_by",
+        person_column(Payment, "recorded_by"),
         "voided_at",
-        "voided_by",
+        person_column(Payment, "voided_by"),
     )
     list_filter = ("plan", "county", "level")
     list_select_related = ("plan", "county", "recorded_by", "voided_by")
@@ -70,6 +67,14 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(Settlement)
 class SettlementAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "plan", "period", "created_by", "created_at", "sha256", "superseded_by")
+    list_display = (
+        "pk",
+        "plan",
+        "period",
+        person_column(Settlement, "created_by"),
+        "created_at",
+        "sha256",
+        "superseded_by",
+    )
     exclude = ("xlsx",)
     list_select_related = ("plan", "created_by")

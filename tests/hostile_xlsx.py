@@ -8,25 +8,14 @@ and the sheet is never held in memory.
 import struct
 import zlib
 
+from tests.households.helpers import HEADERS as ROSTER_HEADERS
+
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 XLTX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml"
 SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-ROSTER_HEADERS = [
-    "乡镇",
-    "村",
-    "户主姓名",
-    "身份证号",
-    "联系电话",
-    "改造类型",
-    "城乡",
-    "面积（㎡）",
-    "完工日期",
-    "困难类别",
-    "备注",
-]
 
 
 def content_types(main=XLSX_MAIN, extra=""):
