@@ -54,6 +54,9 @@ def test_reminder_task_enqueued_twice_the_same_day_sends_nothing_twice(clerks_wi
     assert "已提醒 3 个" in out and "今日已提醒过 3 个" in out
 
 
+# transaction=True: db_worker closes its database connection after each task, which PostgreSQL's
+# test-case transaction would not survive.
+@pytest.mark.django_db(transaction=True)
 def test_remind_overdue_command_only_enqueues_with_the_database_backend_and_a_worker_sends(
     clerks_with_email, settings, capsys
 ):
