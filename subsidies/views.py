@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -181,31 +181,41 @@ def payment_add(request, year: int):
     if request.POST.get("confirmed") != "1" and form.is_valid():
         # First click: the service checks everything (over-payment, dates) in a transaction that is
         # rolled back; only a payment that would be accepted is shown back for confirmation.
-        try:
-            with transaction.atomic():
-                payment = action(form.cleaned_data)
-                checked = {
-                    "county": payment.county.name,
-                    "level": payment.get_level_display(),
-                    "amount": payment.amount,
-                }
-                raise _TrialOnly
-        except _TrialOnly:
-            return _render_page(
-                request,
-                plan,
-                period=_post_period(request, plan),
-                forms={"payment": form},
-                extra={"payment_checked": checked},
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return _render_page(request, plan, period=_post_period(request, plan), forms={"payment": form}, status=400)
+        return _check_first(
+            request,
+            plan,
+            key="payment",
+            form=form,
+            action=action,
+            summarise=lambda payment: {
+                "county": payment.county.name,
+                "level": payment.get_level_display(),
+                "amount": payment.amount,
+            },
+        )
     return _handle(request, plan, key="payment", form=form, action=action, success=_("已登记资金拨付。"))
 
 
+def _check_first(request, plan, *, key: str, form, action, summarise):
+    """Run ``action`` in a transaction that is always rolled back and show the outcome beside the form.
+
+    Accepted: ``summarise(result)`` goes to the template as ``<key>_checked`` (the confirm section,
+    whose button posts ``confirmed=1``). Refused: the service's errors on the form, status 400.
+    """
+    period = _post_period(request, plan)
+    try:
+        with transaction.atomic():
+            checked = summarise(action(form.cleaned_data))
+            raise _TrialOnly
+    except _TrialOnly:
+        return _render_page(request, plan, period=period, forms={key: form}, extra={f"{key}_checked": checked})
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _render_page(request, plan, period=period, forms={key: form}, status=400)
+
+
 class _TrialOnly(Exception):
-    """Rolls back payment_add's checking run."""
+    """Rolls back _check_first's checking run."""
 
 
 def _void(request, plan, *, action, success: str):
@@ -269,12 +279,45 @@ def settlement_add(request, year: int):
         raise PermissionDenied(_("只有市财政局可以结算。"))
     form = SettlementForm(request.POST, periods=plan.periods())
 
+    # A confirmation counts only for what was checked: the month and total shown in the confirm section.
+    confirmed = request.POST.get("confirmed") == "1" and request.POST.get("checked_period") == form.data.get(
+        "settlement-period"
+    )
+
     def action(data):
-        services.settlement_create(
-            plan=plan, period=data["period"], supersede=data["supersede"], note=data["note"], actor=request.user
+        return services.settlement_create(
+            plan=plan,
+            period=data["period"],
+            supersede=data["supersede"],
+            note=data["note"],
+            actor=request.user,
+            expected_total=request.POST.get("checked_total") if confirmed else None,
         )
 
+    if not confirmed and form.is_valid():
+        # First click: the service builds the whole settlement (period, supersede, workbook) in a
+        # transaction that is rolled back; only one that would be stored is offered for confirmation.
+        return _check_first(
+            request,
+            plan,
+            key="settlement",
+            form=form,
+            action=action,
+            summarise=lambda settlement: {
+                "period": settlement.period,
+                "totals": settlement.figures["totals"],
+                "replaces": _replaced(settlement),
+            },
+        )
     return _handle(request, plan, key="settlement", form=form, action=action, success=_("已生成结算快照。"))
+
+
+def _replaced(settlement):
+    """The settlement this one supersedes (set by the service in the same transaction), or None."""
+    try:
+        return settlement.supersedes
+    except ObjectDoesNotExist:
+        return None
 
 
 @login_required

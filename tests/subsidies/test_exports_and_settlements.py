@@ -164,8 +164,13 @@ def test_the_settlement_page_shows_the_frozen_figures_and_the_hash(users, web, p
 def test_finance_settles_from_the_page_after_confirming(users, web, reports):
     client = web(users["finance"])
     page = client.get("/plans/2021/subsidies/").content.decode()
-    assert 'id="settlement-form"' in page and "data-confirm" in page
-    response = client.post("/plans/2021/subsidies/settlements/", {"settlement-period": "2021-10"})
+    assert 'id="settlement-form"' in page
+    # The first click only checks on the server; nothing is stored before the confirmation.
+    checked = client.post("/plans/2021/subsidies/settlements/", {"settlement-period": "2021-10"})
+    assert checked.status_code == 200 and 'id="settlement-confirm"' in checked.content.decode()
+    assert Settlement.objects.count() == 0
+    confirmed = {"settlement-period": "2021-10", "confirmed": "1", "checked_period": "2021-10"}
+    response = client.post("/plans/2021/subsidies/settlements/", confirmed)
     assert response.status_code == 302
     again = client.post("/plans/2021/subsidies/settlements/", {"settlement-period": "2021-10"})
     assert again.status_code == 400 and "取代" in again.content.decode()

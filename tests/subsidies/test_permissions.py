@@ -135,7 +135,8 @@ PAGE_CASES = [
     (
         "post",
         "settlements/",
-        {"settlement-period": "2021-10", "settlement-supersede": "on"},
+        # the page checks first; this is the confirmed post
+        {"settlement-period": "2021-10", "settlement-supersede": "on", "confirmed": "1", "checked_period": "2021-10"},
         statuses(403, finance=302, anon_api=False),
     ),
 ]
