@@ -176,6 +176,9 @@ def household_import(
             problems.extend(row_problems)
         elif not problems:
             parsed.append(item)
+    # The reader's sheet (held by the row iterator) and the duplicate check are done with: let them go
+    # before the registrations and the write, which is where a large import peaks.
+    del rows, seen
     # One batch of registrations at a time: an update of 100,000 households never holds 100,000 of them.
     checks = itertools.chain(((item.row, item.id_index, item.county_id, item) for item in parsed), pending)
     while batch := list(itertools.islice(checks, REGISTRATION_BATCH)):
