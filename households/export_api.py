@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -11,6 +10,7 @@ from rest_framework.views import APIView
 
 from counties.selectors import plan_get
 from households import roster_jobs
+from households.export_views import export_file_response
 from households.models import ExportStatus
 from households.selectors import require_reader
 
@@ -33,14 +33,13 @@ class ExportStateSerializer(serializers.Serializer):
 
 
 def export_json(export, year: int) -> dict:
-    total, done = export.rows_total, export.rows_done
     ready = roster_jobs.export_file_path(export) is not None
     return {
         "id": export.pk,
         "status": export.status,
-        "rows_done": done,
-        "rows_total": total,
-        "percent": 100 if export.status == ExportStatus.DONE else (min(99, done * 100 // total) if total else 0),
+        "rows_done": export.rows_done,
+        "rows_total": export.rows_total,
+        "percent": roster_jobs.export_percent(export),
         "status_url": reverse("api-households-export-job", kwargs={"year": year, "pk": export.pk}),
         "download_url": reverse("api-households-export-job-download", kwargs={"year": year, "pk": export.pk})
         if ready
@@ -83,12 +82,4 @@ class ExportJobDownloadView(APIView):
         require_reader(request.user)
         plan = plan_get(year=year)
         export = roster_jobs.roster_export_get_for_user(user=request.user, plan=plan, pk=pk)
-        path = roster_jobs.export_file_path(export)
-        if path is None:
-            raise Http404
-        return FileResponse(
-            path.open("rb"),
-            as_attachment=True,
-            filename=f"改造户花名册-{plan.year}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        return export_file_response(export, plan)

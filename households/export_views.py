@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from counties.selectors import plan_get
 from households import roster_jobs
-from households.models import ExportStatus
 from households.selectors import require_reader
 
 
@@ -24,15 +23,13 @@ def roster_export_start(request, year: int):
 
 
 def _status_json(export, year: int) -> dict:
-    total = export.rows_total
-    done = export.rows_done
     return {
         "id": export.pk,
         "status": export.status,
         "status_label": export.get_status_display(),
-        "rows_done": done,
-        "rows_total": total,
-        "percent": 100 if export.status == ExportStatus.DONE else (min(99, done * 100 // total) if total else 0),
+        "rows_done": export.rows_done,
+        "rows_total": export.rows_total,
+        "percent": roster_jobs.export_percent(export),
         "download_url": reverse("household-export-download", kwargs={"year": year, "pk": export.pk})
         if roster_jobs.export_file_path(export)
         else None,
@@ -64,7 +61,11 @@ def roster_export_status(request, year: int, pk: int):
 def roster_export_download(request, year: int, pk: int):
     require_reader(request.user)
     plan = plan_get(year=year)
-    export = roster_jobs.roster_export_get_for_user(user=request.user, plan=plan, pk=pk)
+    return export_file_response(roster_jobs.roster_export_get_for_user(user=request.user, plan=plan, pk=pk), plan)
+
+
+def export_file_response(export, plan) -> FileResponse:
+    """The finished file of a background export (page and API); 404 while it is not ready or expired."""
     path = roster_jobs.export_file_path(export)
     if path is None:
         raise Http404

@@ -110,6 +110,14 @@ class _Progress:
             yield row
 
 
+def export_percent(export: RosterExport) -> int:
+    """How far the export is, for the progress bar: 100 only when done (the count may lag the last rows)."""
+    if export.status == ExportStatus.DONE:
+        return 100
+    total = export.rows_total
+    return min(99, export.rows_done * 100 // total) if total else 0
+
+
 def roster_export_write(export_id: int) -> int:
     """The task's body: write the file, recording progress; returns the number of rows written."""
     from households.services import export_audit_record
