@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from reports.selectors import (
     reports_for_user,
 )
 from yuncheng_heating.api import ConflictError
+from yuncheng_heating.trial import rolled_back
 
 
 def _deadline_info(report):
@@ -159,9 +159,6 @@ def _own_county_code(user) -> str:
     return County.objects.filter(pk=scope_for_user(user).county_id).values_list("code", flat=True).first() or ""
 
 
-class _TrialOnly(Exception):
-    """Raised inside _trial_submit's transaction to roll back a save-and-submit that only checked."""
-
 
 def _trial_submit(user, save) -> bool:
     """保存并报送, first click: run the real save and submit in a transaction, then roll it back.
@@ -170,12 +167,8 @@ def _trial_submit(user, save) -> bool:
     explanation, someone else's newer version) raises here, before anything is saved or any version
     bumped; the page then asks for confirmation, and only the confirmed post saves and submits.
     """
-    try:
-        with transaction.atomic():
-            services.report_submit(user=user, report=save())
-            raise _TrialOnly
-    except _TrialOnly:
-        return True
+    rolled_back(lambda: services.report_submit(user=user, report=save()))
+    return True
 
 
 def _submit_after_save(request, report):
@@ -318,11 +311,9 @@ def report_submit(request, pk):
     if request.POST.get("confirmed") != "1":
         # 报送 from the report page: check first (rolled back), then ask on the page.
         report = report_get_for_user(user=request.user, pk=pk)
+        version = request.POST.get("version") or None
         try:
-            with transaction.atomic():
-                services.report_submit(user=request.user, report=report, version=request.POST.get("version") or None)
-                raise _TrialOnly
-        except _TrialOnly:
+            rolled_back(lambda: services.report_submit(user=request.user, report=report, version=version))
             return report_detail(request, pk, confirm_submit=True)
         except ConflictError as exc:
             messages.error(request, exc.message)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from subsidies.forms import (
     SettlementForm,
     add_service_errors,
 )
+from yuncheng_heating.trial import rolled_back
 
 
 def _page_url(plan, period=None) -> str:
@@ -204,18 +204,11 @@ def _check_first(request, plan, *, key: str, form, action, summarise):
     """
     period = _post_period(request, plan)
     try:
-        with transaction.atomic():
-            checked = summarise(action(form.cleaned_data))
-            raise _TrialOnly
-    except _TrialOnly:
-        return _render_page(request, plan, period=period, forms={key: form}, extra={f"{key}_checked": checked})
+        checked = rolled_back(lambda: summarise(action(form.cleaned_data)))
     except ValidationError as error:
         add_service_errors(form, error)
         return _render_page(request, plan, period=period, forms={key: form}, status=400)
-
-
-class _TrialOnly(Exception):
-    """Rolls back _check_first's checking run."""
+    return _render_page(request, plan, period=period, forms={key: form}, extra={f"{key}_checked": checked})
 
 
 def _void(request, plan, *, action, success: str):
