@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts import services
 from accounts.admin_logging import SecurityLoggedAdminMixin
 from accounts.models import LoginFailure, SecurityEvent
-from yuncheng_heating.admin_tools import ReadOnlyAdmin
-from yuncheng_heating.exports import Column, Sheet, xlsx_response
+from core.admin_tools import ReadOnlyAdmin
+from core.exports import Column, Sheet, xlsx_response
+from counties.models import Profile
 
 
 @admin.register(SecurityEvent)
@@ -127,3 +128,10 @@ class UserAdmin(SecurityLoggedAdminMixin, DjangoUserAdmin):
 @admin.register(Group)
 class GroupAdmin(SecurityLoggedAdminMixin, DjangoGroupAdmin):
     pass
+
+
+@admin.register(Profile)
+class ProfileAdmin(SecurityLoggedAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "county", "department_name")
+    list_select_related = ("user", "county")
+    filter_horizontal = ("retrofit_types", "counties")

@@ -1,4 +1,4 @@
-"""Token endpoints. Follows yuncheng_heating/api.py: writes through services, one error shape."""
+"""Token endpoints. Follows core/api.py: writes through services, one error shape."""
 
 from __future__ import annotations
 

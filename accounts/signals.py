@@ -7,6 +7,13 @@ from django.dispatch import receiver
 from accounts.middleware import mark_session_active
 from accounts.models import EventKind
 from accounts.services import security_event_record
+from core.signals import api_request_refused
+
+
+@receiver(api_request_refused, dispatch_uid="accounts-api-refused")
+def record_api_refusal(sender, request, status, detail, **kwargs):
+    kind = EventKind.PERMISSION_DENIED if status == 403 else EventKind.OUT_OF_SCOPE
+    security_event_record(kind=kind, request=request, detail={"status": status, "detail": detail})
 
 
 @receiver(user_logged_in, dispatch_uid="accounts-login-ok")

@@ -5,10 +5,9 @@ from django.shortcuts import redirect
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import XLSX
 
-from accounts.admin_logging import SecurityLoggedAdminMixin
-from counties.models import County, Plan, Profile, RetrofitType, Target
+from core.xlsx_guard import WorkbookRefused, XlsxLimits, check_xlsx
+from counties.models import County, Plan, RetrofitType, Target
 from counties.resources import CountyResource, TargetResource
-from yuncheng_heating.xlsx_guard import WorkbookRefused, XlsxLimits, check_xlsx
 
 # Counties, targets and subsidy rules are tens of rows: generous caps that still keep openpyxl small.
 ADMIN_IMPORT_LIMITS = XlsxLimits(
@@ -71,10 +70,3 @@ class TargetAdmin(XlsxImportExportAdmin):
     list_display = ("plan", "county", "retrofit_type", "households", "area_m2")
     list_filter = ("plan", "retrofit_type", "county")
     list_select_related = ("plan", "county", "retrofit_type")
-
-
-@admin.register(Profile)
-class ProfileAdmin(SecurityLoggedAdminMixin, admin.ModelAdmin):
-    list_display = ("user", "county", "department_name")
-    list_select_related = ("user", "county")
-    filter_horizontal = ("retrofit_types", "counties")

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from counties.models import County, Plan, Profile, RetrofitType, Role, Target, Unit
 from counties.plan_file import PlanData
-from subsidies.models import SubsidyRule
+from counties.plan_hooks import plan_section_loaders
 
 
 @dataclass
@@ -28,7 +28,7 @@ class LoadResult:
             self.unchanged += 1
 
 
-def _upsert(model, result: LoadResult, *, lookup: dict, values: dict):
+def upsert_counted(model, result: LoadResult, *, lookup: dict, values: dict):
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
@@ -54,7 +54,7 @@ def plan_load(*, data: PlanData) -> tuple[Plan, LoadResult]:
     removed, so that the database says exactly what the file says.
     """
     result = LoadResult()
-    plan = _upsert(
+    plan = upsert_counted(
         Plan,
         result,
         lookup={"year": data.year},
@@ -69,7 +69,7 @@ def plan_load(*, data: PlanData) -> tuple[Plan, LoadResult]:
     )
     types = {t.code: t for t in RetrofitType.objects.all()}
     for item in data.retrofit_types:
-        types[item["code"]] = _upsert(
+        types[item["code"]] = upsert_counted(
             RetrofitType,
             result,
             lookup={"code": item["code"]},
@@ -82,7 +82,7 @@ def plan_load(*, data: PlanData) -> tuple[Plan, LoadResult]:
         )
     counties = {c.code: c for c in County.objects.all()}
     for item in data.counties:
-        counties[item["code"]] = _upsert(
+        counties[item["code"]] = upsert_counted(
             County,
             result,
             lookup={"code": item["code"]},
@@ -97,7 +97,7 @@ def plan_load(*, data: PlanData) -> tuple[Plan, LoadResult]:
             if retrofit_type.unit == Unit.M2
             else None
         )
-        target = _upsert(
+        target = upsert_counted(
             Target,
             result,
             lookup={"plan": plan, "county": counties[county_code], "retrofit_type": retrofit_type},
@@ -106,16 +106,9 @@ def plan_load(*, data: PlanData) -> tuple[Plan, LoadResult]:
         keep_targets.append(target.pk)
     result.deleted += Target.objects.filter(plan=plan).exclude(pk__in=keep_targets).delete()[0]
 
-    keep_rules = []
-    for (type_code, area_class, level), amount in data.subsidy_rules.items():
-        rule = _upsert(
-            SubsidyRule,
-            result,
-            lookup={"plan": plan, "retrofit_type": types[type_code], "area_class": area_class, "level": level},
-            values={"amount": amount},
-        )
-        keep_rules.append(rule.pk)
-    result.deleted += SubsidyRule.objects.filter(plan=plan).exclude(pk__in=keep_rules).delete()[0]
+    # Parts kept by higher apps (the subsidy rates) load through the hooks they registered.
+    for load_section in plan_section_loaders():
+        load_section(plan=plan, data=data, types=types, result=result)
     return plan, result
 
 

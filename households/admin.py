@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.db import transaction
 
+from core.admin_tools import person_column
 from households import pii, roster_summary
 from households.models import ExportAudit, Household, SpotCheck, SpotCheckItem
-from yuncheng_heating.admin_tools import person_column
 
 
 @admin.register(Household)

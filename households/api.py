@@ -1,4 +1,4 @@
-"""Roster API (see yuncheng_heating/api.py for the pattern and the error shape)."""
+"""Roster API (see core/api.py for the pattern and the error shape)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from core.api import error_response
+from core.api_schema import as_of_period_parameter
+from core.pagination import StrictPageNumberPagination
+from core.throttling import RosterImportThrottle, throttled_error
 from counties.selectors import plan_get
 from households import importer, pii, roster_page, services
 from households.selectors import (
@@ -37,10 +41,6 @@ from households.serializers import (
     SpotCheckSerializer,
 )
 from households.views import export_response, template_response
-from yuncheng_heating.api import error_response
-from yuncheng_heating.api_schema import as_of_period_parameter
-from yuncheng_heating.pagination import StrictPageNumberPagination
-from yuncheng_heating.throttling import RosterImportThrottle, throttled_error
 
 PAGE_SIZE = 50
 

@@ -7,11 +7,21 @@ from django.utils.translation import gettext_lazy as _
 logger = logging.getLogger("households.pii")
 
 
+def finance_payable_panel(*, user, plan) -> dict:
+    """Only accepted households on the roster are payable (acceptance before payment)."""
+    from households.selectors import payable_by_county
+
+    return {"payable": payable_by_county(user=user, plan=plan)}
+
+
 class HouseholdsConfig(AppConfig):
     name = "households"
     verbose_name = _("改造户花名册")
 
     def ready(self):
+        from subsidies.hooks import finance_panel_register
+
+        finance_panel_register(finance_payable_panel)
         keyring = getattr(settings, "PII_KEYRING", None)
         if keyring is not None and keyring.development:
             logger.warning(

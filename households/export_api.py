@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from counties.selectors import plan_get
-from households import roster_jobs
+from households import roster_jobs, tasks
 from households.export_views import export_file_response
 from households.models import ExportStatus
 from households.selectors import require_reader
@@ -60,7 +60,7 @@ class ExportJobStartView(APIView):
         plan = plan_get(year=year)
         serializer = ExportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        export = roster_jobs.roster_export_start(user=request.user, plan=plan, filters=serializer.validated_data)
+        export = tasks.roster_export_start(user=request.user, plan=plan, filters=serializer.validated_data)
         return Response(export_json(export, plan.year), status=status.HTTP_202_ACCEPTED)
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from counties.selectors import plan_get
-from households import roster_jobs
+from households import roster_jobs, tasks
 from households.selectors import require_reader
 
 
@@ -18,7 +18,7 @@ from households.selectors import require_reader
 def roster_export_start(request, year: int):
     require_reader(request.user)
     plan = plan_get(year=year)
-    export = roster_jobs.roster_export_start(user=request.user, plan=plan, filters=request.POST)
+    export = tasks.roster_export_start(user=request.user, plan=plan, filters=request.POST)
     return redirect("household-export", year=plan.year, pk=export.pk)
 
 

@@ -1,7 +1,7 @@
 """Reading a roster workbook: file checks, then one parsed and validated row at a time.
 
 Nothing here writes; ``services.household_import`` decides and writes. Memory stays bounded: the
-upload is checked (size, then ``yuncheng_heating.xlsx_guard``: zip structure, decompressed sizes,
+upload is checked (size, then ``core.xlsx_guard``: zip structure, decompressed sizes,
 the rows and columns every sheet refers to) before python-calamine builds its grid, and rows are
 converted to Python one at a time.
 """
@@ -18,9 +18,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core import xlsx_guard
 from households.idnumber import id_number_problem, normalise_id
 from households.models import Hardship, Household
-from yuncheng_heating import xlsx_guard
 
 MAX_ROWS = 200_000
 # Uncompressed size allowed for the whole workbook: a 200,000-row roster is about 120 MB of XML at most

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from core.exports import Column, Sheet
 from counties.models import RetrofitType
 from households import importer
 from households.models import AcceptanceResult, Finding, Hardship, HouseholdStatus
-from yuncheng_heating.exports import Column, Sheet
 
 IMPORT_COLUMNS = [
     Column(importer.TOWNSHIP, "text", 14),

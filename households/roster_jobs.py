@@ -3,7 +3,7 @@
 An export of more rows than the page counts (``roster_page.COUNT_LIMIT``) is not built inside a request:
 at ten times the city's roster that took a minute, and nothing reached the browser before the end (a
 proxy's 60 s timeout cut it). The page starts a ``RosterExport``; a worker (``manage.py db_worker``)
-runs ``households.tasks.roster_export_task``, which streams the rows from a server-side cursor into
+runs ``households.tasks.roster_export_task`` (queued by ``tasks.roster_export_start``), which streams the rows from a server-side cursor into
 ``write_xlsx_fast`` (flat memory) and records its progress every ``PROGRESS_EVERY`` rows; the page
 polls a small JSON status and offers the file when it is ready. The file is kept ``EXPORT_KEEP`` (a day)
 and only the user who asked for it may download it. A whole-ID export is recorded like a direct one
@@ -23,6 +23,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.exports import write_xlsx_fast
 from counties.models import Plan
 from households import roster_page
 from households.models import ExportStatus, RosterExport
@@ -32,11 +33,9 @@ from households.selectors import (
     households_filter,
     households_for_user,
     pii_key_missing,
-    require_reader,
     sees_whole_ids,
     subsidy_rates_for_user,
 )
-from yuncheng_heating.exports import write_xlsx_fast
 
 EXPORT_KEEP = timedelta(days=1)
 PROGRESS_EVERY = 5000
@@ -63,20 +62,6 @@ def _remove_file(export: RosterExport) -> None:
     if export.file_name:
         for path in (export_dir() / export.file_name, export_dir() / f"{export.file_name}.part"):
             path.unlink(missing_ok=True)
-
-
-def roster_export_start(*, user, plan: Plan, filters: dict) -> RosterExport:
-    """Queue a background export of the roster as ``user`` sees it, with the list's filters."""
-    from households.tasks import roster_export_task
-
-    require_reader(user)
-    roster_exports_cleanup()
-    export = RosterExport.objects.create(
-        user=user, plan=plan, filters={k: str(filters[k])[:100] for k in FILTER_KEYS if filters.get(k)}
-    )
-    roster_export_task.enqueue(export.pk)
-    export.refresh_from_db()
-    return export
 
 
 def roster_export_get_for_user(*, user, plan: Plan, pk) -> RosterExport:

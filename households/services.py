@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import EventKind
 from accounts.services import security_event_record
+from core.api import ConflictError
 from counties.models import County, Plan, RetrofitType
 from counties.selectors import require_role
 from households import importer, pii, roster_summary, roster_writer
@@ -38,7 +39,6 @@ from households.selectors import (
     require_writer,
     roster_registrations,
 )
-from yuncheng_heating.api import ConflictError
 
 PREVIEW_ROWS = 20
 import_log = logging.getLogger("households.import")

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exports import xlsx_response
+from core.throttling import RosterImportThrottle, throttled_error
 from counties.models import Plan
 from counties.selectors import counties_for_user, plan_get, require_role, retrofit_types_for_user, scope_for_user
 from households import importer, pii, roster_page, services
@@ -41,8 +43,6 @@ from households.selectors import (
     subsidy_rates_for_user,
 )
 from subsidies.selectors import can_read_subsidies
-from yuncheng_heating.exports import xlsx_response
-from yuncheng_heating.throttling import RosterImportThrottle, throttled_error
 
 PAGE_SIZE = 50
 

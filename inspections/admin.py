@@ -3,8 +3,8 @@ Photo files are not linked (they are personal data served only by the scoped pho
 
 from django.contrib import admin
 
+from core.admin_tools import person_column
 from inspections.models import Rectification, Sample, Visit
-from yuncheng_heating.admin_tools import person_column
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

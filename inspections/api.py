@@ -1,4 +1,4 @@
-"""Inspections API (see yuncheng_heating/api.py for the pattern and the error shape)."""
+"""Inspections API (see core/api.py for the pattern and the error shape)."""
 
 from __future__ import annotations
 

@@ -10,12 +10,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import error_response
 from counties.selectors import plan_get, require_role
 from inspections import selectors, services
 from inspections.api import photo_json
 from inspections.models import RectificationStatus
 from inspections.serializers import RectificationReasonSerializer, ResolveSerializer
-from yuncheng_heating.api import error_response
 
 
 def rectification_json(item, year: int, today=None) -> dict:

@@ -1,13 +1,13 @@
-"""xlsx export of visit findings and rectifications, through the one writer (yuncheng_heating/exports.py)."""
+"""xlsx export of visit findings and rectifications, through the one writer (core/exports.py)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exports import Column, Sheet, xlsx_response
 from counties.models import Plan
 from inspections import selectors
-from yuncheng_heating.exports import Column, Sheet, xlsx_response
 
 
 def _visit_rows(visits):

@@ -1,4 +1,4 @@
-"""Report API. Follows the pattern in yuncheng_heating/api.py: scoped get_queryset, writes via services."""
+"""Report API. Follows the pattern in core/api.py: scoped get_queryset, writes via services."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_schema import as_of_period_parameter
 from counties.models import County
 from counties.selectors import plan_get, scope_for_user
 from reports import services
@@ -31,7 +32,6 @@ from reports.serializers import (
     ReportSerializer,
     ReportUpdateSerializer,
 )
-from yuncheng_heating.api_schema import as_of_period_parameter
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: {code, detail, errors: {field.path: [messages]}}"),

@@ -12,7 +12,6 @@ at the end of a month the plan expects ``target × elapsed days ÷ total days`` 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -31,6 +30,7 @@ from reports.selectors import (
     reports_for_user,
     to_households,
 )
+from reports.states import REPORT_STATE_FIELDS, CellState, report_state
 
 # Roles that see the city dashboard, the status grid, trends and the progress export.
 DASHBOARD_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE, Role.DEPARTMENT)
@@ -140,44 +140,6 @@ def public_progress(*, plan: Plan, period: str) -> dict:
 # --- submission status ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CellState:
-    code: str  # missing / not_due / draft / on_time / late / returned / approved
-    report_id: int | None = None
-    submitted_at: object = None
-    late: bool = False
-    # A draft saved but never submitted (its code is "missing" once the deadline has passed).
-    has_draft: bool = False
-
-    @property
-    def reported(self) -> bool:
-        """Submitted at least once (a later return does not undo it); a draft never is."""
-        return self.submitted_at is not None
-
-
-def _submitted_late(submitted_at, deadline: date) -> bool:
-    return submitted_at is not None and timezone.localdate(submitted_at) > deadline
-
-
-def report_state(report: dict | None, *, period: str, today: date) -> CellState:
-    """The one decision of what a county's month counts as, for the status grid, the county page,
-    the bulletin and the home pages' to-do lists.
-
-    Only a submission is a report: after the deadline a draft counts as missing (未报送), exactly
-    like a month never opened, so that saving a draft never makes a county look better.
-    """
-    if report is None:
-        return CellState("missing" if today > period_deadline(period) else "not_due")
-    if report["status"] == ReportStatus.DRAFT:
-        overdue = today > (report["deadline"] or period_deadline(period))
-        return CellState("missing" if overdue else "draft", report_id=report["pk"], has_draft=True)
-    late = _submitted_late(report["submitted_at"], report["deadline"])
-    code = {ReportStatus.APPROVED: "approved", ReportStatus.RETURNED: "returned"}.get(
-        report["status"], "late" if late else "on_time"
-    )
-    return CellState(code, report_id=report["pk"], submitted_at=report["submitted_at"], late=late)
-
-
 def _month_stats(states: list[CellState], expected: int) -> dict:
     submitted = sum(1 for s in states if s.reported)
     on_time = sum(1 for s in states if s.reported and not s.late)
@@ -207,9 +169,6 @@ def _status_rows(*, counties: list[County], reports, periods: list[str], today: 
         rows.append({"county": county, "cells": cells})
     months = [{"period": p, **_month_stats(columns[p], len(counties))} for p in periods]
     return {"periods": periods, "rows": rows, "months": months}
-
-
-REPORT_STATE_FIELDS = ("pk", "county_id", "period", "status", "submitted_at", "deadline")
 
 
 def status_grid_for_user(*, user, plan: Plan, today: date | None = None) -> dict:

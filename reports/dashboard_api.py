@@ -1,6 +1,6 @@
 """Progress exports: ``GET /api/v1/plans/<year>/progress/export.xlsx|csv?period=YYYY-MM``.
 
-Follows yuncheng_heating/api.py: scoped through ``progress_table`` (a department gets its own
+Follows core/api.py: scoped through ``progress_table`` (a department gets its own
 types), roles outside the dashboard's get 403, a bad month 400 in the one error shape.
 """
 
@@ -11,13 +11,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
 
+from core.api_schema import as_of_period_parameter
+from core.exports import csv_response, xlsx_response
 from counties.selectors import plan_get, require_role
 from reports.dashboard import DASHBOARD_ROLES
 from reports.exports import progress_export, progress_filename, progress_sheet
 from reports.periods import clean_as_of_period
 from reports.selectors import progress_table
-from yuncheng_heating.api_schema import as_of_period_parameter
-from yuncheng_heating.exports import csv_response, xlsx_response
 
 PERIOD_PARAMETER = as_of_period_parameter("截至月份 YYYY-MM（默认方案最后一个月）")
 

@@ -1,4 +1,4 @@
-"""The progress export in the annex layout, rendered by the shared writer (yuncheng_heating.exports).
+"""The progress export in the annex layout, rendered by the shared writer (core.exports).
 
 序号, 县（市、区）, then for each retrofit type 目标 / 完成 / 完成率, then 总户数 (目标 / 完成 / 完成率),
 and the 合计 row, every figure a value. Rows come from ``progress_table`` (scoped to the user).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from yuncheng_heating.exports import Column, Sheet
+from core.exports import Column, Sheet
 
 
 def _period_label(period: str) -> str:

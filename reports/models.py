@@ -90,16 +90,6 @@ class Report(models.Model):
 
         return timezone.localdate(self.submitted_at) > self.deadline
 
-    @property
-    def state(self):
-        """This report's month as the status grid counts it (``reports.dashboard.report_state``)."""
-        from django.utils import timezone
-
-        from reports.dashboard import report_state
-
-        values = {"pk": self.pk, "status": self.status, "submitted_at": self.submitted_at, "deadline": self.deadline}
-        return report_state(values, period=self.period, today=timezone.localdate())
-
 
 class ReportLine(models.Model):
     """Completed this month for one retrofit type and area class (households, or m² for area types)."""

@@ -15,12 +15,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.api import ConflictError
 from counties.models import AreaClass, County, Plan, RetrofitType, Role
 from counties.selectors import plan_types, scope_for_user
 from reports.models import NARRATIVE_MAX_LENGTH, Report, ReportAction, ReportEvent, ReportLine, ReportStatus
 from reports.periods import clean_period, period_deadline, previous_period
 from reports.selectors import report_units
-from yuncheng_heating.api import ConflictError
 
 # Cumulative progress above this share of the target needs an explanation in the narrative.
 EXPLAIN_ABOVE = Decimal("1.5")
@@ -567,8 +567,8 @@ def reminders_send(*, plan: Plan, period: str, today=None) -> ReminderResult:
     from django.contrib.auth import get_user_model
     from django.core.mail import send_mass_mail
 
-    from reports.dashboard import REPORT_STATE_FIELDS, report_state
     from reports.models import Reminder
+    from reports.states import REPORT_STATE_FIELDS, report_state
 
     today = today or timezone.localdate()
     deadline = period_deadline(period)

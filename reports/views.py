@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from core.api import ConflictError
+from core.trial import rolled_back
 from counties.decorators import role_required
 from counties.models import AreaClass
 from counties.selectors import counties_for_user, county_get_for_user, plan_get, plan_latest, plan_types, scope_for_user
@@ -23,8 +25,7 @@ from reports.selectors import (
     report_sheet,
     reports_for_user,
 )
-from yuncheng_heating.api import ConflictError
-from yuncheng_heating.trial import rolled_back
+from reports.states import with_states
 
 
 def _deadline_info(report):
@@ -62,7 +63,7 @@ def report_list(request):
         {
             "plan": plan,
             "counties": counties,
-            "reports": reports[:500],
+            "reports": with_states(reports[:500]),
             "statuses": ReportStatus.choices,
             "filters": {"period": period, "status": status, "county": county},
             "new_form": NewReportForm(periods=open_periods) if open_periods else None,

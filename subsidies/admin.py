@@ -1,9 +1,9 @@
 from django.contrib import admin
 
+from core.admin_tools import ReadOnlyAdmin, person_column
 from counties.admin import XlsxImportExportAdmin
 from subsidies.models import GridAllocation, GridInvestment, Payment, Settlement, SubsidyRule, SubsidyRuleChange
 from subsidies.resources import SubsidyRuleResource
-from yuncheng_heating.admin_tools import ReadOnlyAdmin, person_column
 
 
 @admin.register(SubsidyRule)

@@ -1,4 +1,4 @@
-"""Subsidy API (see yuncheng_heating/api.py for the pattern: scoped selectors, services, one error shape).
+"""Subsidy API (see core/api.py for the pattern: scoped selectors, services, one error shape).
 
 Read: finance bureau, city office, administrators (every county); county clerks (their own county).
 Departments and users without a role: 403. Writes: see each view.
@@ -16,6 +16,8 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_schema import as_of_period_parameter
+from core.exports import csv_response, xlsx_response
 from counties.models import Role
 from counties.selectors import plan_get, require_role
 from subsidies import selectors, services
@@ -29,8 +31,6 @@ from subsidies.serializers import (
     SubsidyTableSerializer,
     VoidSerializer,
 )
-from yuncheng_heating.api_schema import as_of_period_parameter
-from yuncheng_heating.exports import csv_response, xlsx_response
 
 PERIOD_PARAM = as_of_period_parameter("as-of month YYYY-MM inside the plan (default: current or last month)")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,6 +1,6 @@
 """The subsidy workbook and CSV, built from the API payload (live or frozen in a settlement).
 
-Rendering goes through ``yuncheng_heating.exports`` (values, never formulas; Chinese headers;
+Rendering goes through ``core.exports`` (values, never formulas; Chinese headers;
 yuan format; printable). Building from the payload means a settlement's file shows exactly the
 frozen figures.
 """
@@ -13,9 +13,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.exports import Column, Sheet, write_xlsx
 from counties.models import AreaClass
 from subsidies.models import Level
-from yuncheng_heating.exports import Column, Sheet, write_xlsx
 
 AREA_LABELS = {"urban": AreaClass.URBAN.label, "rural": AreaClass.RURAL.label}
 LEVEL_LABELS = {"city": Level.CITY.label, "county": Level.COUNTY.label}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from counties.models import County, Plan, Role
 from counties.selectors import plan_types, require_role, scope_for_user
+from counties.services import upsert_counted
 from subsidies.exports import subsidy_xlsx_bytes
 from subsidies.models import GridAllocation, GridInvestment, Level, Payment, Settlement, SubsidyRule, SubsidyRuleChange
 from subsidies.selectors import (
@@ -44,6 +45,22 @@ def parse_money(value, *, field: str = "amount", allow_zero: bool = False) -> De
     if amount < 0 or (amount == 0 and not allow_zero):
         raise ValidationError({field: [_("金额不能为负数。") if allow_zero else _("金额应大于 0。")]})
     return amount.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def subsidy_rules_load(*, plan: Plan, data, types: dict, result) -> None:
+    """The plan file's subsidy rates (registered with ``counties.plan_hooks``): a rule the file no
+    longer lists is removed, as ``plan_load`` does for targets."""
+    keep = []
+    for (type_code, area_class, level), amount in data.subsidy_rules.items():
+        rule = upsert_counted(
+            SubsidyRule,
+            result,
+            lookup={"plan": plan, "retrofit_type": types[type_code], "area_class": area_class, "level": level},
+            values={"amount": amount},
+        )
+        keep.append(rule.pk)
+    result.deleted += SubsidyRule.objects.filter(plan=plan).exclude(pk__in=keep).delete()[0]
 
 
 @transaction.atomic

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.trial import rolled_back
 from counties.selectors import plan_get, plan_types
-from households.selectors import payable_by_county
 from subsidies import selectors, services
 from subsidies.forms import (
     GridAllocationForm,
@@ -21,7 +21,7 @@ from subsidies.forms import (
     SettlementForm,
     add_service_errors,
 )
-from yuncheng_heating.trial import rolled_back
+from subsidies.hooks import finance_panels
 
 
 def _page_url(plan, period=None) -> str:
@@ -57,12 +57,12 @@ def _render_page(request, plan, *, period=None, forms=None, status=200, period_e
         "investments": selectors.grid_investments_for_user(user=user, plan=plan),
         "payments": payments,
         "payment_list": selectors.payments_for_user(user=user, plan=plan),
-        # Only accepted households on the roster are payable (issue: acceptance before payment).
-        "payable": payable_by_county(user=user, plan=plan),
         "sees_all": scope.sees_all_counties,
         "is_finance": finance,
         "can_edit_rules": selectors.can_edit_rules(user),
         "can_record_investment": selectors.can_record_grid_investment(user),
+        # The roster's figures (payable for accepted households) come from the layer above.
+        **finance_panels(user=user, plan=plan),
     }
     if context["can_record_investment"]:
         context["investment_form"] = forms.get("investment") or GridInvestmentForm(counties=counties)

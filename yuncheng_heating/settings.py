@@ -14,7 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from yuncheng_heating.pii_keys import PiiKeyError, load_keyring
+from core.pii_keys import PiiKeyError, load_keyring
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,7 +36,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 try:
-    # Keys for residents' ID and phone numbers (households.pii); see yuncheng_heating/pii_keys.py.
+    # Keys for residents' ID and phone numbers (households.pii); see core/pii_keys.py.
     PII_KEYRING = load_keyring(os.environ.get("PII_KEYS", ""), os.environ.get("PII_INDEX_KEY", ""), debug=DEBUG)
 except PiiKeyError as exc:
     raise ImproperlyConfigured(str(exc)) from None
@@ -88,18 +88,21 @@ INSTALLED_APPS = [
     "households",
     "accounts",
     "inspections",
+    # The top layer: home page, to-do lists, demo seeding; bench: benchmark commands.
+    "yuncheng_heating",
+    "bench",
 ]
 
 MIDDLEWARE = [
-    # First: every response and every log record of the request carry its id (yuncheng_heating/request_id.py).
-    "yuncheng_heating.request_id.RequestIdMiddleware",
+    # First: every response and every log record of the request carry its id (core/request_id.py).
+    "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "yuncheng_heating.middleware.ChineseFirstLocaleMiddleware",
+    "core.middleware.ChineseFirstLocaleMiddleware",
     # Before anything that reads the body (RejectNul reads form and JSON bodies).
-    "yuncheng_heating.middleware.RequestSizeLimitMiddleware",
-    "yuncheng_heating.middleware.RejectNulMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
+    "core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -240,12 +243,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "yuncheng_heating.permissions.HasRole",
+        "counties.permissions.HasRole",
     ],
-    "DEFAULT_PAGINATION_CLASS": "yuncheng_heating.pagination.StrictPageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "yuncheng_heating.api_schema.AutoSchema",
-    "EXCEPTION_HANDLER": "yuncheng_heating.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api_schema.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"roster_import": ROSTER_IMPORT_RATE},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
@@ -262,10 +265,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # No PATCH of this API is partial: its serializers say what is required (a report's `version`).
     "COMPONENT_SPLIT_PATCH": False,
-    # Every operation's error responses in the one error shape (yuncheng_heating/api_schema.py).
+    # Every operation's error responses in the one error shape (core/api_schema.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "yuncheng_heating.api_schema.document_errors",
+        "core.api_schema.document_errors",
     ],
 }
 
@@ -327,7 +330,7 @@ if SECURITY_LOG_RETENTION_DAYS < 180:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "yuncheng_heating.request_id.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
     "formatters": {"default": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "default"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

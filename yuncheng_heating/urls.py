@@ -29,7 +29,7 @@ urlpatterns = [
     path("home/", home_views.home, name="home"),
     path("plans/<int:year>/targets/", counties_views.target_table, name="target-table"),
     path("", include("reports.urls")),
-    path("", include("reports.dashboard_urls")),
+    path("", include("yuncheng_heating.dashboard_urls")),
     path("", include("subsidies.urls")),
     path("", include("households.urls")),
     path("", include("accounts.urls")),
@@ -41,5 +41,5 @@ urlpatterns = [
 ]
 
 # Under /api/ the JSON error shape (500 with the request id, 404); HTML pages elsewhere.
-handler404 = "yuncheng_heating.errors.page_not_found"
-handler500 = "yuncheng_heating.errors.server_error"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

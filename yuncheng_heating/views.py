@@ -12,7 +12,7 @@ def home(request):
     scope = scope_for_user(request.user)
     if scope.is_clerk:
         # A clerk's home is its county's page (targets, progress, its reports) under its to-do list.
-        from reports.dashboard_views import county_detail_context
+        from yuncheng_heating.dashboard_views import county_detail_context
 
         context = county_detail_context(request, code=scope.county_code)
         todo = filer_todo(user=request.user, plan=context["plan"])

@@ -1,5 +1,7 @@
 from django import template
 
+from core.people import person
+
 register = template.Library()
 
 
@@ -32,10 +34,4 @@ def pct_points(value, places=1):
     return f"{Decimal(value).quantize(Decimal(1).scaleb(-int(places)))}%"
 
 
-@register.filter
-def person(user):
-    """Who did something, as people know them: the account's name (市财政局, 盐湖区填报员), else its login.
-    Reads only the user row, so lists stay within their query budgets."""
-    if user is None:
-        return "—"
-    return (user.get_full_name() or "").strip() or user.get_username()
+register.filter("person", person)

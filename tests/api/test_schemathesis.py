@@ -49,7 +49,7 @@ CONFIG = {
         "max-examples": EXAMPLES_PER_OPERATION,
         "deterministic": True,
         "database": "none",
-        # Every request carrying a NUL character is refused before any view (yuncheng_heating/middleware.py):
+        # Every request carrying a NUL character is refused before any view (core/middleware.py):
         # PostgreSQL cannot store it. A rule of the whole API, not of one field, so it is not a pattern on
         # every string of the schema; the run sends none.
         "allow-x00": False,

@@ -149,7 +149,7 @@ def _seed_demo():
 
     finance = get_user_model().objects.get(username="finance")
     settlement_create(plan=plan, period="2021-09", actor=finance)
-    from households.roster_jobs import roster_export_start
+    from households.tasks import roster_export_start
 
     roster_export_start(user=get_user_model().objects.get(username="city"), plan=plan, filters={})
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import openpyxl
 
-from yuncheng_heating.exports import Column, Sheet, csv_rows, write_xlsx
+from core.exports import Column, Sheet, csv_rows, write_xlsx
 
 COLUMNS = [
     Column("县（市、区）"),
@@ -59,7 +59,7 @@ def test_csv_starts_with_a_bom_and_neutralises_formulas():
 
 def test_the_fast_writer_keeps_equal_values_of_different_types_apart_when_it_reuses_cells():
     # 1 == 1.0 == True == Decimal(1): the writer's cache of repeated cells must still tell them apart.
-    from yuncheng_heating.exports import write_xlsx_fast
+    from core.exports import write_xlsx_fast
 
     rows = [[1], [1.0], [True], [Decimal("1")], ["1"], [1], ["1"]]
     out = io.BytesIO()

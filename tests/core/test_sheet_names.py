@@ -5,8 +5,8 @@ import io
 import openpyxl
 import pytest
 
+from core.exports import Column, Sheet, sheet_names, write_xlsx, write_xlsx_fast
 from counties.models import County
-from yuncheng_heating.exports import Column, Sheet, sheet_names, write_xlsx, write_xlsx_fast
 
 HOSTILE = "盐湖[区]:*?/\\测试"
 BASE = "/api/v1/plans/2021/subsidies/"

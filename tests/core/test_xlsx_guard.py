@@ -6,9 +6,9 @@ import zlib
 
 import pytest
 
+from core.xlsx_guard import WorkbookRefused, XlsxLimits, check_xlsx
 from tests import hostile_xlsx as h
 from tests.households.helpers import row, workbook
-from yuncheng_heating.xlsx_guard import WorkbookRefused, XlsxLimits, check_xlsx
 
 LIMITS = XlsxLimits(max_rows=1001, max_columns=16, max_total_bytes=64 << 20, max_part_bytes=64 << 20)
 

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 import python_calamine
 
-from yuncheng_heating.exports import Column, Sheet, write_xlsx_fast
+from core.exports import Column, Sheet, write_xlsx_fast
 
 COLUMNS = [
     Column("名称"),

@@ -64,7 +64,7 @@ from counties.admin import GuardedXLSX
 from households import importer
 from tests import hostile_xlsx
 from tests.households.test_hostile_workbooks import HOSTILE
-from yuncheng_heating.xlsx_guard import WorkbookRefused
+from core.xlsx_guard import WorkbookRefused
 
 def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

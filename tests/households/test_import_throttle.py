@@ -10,8 +10,8 @@ import pytest
 from django.core.cache.backends.redis import RedisCache
 from django.test import RequestFactory
 
+from core.throttling import RosterImportThrottle
 from tests.households.helpers import post_import, row, workbook
-from yuncheng_heating.throttling import RosterImportThrottle
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -4,6 +4,7 @@ import logging
 
 import pytest
 
+from core.pii_keys import Keyring
 from households.models import ExportAudit, Household, PersonalDataAction
 from tests.households.helpers import (
     HEADERS,
@@ -16,7 +17,6 @@ from tests.households.helpers import (
     stored_texts,
     workbook,
 )
-from yuncheng_heating.pii_keys import Keyring
 
 pytestmark = pytest.mark.django_db
 

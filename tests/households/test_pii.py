@@ -8,9 +8,9 @@ import json
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from core.pii_keys import Keyring, PiiKeyError, development_keyring, load_keyring, parse_keyring
 from households import pii
 from tests.households.helpers import make_id
-from yuncheng_heating.pii_keys import Keyring, PiiKeyError, development_keyring, load_keyring, parse_keyring
 
 ID = make_id(seq=7)
 PHONE = "13812345678"

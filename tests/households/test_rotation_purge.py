@@ -8,11 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from core.pii_keys import Keyring
 from households import pii
 from households.models import ExportAudit, Household
 from households.selectors import payable_by_county, reconciliation
 from tests.households.helpers import make_household, make_id
-from yuncheng_heating.pii_keys import Keyring
 
 pytestmark = pytest.mark.django_db
 

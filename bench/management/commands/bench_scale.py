@@ -201,9 +201,9 @@ class Command(BaseCommand):
     def export_stage(self) -> dict:
         from django.contrib.auth import get_user_model
 
+        from core.exports import write_xlsx_fast  # noqa: F401  (loaded before the clock starts)
         from households import roster_jobs
         from households.models import RosterExport
-        from yuncheng_heating.exports import write_xlsx_fast  # noqa: F401  (loaded before the clock starts)
 
         plan = Plan.objects.get(year=2021)
         export = RosterExport.objects.create(user=get_user_model().objects.get(username="bench-city"), plan=plan)
@@ -221,7 +221,7 @@ class Command(BaseCommand):
                 f"{int(plan.pk)} ORDER BY county_id, township, village, id) TO STDOUT",
                 out,
             )
-        from households.management.commands.bench_roster import peak_mb
+        from bench.management.commands.bench_roster import peak_mb
 
         return {
             "rows": rows,

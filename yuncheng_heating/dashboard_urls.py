@@ -1,7 +1,7 @@
 # Page routes; included from yuncheng_heating/urls.py.
 from django.urls import path
 
-from reports import dashboard_views
+from yuncheng_heating import dashboard_views
 
 urlpatterns = [
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),

@@ -183,11 +183,11 @@ class Command(BaseCommand):
     def run_stage(self, stage: str, path: Path, rows: int) -> dict:
         from django.contrib.auth import get_user_model
 
+        from core.exports import write_xlsx_fast
         from households import pii, services
         from households.models import Household
         from households.roster_export import export_sheet
         from households.selectors import household_rows, households_for_user, subsidy_rates
-        from yuncheng_heating.exports import write_xlsx_fast
 
         user = get_user_model().objects.get(username=BENCH_USER)
         plan = Plan.objects.get(year=2021)

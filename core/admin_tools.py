@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from counties.templatetags.heating import person
+from core.people import person
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -9,7 +9,7 @@ from django.http import HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
-from yuncheng_heating.request_id import current_request_id
+from core.request_id import current_request_id
 
 
 def server_error(request, *args, **kwargs):

@@ -26,8 +26,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.models import EventKind
-from accounts.services import security_event_record
+from core.signals import api_request_refused
 
 
 class ConflictError(Exception):
@@ -118,10 +117,10 @@ def exception_handler(exc, context):
 
 
 def _record_refusal(request, response) -> None:
-    """403 and 404 (outside the caller's scope) go into the security log: repeated probing shows there."""
+    """403 and 404 (outside the caller's scope) are announced: accounts keeps them in the security log,
+    so that repeated probing shows there. A signal, because the log lives in a higher layer."""
     if request is None or response.status_code not in (403, 404):
         return
-    kind = EventKind.PERMISSION_DENIED if response.status_code == 403 else EventKind.OUT_OF_SCOPE
-    security_event_record(
-        kind=kind, request=request, detail={"status": response.status_code, "detail": response.data.get("detail", "")}
+    api_request_refused.send(
+        sender=None, request=request, status=response.status_code, detail=response.data.get("detail", "")
     )

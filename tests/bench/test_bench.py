@@ -23,7 +23,7 @@ def test_the_roster_benchmark_runs_at_a_small_size_and_cleans_up(plan):
 
 
 def test_a_stage_over_its_time_or_memory_goal_is_reported_as_not_met():
-    from households.management.commands.bench_roster import goal_verdict
+    from bench.management.commands.bench_roster import goal_verdict
 
     assert goal_verdict("import", {"seconds": 9.9, "peak_mb": 249}) == "goal ≤ 10 s, < 250 MB: met"
     assert goal_verdict("import", {"seconds": 10.1, "peak_mb": 100}).endswith("NOT MET")

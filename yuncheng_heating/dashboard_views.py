@@ -1,4 +1,6 @@
-"""Pages: city dashboard (with the map), submission status grid, trends, county page, bulletin."""
+"""Pages that compose the apps: city dashboard (with the map and the field inspections), submission
+status grid, trends, county page, bulletin. They live in the top layer because they show figures of
+reports, the roster and the inspections together."""
 
 from __future__ import annotations
 

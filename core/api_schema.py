@@ -1,6 +1,6 @@
 """The OpenAPI schema's error responses, documented once for every operation (drf-spectacular hook).
 
-Every error of the API has one shape (``yuncheng_heating.api``); this hook adds it as the ``Error``
+Every error of the API has one shape (``core.api``); this hook adds it as the ``Error``
 component and documents, on each operation, the statuses it can answer with:
 
 - 401 (no or bad credentials), 403 (role may not), 404 (unknown plan or object, or outside your
