@@ -97,7 +97,7 @@ def test_a_successful_login_resets_the_count(users, client):
     assert fail_on_page(client, "clerk-140802", times=4).status_code == 200
 
 
-def test_limit_and_duration_are_configurable(users, api, settings):
+def test_the_lock_limit_and_duration_are_configurable(users, api, settings):
     settings.AXES_FAILURE_LIMIT = 3
     settings.AXES_COOLOFF_TIME = timedelta(minutes=40)
     response = fail_on_api(api(), "clerk-140802", times=3)

@@ -36,7 +36,7 @@ def test_the_token_endpoint_returns_the_token_and_its_expiry_ten_hours_ahead(use
     assert with_token(body["token"]).get(TARGETS).status_code == 200
 
 
-def test_the_lifetime_is_configurable(users, settings):
+def test_the_token_lifetime_is_configurable(users, settings):
     settings.REST_KNOX = {**settings.REST_KNOX, "TOKEN_TTL": timedelta(hours=2)}
     expiry = parse_datetime(get_token()["expiry"])
     assert abs((expiry - timezone.now()) - timedelta(hours=2)) < timedelta(seconds=5)
