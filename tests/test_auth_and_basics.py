@@ -62,7 +62,7 @@ def test_seed_demo_creates_every_account_and_each_can_log_in(plan, client, setti
         response = client.post("/accounts/login/", {"username": name, "password": "demo-pass-2021"})
         assert response.status_code == 302 and response["Location"] == "/home/", name
         assert client.get("/home/").status_code == 200
-        client.post("/accounts/logout/")
+        assert client.post("/accounts/logout/").status_code == 302
 
 
 def test_seed_demo_refuses_to_run_without_debug_unless_forced(plan, settings):
@@ -73,27 +73,35 @@ def test_seed_demo_refuses_to_run_without_debug_unless_forced(plan, settings):
 
 
 def test_the_login_page_is_chinese_and_loads_nothing_from_outside(client, db):
-    html = client.get("/accounts/login/").content.decode()
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    html = response.content.decode()
     assert "登录" in html
     assert "http://" not in html and "https://" not in html and 'src="//' not in html
 
 
 def test_english_can_be_chosen(client, db):
-    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
-    html = client.get("/accounts/login/").content.decode()
-    assert "Log in" in html
+    chosen = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert chosen.status_code == 302 and chosen["Location"] == "/accounts/login/"
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert "Log in" in response.content.decode()
 
 
 def test_the_openapi_schema_and_docs_are_served_without_outside_assets(users, web):
     c = web(users["city"])
     assert c.get("/api/v1/schema/").status_code == 200
-    docs = c.get("/api/v1/docs/").content.decode()
+    response = c.get("/api/v1/docs/")
+    assert response.status_code == 200
+    docs = response.content.decode()
     assert "swagger" in docs.lower()
     assert "cdn" not in docs.lower() and "https://" not in docs
 
 
 def test_pages_are_chinese_even_for_a_browser_that_asks_for_english(client, db):
-    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.status_code == 200
+    html = response.content.decode()
     assert "用户名" in html and "Username" not in html
 
 

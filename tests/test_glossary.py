@@ -15,7 +15,9 @@ def test_every_percentage_has_one_decimal_whether_given_as_a_rate_or_as_points()
 
 
 def test_the_language_menu_names_each_language_in_itself(users, web):
-    html = web(users["city"]).get("/home/").content.decode()
+    response = web(users["city"]).get("/home/")
+    assert response.status_code == 200
+    html = response.content.decode()
     menu = html.split('name="language"')[1].split("</select>")[0]
     assert '<option value="en" lang="en">English</option>' in menu and ">简体中文</option>" in menu
     assert "英语" not in menu
@@ -31,7 +33,9 @@ def test_people_are_named_not_their_logins(users):
 
 
 def test_the_reconciliation_heading_counts_the_rows_the_table_shows(users, web, plan):
-    html = web(users["city"]).get("/plans/2021/reconciliation/").content.decode()
+    response = web(users["city"]).get("/plans/2021/reconciliation/")
+    assert response.status_code == 200
+    html = response.content.decode()
     shown = html.split('id="reconciliation-table"')[1].split("</tbody>")[0].count("<tr data-county=")
     heading = html.split('id="reconciliation-count">')[1].split("</h2>")[0]
     assert f"下表共 {shown} 项" in heading
@@ -42,7 +46,11 @@ def test_the_dashboard_and_bulletin_use_the_glossary(users, web, make_report):
 
     make_report("140802", "2021-07", {("coal_to_electric", "urban"): 10}, submitted_on=date(2021, 8, 3))
     city = web(users["city"])
-    bulletin = city.get("/bulletin/?period=2021-07").content.decode()
+    response = city.get("/bulletin/?period=2021-07")
+    assert response.status_code == 200
+    bulletin = response.content.decode()
     assert "逾期报送：" in bulletin and "迟报" not in bulletin
-    grid = city.get("/dashboard/status/").content.decode()
+    response = city.get("/dashboard/status/")
+    assert response.status_code == 200
+    grid = response.content.decode()
     assert "迟报" not in grid

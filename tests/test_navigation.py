@@ -21,7 +21,11 @@ def test_every_link_a_role_is_offered_on_its_home_page_opens(users, web, role):
 
 
 def test_a_clerks_home_is_its_county_page(users, web):
-    html = web(users["clerk"]).get("/home/").content.decode()
+    response = web(users["clerk"]).get("/home/")
+    assert response.status_code == 200
+    html = response.content.decode()
     assert re.search(r"<h1>盐湖区清洁取暖进度（截至 \d{4}-\d{2}）</h1>", html)
-    other = web(users["other_clerk"]).get("/home/").content.decode()
+    response = web(users["other_clerk"]).get("/home/")
+    assert response.status_code == 200
+    other = response.content.decode()
     assert re.search(r"<h1>永济市清洁取暖进度", other)

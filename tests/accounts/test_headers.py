@@ -32,9 +32,12 @@ def no_store(response):
 
 
 def test_api_responses_are_not_stored_by_the_browser(users, api):
-    assert no_store(api(users["city"]).get("/api/v1/plans/2021/targets/"))
-    assert no_store(api().get("/api/v1/plans/2021/targets/"))  # refused, still not stored
-    assert no_store(api().post("/api/v1/auth/token/", {"username": "city", "password": "x"}, format="json"))
+    allowed = api(users["city"]).get("/api/v1/plans/2021/targets/")
+    assert allowed.status_code == 200 and no_store(allowed)
+    refused = api().get("/api/v1/plans/2021/targets/")
+    assert refused.status_code in (401, 403) and no_store(refused)  # refused, still not stored
+    bad_login = api().post("/api/v1/auth/token/", {"username": "city", "password": "x"}, format="json")
+    assert bad_login.status_code == 400 and no_store(bad_login)
 
 
 def test_a_token_authenticated_api_response_is_not_stored(users, api):
@@ -42,7 +45,9 @@ def test_a_token_authenticated_api_response_is_not_stored(users, api):
 
     from tests.conftest import PASSWORD
 
-    token = api().post("/api/v1/auth/token/", {"username": "city", "password": PASSWORD}, format="json").json()["token"]
+    issued = api().post("/api/v1/auth/token/", {"username": "city", "password": PASSWORD}, format="json")
+    assert issued.status_code == 200
+    token = issued.json()["token"]
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = client.get("/api/v1/plans/2021/progress/")
@@ -106,7 +111,8 @@ def test_tls_switches_on_hsts_redirect_and_secure_cookies(users, client, setting
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_HSTS_SECONDS = 31536000
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    assert client.get("/accounts/login/")["Location"].startswith("https://")
+    redirect = client.get("/accounts/login/")
+    assert redirect.status_code == 301 and redirect["Location"].startswith("https://")
     response = client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")
     assert response.status_code == 200 and response["Strict-Transport-Security"].startswith("max-age=31536000")
 

@@ -14,16 +14,20 @@ LOGIN_URL = "/accounts/login/"
 
 
 def fail_on_page(client, username, times=1, address="10.0.0.7"):
+    """Post a wrong password ``times`` times; each answer is the form again (200) or the lock page (429)."""
     for _ in range(times):
         response = client.post(LOGIN_URL, {"username": username, "password": "wrong-password"}, REMOTE_ADDR=address)
+        assert response.status_code in (200, 429), response.status_code
     return response
 
 
 def fail_on_api(api_client, username, times=1, address="10.0.0.7"):
+    """Ask for a token with a wrong password ``times`` times; each answer is a 400 or, once locked, a 429."""
     for _ in range(times):
         response = api_client.post(
             TOKEN_URL, {"username": username, "password": "wrong-password"}, format="json", REMOTE_ADDR=address
         )
+        assert response.status_code in (400, 429), response.status_code
     return response
 
 
@@ -58,13 +62,13 @@ def test_the_token_endpoint_answers_429_in_the_error_shape_with_retry_after(user
 
 
 def test_failures_on_both_doors_add_up_to_one_lock(users, client, api):
-    fail_on_page(client, "clerk-140802", times=3)
+    assert fail_on_page(client, "clerk-140802", times=3).status_code == 200
     assert fail_on_api(api(), "clerk-140802", times=2).status_code == 429
     assert fail_on_page(client, "clerk-140802").status_code == 429
 
 
 def test_the_lock_is_per_account_other_accounts_still_log_in(users, client, api):
-    fail_on_page(client, "clerk-140802", times=5)
+    assert fail_on_page(client, "clerk-140802", times=5).status_code == 429
     response = api().post(TOKEN_URL, {"username": "city", "password": PASSWORD}, format="json", REMOTE_ADDR="10.0.0.7")
     assert response.status_code == 200
 
@@ -84,16 +88,16 @@ def test_one_client_address_trying_many_accounts_is_locked_at_its_own_limit(user
 
 
 def test_a_successful_login_resets_the_count(users, client):
-    fail_on_page(client, "clerk-140802", times=4)
+    assert fail_on_page(client, "clerk-140802", times=4).status_code == 200
     ok = client.post(LOGIN_URL, {"username": "clerk-140802", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7")
     assert ok.status_code == 302
     assert not AccessAttempt.objects.filter(username="clerk-140802").exists()
-    client.post("/accounts/logout/")
+    assert client.post("/accounts/logout/").status_code == 302
     # four more failures do not lock: the earlier four were forgotten
     assert fail_on_page(client, "clerk-140802", times=4).status_code == 200
 
 
-def test_limit_and_duration_are_configurable(users, api, settings):
+def test_the_lock_limit_and_duration_are_configurable(users, api, settings):
     settings.AXES_FAILURE_LIMIT = 3
     settings.AXES_COOLOFF_TIME = timedelta(minutes=40)
     response = fail_on_api(api(), "clerk-140802", times=3)
@@ -103,7 +107,7 @@ def test_limit_and_duration_are_configurable(users, api, settings):
 
 def test_the_lock_ends_by_itself_after_the_lockout_time(users, api):
     client = api()
-    fail_on_api(client, "clerk-140802", times=5)
+    assert fail_on_api(client, "clerk-140802", times=5).status_code == 429
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=15, seconds=1))
     response = client.post(TOKEN_URL, {"username": "clerk-140802", "password": PASSWORD}, format="json")
     assert response.status_code == 200
@@ -111,19 +115,23 @@ def test_the_lock_ends_by_itself_after_the_lockout_time(users, api):
 
 def test_the_message_counts_down_the_remaining_minutes(users, api):
     client = api()
-    fail_on_api(client, "clerk-140802", times=5)
+    assert fail_on_api(client, "clerk-140802", times=5).status_code == 429
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=10, seconds=30))
     response = fail_on_api(client, "clerk-140802")
+    assert response.status_code == 429
     assert "请在 5 分钟后再试" in response.json()["detail"]
     assert 269 <= int(response["Retry-After"]) <= 270
 
 
 def test_the_city_office_sees_and_unlocks_a_locked_account(users, client, web):
-    fail_on_page(client, "clerk-140802", times=5)
+    assert fail_on_page(client, "clerk-140802", times=5).status_code == 429
     city = web(users["city"])
-    page = city.get("/accounts/locks/").content.decode()
+    locks = city.get("/accounts/locks/")
+    assert locks.status_code == 200
+    page = locks.content.decode()
     assert "clerk-140802" in page and "解除锁定" in page
     response = city.post("/accounts/locks/release/", {"username": "clerk-140802"}, follow=True)
+    assert response.status_code == 200 and response.redirect_chain
     assert "已解除 clerk-140802 的登录锁定" in response.content.decode()
     ok = client.post(LOGIN_URL, {"username": "clerk-140802", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7")
     assert ok.status_code == 302
@@ -134,10 +142,11 @@ def test_the_city_office_sees_and_unlocks_a_locked_account(users, client, web):
 def test_the_city_office_unlocks_a_client_address(users, api, web, settings):
     settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 3
     client = api()
-    for name in ("a1", "a2", "a3"):
-        fail_on_api(client, name, address="10.9.9.9")
-    assert "10.9.9.9" in web(users["city"]).get("/accounts/locks/").content.decode()
-    web(users["city"]).post("/accounts/locks/release/", {"ip_address": "10.9.9.9"})
+    statuses = [fail_on_api(client, name, address="10.9.9.9").status_code for name in ("a1", "a2", "a3")]
+    assert statuses == [400, 400, 429]
+    locks = web(users["city"]).get("/accounts/locks/")
+    assert locks.status_code == 200 and "10.9.9.9" in locks.content.decode()
+    assert web(users["city"]).post("/accounts/locks/release/", {"ip_address": "10.9.9.9"}).status_code == 302
     response = client.post(TOKEN_URL, {"username": "city", "password": PASSWORD}, format="json", REMOTE_ADDR="10.9.9.9")
     assert response.status_code == 200
 
@@ -150,12 +159,13 @@ def test_other_roles_may_not_see_or_release_locks(users, web, role):
 
 
 def test_the_administrator_unlocks_in_the_admin(users, client, web):
-    fail_on_page(client, "clerk-140802", times=5)
+    assert fail_on_page(client, "clerk-140802", times=5).status_code == 429
     admin = web(users["admin"])
     changelist = admin.get("/admin/accounts/loginfailure/")
     assert changelist.status_code == 200 and "clerk-140802" in changelist.content.decode()
     ids = list(AccessAttempt.objects.values_list("pk", flat=True))
-    admin.post("/admin/accounts/loginfailure/", {"action": "release", "_selected_action": ids})
+    released = admin.post("/admin/accounts/loginfailure/", {"action": "release", "_selected_action": ids})
+    assert released.status_code == 302
     assert not AccessAttempt.objects.filter(username="clerk-140802").exists()
     assert client.post(LOGIN_URL, {"username": "clerk-140802", "password": PASSWORD}).status_code == 302
     assert SecurityEvent.objects.filter(kind=EventKind.UNLOCK, username="admin").exists()

@@ -24,12 +24,14 @@ def events(kind):
 
 
 def test_a_successful_and_a_failed_login_are_recorded_with_name_address_and_user_agent(users, client):
-    client.post(
+    failed_login = client.post(
         "/accounts/login/", {"username": "no-such-user", "password": "x"}, REMOTE_ADDR="10.3.3.3", HTTP_USER_AGENT=UA
     )
-    client.post(
+    assert failed_login.status_code == 200
+    good_login = client.post(
         "/accounts/login/", {"username": "city", "password": PASSWORD}, REMOTE_ADDR="10.3.3.3", HTTP_USER_AGENT=UA
     )
+    assert good_login.status_code == 302
     (failed,) = events(EventKind.LOGIN_FAILED)
     assert (failed.username, failed.ip_address, failed.user_agent, failed.user_id) == (
         "no-such-user",
@@ -43,8 +45,14 @@ def test_a_successful_and_a_failed_login_are_recorded_with_name_address_and_user
 
 
 def test_token_logins_and_failures_are_recorded_too(users, api):
-    api().post("/api/v1/auth/token/", {"username": "city", "password": "wrong"}, format="json", REMOTE_ADDR="10.4.4.4")
-    api().post("/api/v1/auth/token/", {"username": "city", "password": PASSWORD}, format="json", REMOTE_ADDR="10.4.4.4")
+    wrong = api().post(
+        "/api/v1/auth/token/", {"username": "city", "password": "wrong"}, format="json", REMOTE_ADDR="10.4.4.4"
+    )
+    assert wrong.status_code == 400
+    right = api().post(
+        "/api/v1/auth/token/", {"username": "city", "password": PASSWORD}, format="json", REMOTE_ADDR="10.4.4.4"
+    )
+    assert right.status_code == 200
     assert [e.path for e in events(EventKind.LOGIN_FAILED)] == ["/api/v1/auth/token/"]
     assert [e.ip_address for e in events(EventKind.LOGIN_OK)] == ["10.4.4.4"]
     (created,) = events(EventKind.TOKEN_CREATED)
@@ -52,8 +60,11 @@ def test_token_logins_and_failures_are_recorded_too(users, api):
 
 
 def test_a_lockout_is_recorded_once_and_refused_attempts_during_it_as_failures(users, client):
-    for _ in range(7):
-        client.post("/accounts/login/", {"username": "finance", "password": "bad"}, REMOTE_ADDR="10.5.5.5")
+    statuses = [
+        client.post("/accounts/login/", {"username": "finance", "password": "bad"}, REMOTE_ADDR="10.5.5.5").status_code
+        for _ in range(7)
+    ]
+    assert statuses == [200] * 4 + [429] * 3
     (lockout,) = events(EventKind.LOCKOUT)
     assert lockout.username == "finance" and lockout.ip_address == "10.5.5.5" and lockout.detail["failures"] == 5
     failed = events(EventKind.LOGIN_FAILED)
@@ -63,12 +74,15 @@ def test_a_lockout_is_recorded_once_and_refused_attempts_during_it_as_failures(u
 def test_token_revocations_are_recorded_with_their_reason(users, api):
     from rest_framework.test import APIClient
 
-    token = api().post("/api/v1/auth/token/", {"username": "city", "password": PASSWORD}, format="json").json()["token"]
-    api().post("/api/v1/auth/token/", {"username": "city", "password": PASSWORD}, format="json")
+    first = api().post("/api/v1/auth/token/", {"username": "city", "password": PASSWORD}, format="json")
+    assert first.status_code == 200
+    token = first.json()["token"]
+    second = api().post("/api/v1/auth/token/", {"username": "city", "password": PASSWORD}, format="json")
+    assert second.status_code == 200
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    client.post("/api/v1/auth/logout/")
-    api(users["city"]).post("/api/v1/auth/logout-all/")
+    assert client.post("/api/v1/auth/logout/").status_code == 204
+    assert api(users["city"]).post("/api/v1/auth/logout-all/").status_code == 200
     reasons = sorted(e.detail["reason"] for e in events(EventKind.TOKEN_REVOKED))
     assert reasons == ["logout", "logout_all"]
 
@@ -139,7 +153,7 @@ def test_user_and_role_changes_in_the_admin_are_recorded(users, web):
         },
     )
     assert response.status_code == 302
-    admin.post(f"/admin/auth/user/{new.pk}/delete/", {"post": "yes"})
+    assert admin.post(f"/admin/auth/user/{new.pk}/delete/", {"post": "yes"}).status_code == 302
     changes = [e.detail for e in SecurityEvent.objects.filter(kind=EventKind.USER_CHANGED).order_by("pk")]
     assert [c["action"] for c in changes] == ["added", "changed", "deleted"]
     assert changes[1]["groups"] == ["city_office"] and changes[1]["target_username"] == "new-clerk"
@@ -163,13 +177,13 @@ def test_a_profile_change_in_the_admin_is_recorded(users, web):
 def test_entries_cannot_be_changed_or_deleted_through_the_application(db):
     event = security_event_record(kind=EventKind.LOGIN_OK, username="x")
     event.username = "y"
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="^security log entries cannot be changed$"):
         event.save()
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="^security log entries are deleted only by prune_security_log$"):
         event.delete()
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="^security log entries cannot be changed$"):
         SecurityEvent.objects.filter(pk=event.pk).update(username="y")
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="^security log entries are deleted only by prune_security_log$"):
         SecurityEvent.objects.all().delete()
     assert SecurityEvent.objects.get(pk=event.pk).username == "x"
 
@@ -178,7 +192,9 @@ def test_the_admin_reads_and_filters_but_cannot_add_change_or_delete(users, web)
     security_event_record(kind=EventKind.LOGIN_OK, username="city")
     failed = security_event_record(kind=EventKind.LOGIN_FAILED, username="mallory")
     admin = web(users["admin"])
-    page = admin.get("/admin/accounts/securityevent/?kind__exact=login_failed").content.decode()
+    changelist = admin.get("/admin/accounts/securityevent/?kind__exact=login_failed")
+    assert changelist.status_code == 200
+    page = changelist.content.decode()
     assert "mallory" in page and ">city<" not in page
     assert admin.get("/admin/accounts/securityevent/add/").status_code == 403
     detail = admin.get(f"/admin/accounts/securityevent/{failed.pk}/change/")
@@ -245,9 +261,12 @@ def test_a_retention_below_180_days_is_refused_at_start_up():
 def test_on_postgresql_the_database_itself_refuses_changes_and_early_deletes(db):
     event = security_event_record(kind=EventKind.LOGIN_OK, username="x")
     with connection.cursor() as cursor:
-        with pytest.raises(DatabaseError), transaction.atomic():
+        with pytest.raises(DatabaseError, match="security log entries cannot be changed"), transaction.atomic():
             cursor.execute("UPDATE accounts_securityevent SET username = 'y' WHERE id = %s", [event.pk])
-        with pytest.raises(DatabaseError), transaction.atomic():
+        with (
+            pytest.raises(DatabaseError, match="security log entries younger than 180 days cannot be deleted"),
+            transaction.atomic(),
+        ):
             cursor.execute("DELETE FROM accounts_securityevent WHERE id = %s", [event.pk])
     old = SecurityEvent(kind=EventKind.LOGIN_OK, username="old", at=timezone.now() - timedelta(days=181))
     old.save()

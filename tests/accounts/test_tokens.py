@@ -36,7 +36,7 @@ def test_the_token_endpoint_returns_the_token_and_its_expiry_ten_hours_ahead(use
     assert with_token(body["token"]).get(TARGETS).status_code == 200
 
 
-def test_the_lifetime_is_configurable(users, settings):
+def test_the_token_lifetime_is_configurable(users, settings):
     settings.REST_KNOX = {**settings.REST_KNOX, "TOKEN_TTL": timedelta(hours=2)}
     expiry = parse_datetime(get_token()["expiry"])
     assert abs((expiry - timezone.now()) - timedelta(hours=2)) < timedelta(seconds=5)
@@ -88,7 +88,7 @@ def test_logout_all_revokes_every_token_of_the_user_and_no_one_elses(users):
 
 def test_changing_the_password_revokes_the_users_tokens(users, client):
     token = get_token()["token"]
-    client.post("/accounts/login/", {"username": "clerk-140802", "password": PASSWORD})
+    assert client.post("/accounts/login/", {"username": "clerk-140802", "password": PASSWORD}).status_code == 302
     response = client.post(
         "/accounts/password/",
         {"old_password": PASSWORD, "new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"},
@@ -122,7 +122,7 @@ def test_deactivating_the_user_in_the_admin_revokes_the_tokens(users, web):
         "date_joined_1": "00:00:00",
     }
     response = admin.post(f"/admin/auth/user/{clerk.pk}/change/", data)
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert response.status_code == 302, response.content.decode()[:2000]
     clerk.refresh_from_db()
     assert not clerk.is_active
     assert not AuthToken.objects.filter(user=clerk).exists()

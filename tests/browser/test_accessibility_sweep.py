@@ -160,6 +160,12 @@ AXE_OPTIONS = {"resultTypes": ["violations"], "preload": False}
 SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
+def _not_ok(response, where, size) -> list[str]:
+    """The browser got the page (200), as the test client did for the same role."""
+    status = response.status if response else None
+    return [] if status == 200 else [f"{where}: HTTP {status} at {size['width']}px"]
+
+
 def _sideways(page, where, size) -> list[str]:
     overflow = page.evaluate(SIDEWAYS)
     return [f"{where}: scrolls sideways by {overflow}px at {size['width']}px"] if overflow > 0 else []
@@ -183,8 +189,10 @@ def test_every_page_of_every_role_passes_axe_and_never_scrolls_sideways(live_ser
     started = time.monotonic()
     for role, username in ROLES.items():
         client = Client()
-        client.login(username=username, password=PASSWORD)
+        assert client.login(username=username, password=PASSWORD), username
+        # the status of every page for this role; the browser loads those that render (200)
         readable = [path for path in paths if client.get(path).status_code == 200]
+        assert readable, role
         context = browser.new_context(viewport=OFFICE, locale="zh-CN")
         page = context.new_page()
         refused = []
@@ -194,21 +202,21 @@ def test_every_page_of_every_role_passes_axe_and_never_scrolls_sideways(live_ser
                 refused.append(f"{page.url}: {message.text[:160]}")
 
         page.on("console", note_csp)
-        page.goto(f"{live_server.url}/accounts/login/")
+        assert page.goto(f"{live_server.url}/accounts/login/").status == 200
         page.fill("#id_username", username)
         page.fill("#id_password", PASSWORD)
         page.click("button[type=submit]")
         page.wait_for_url(f"{live_server.url}/home/")
         for path in readable:
             page.set_viewport_size(OFFICE)
-            page.goto(live_server.url + path)
+            failures += _not_ok(page.goto(live_server.url + path), f"{role} {path}", OFFICE)
             pages_seen += 1
             for problem in _problems(axe.run(page, options=AXE_OPTIONS)):
                 failures.append(f"{role} {path}: {problem}")
             failures += _sideways(page, f"{role} {path}", OFFICE)
             # Loaded again at phone size: charts and tables lay out for the width they load at.
             page.set_viewport_size(PHONE)
-            page.goto(live_server.url + path)
+            failures += _not_ok(page.goto(live_server.url + path), f"{role} {path}", PHONE)
             failures += _sideways(page, f"{role} {path}", PHONE)
         context.close()
         failures += [f"{role}: refused by the CSP: {text}" for text in refused]

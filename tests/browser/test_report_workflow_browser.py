@@ -39,7 +39,7 @@ def test_a_report_goes_from_clerk_to_city_and_back_until_approved_and_counts_as_
 
     # The city office returns it with a reason.
     browser_login(page, live_server, "city")
-    page.goto(report_url)
+    assert page.goto(report_url).status == 200
     page.fill("#id_reason", "农村煤改电户数与验收单不符，请核实。")
     page.click("#return-report")
     page.wait_for_selector("text=已退回")
@@ -47,7 +47,7 @@ def test_a_report_goes_from_clerk_to_city_and_back_until_approved_and_counts_as_
 
     # The clerk sees the reason, fixes the figure and resubmits.
     browser_login(page, live_server, "clerk-140802")
-    page.goto(report_url)
+    assert page.goto(report_url).status == 200
     assert "农村煤改电户数与验收单不符" in page.inner_text("#return-reason")
     page.click("#report-actions a:has-text('修改')")
     page.fill("input[name=line__coal_to_electric__rural]", "250")
@@ -61,7 +61,7 @@ def test_a_report_goes_from_clerk_to_city_and_back_until_approved_and_counts_as_
 
     # The city office approves; the progress now counts 1,450 households for 盐湖区.
     browser_login(page, live_server, "city")
-    page.goto(report_url)
+    assert page.goto(report_url).status == 200
     page.click("#approve-report")
     page.wait_for_selector("text=已审核通过")
     assert [row.split("\t")[2] for row in page.locator("#history tbody tr").all_inner_texts()] == [
@@ -72,7 +72,7 @@ def test_a_report_goes_from_clerk_to_city_and_back_until_approved_and_counts_as_
         "报送",
         "审核通过",
     ]
-    page.goto(f"{live_server.url}/dashboard/?period=2021-07")
+    assert page.goto(f"{live_server.url}/dashboard/?period=2021-07").status == 200
     row = page.locator("tr[data-county='140802']")
     assert "1450" in row.inner_text().replace(",", "")
     screenshot(page, "report-approved-progress")

@@ -92,7 +92,7 @@ def test_a_clerk_files_a_month_from_the_home_page_in_three_clicks_typing_every_f
     assert str(lines[("building_retrofit", "urban")].area_m2) == "1500.50"
 
     # Back home the month is no longer a to-do.
-    page.goto(f"{live_server.url}/home/")
+    assert page.goto(f"{live_server.url}/home/").status == 200
     assert page.locator("#todo-file-2021-10").count() == 0
     assert page.locator("#todo-file-2021-09").count() == 1
 
@@ -111,12 +111,12 @@ def rule_form_fits(page):
 
 def test_finance_sees_the_reason_and_save_of_a_subsidy_rule_on_an_office_pc_and_a_phone(live_server, users, page):
     browser_login(page, live_server, "finance")
-    page.goto(f"{live_server.url}/plans/2021/subsidies/rules/")
+    assert page.goto(f"{live_server.url}/plans/2021/subsidies/rules/").status == 200
     rule_form_fits(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "subsidy-rules-office")
     page.set_viewport_size(PHONE)
-    page.reload()
+    assert page.reload().status == 200
     rule_form_fits(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     screenshot(page, "subsidy-rules-phone")
@@ -126,7 +126,7 @@ def test_the_annex_table_scrolls_in_a_named_keyboard_box_with_the_county_column_
     live_server, users, page, some_reports
 ):
     browser_login(page, live_server, "city")
-    page.goto(f"{live_server.url}/dashboard/?period=2021-08")
+    assert page.goto(f"{live_server.url}/dashboard/?period=2021-08").status == 200
     wrap = page.locator("#progress-table").locator("xpath=..")
     assert wrap.evaluate("e => e.scrollWidth > e.clientWidth")  # wider than its box at 1366×768
     assert wrap.get_attribute("tabindex") == "0" and wrap.get_attribute("role") == "region"
@@ -152,14 +152,14 @@ def test_on_a_phone_the_month_opens_the_report_and_the_status_grid_opens_on_the_
 ):
     page.set_viewport_size(PHONE)
     browser_login(page, live_server, "city")
-    page.goto(f"{live_server.url}/reports/")
+    assert page.goto(f"{live_server.url}/reports/").status == 200
     link = page.locator("#report-table tbody tr").first.locator("td").first.locator("a")
     rect = link.bounding_box()
     assert rect["x"] + rect["width"] <= PHONE["width"]
     link.click()
     page.wait_for_url("**/reports/*/")
 
-    page.goto(f"{live_server.url}/dashboard/status/")
+    assert page.goto(f"{live_server.url}/dashboard/status/").status == 200
     # The plan ended in 2021: its current month is its last, 2021-10.
     current = page.locator('#status-grid th.current[data-period="2021-10"]')
     wrap = page.locator("#status-grid").locator("xpath=..")
@@ -173,7 +173,7 @@ def test_on_a_phone_the_month_opens_the_report_and_the_status_grid_opens_on_the_
 def test_these_pages_do_not_scroll_sideways_on_a_phone(live_server, users, page, some_reports, url):
     page.set_viewport_size(PHONE)
     browser_login(page, live_server, "city")
-    page.goto(f"{live_server.url}{url}")
+    assert page.goto(f"{live_server.url}{url}").status == 200
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), url
 
 
@@ -184,7 +184,7 @@ def test_a_settlement_with_its_sha256_does_not_scroll_sideways_on_a_phone(live_s
     settlement = settlement_create(plan=plan, period="2021-10", actor=users["finance"])
     page.set_viewport_size(PHONE)
     browser_login(page, live_server, "finance")
-    page.goto(f"{live_server.url}/plans/2021/subsidies/settlements/{settlement.pk}/")
+    assert page.goto(f"{live_server.url}/plans/2021/subsidies/settlements/{settlement.pk}/").status == 200
     digest = page.locator("code.digest")
     assert digest.inner_text() == settlement.sha256 and len(settlement.sha256) == 64
     assert digest.bounding_box()["x"] + digest.bounding_box()["width"] <= PHONE["width"]

@@ -19,17 +19,22 @@ def _boom(*args, **kwargs):
 def test_every_response_carries_a_fresh_request_id(web, users):
     first = web(users["city"]).get("/plans/2021/targets/")
     second = web(users["city"]).get("/api/v1/plans/2021/targets/")
+    assert first.status_code == 200 and second.status_code == 200
     assert HEX_ID.fullmatch(first["X-Request-ID"]) and HEX_ID.fullmatch(second["X-Request-ID"])
     assert first["X-Request-ID"] != second["X-Request-ID"]
-    assert HEX_ID.fullmatch(Client().get("/accounts/login/")["X-Request-ID"])
+    anonymous = Client().get("/accounts/login/")
+    assert anonymous.status_code == 200 and HEX_ID.fullmatch(anonymous["X-Request-ID"])
 
 
 def test_a_sane_incoming_request_id_is_kept_and_anything_else_is_replaced(web, users):
     client = web(users["city"])
     nginx_id = "3f2a9c1e0b7d4e6f8a9b0c1d2e3f4a5b"
-    assert client.get("/home/", HTTP_X_REQUEST_ID=nginx_id)["X-Request-ID"] == nginx_id
+    kept = client.get("/home/", HTTP_X_REQUEST_ID=nginx_id)
+    assert kept.status_code == 200 and kept["X-Request-ID"] == nginx_id
     for hostile in ["x" * 200, "abc\ndef-injected", "<script>", "short", "a b c d e f g h"]:
-        got = client.get("/home/", HTTP_X_REQUEST_ID=hostile)["X-Request-ID"]
+        response = client.get("/home/", HTTP_X_REQUEST_ID=hostile)
+        assert response.status_code == 200, hostile
+        got = response["X-Request-ID"]
         assert got != hostile and HEX_ID.fullmatch(got)
 
 

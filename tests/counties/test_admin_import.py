@@ -1,5 +1,6 @@
 """The admin imports and exports counties, targets and subsidy rules as .xlsx (django-import-export)."""
 
+import html as html_lib
 import io
 import re
 from decimal import Decimal
@@ -32,9 +33,20 @@ def import_then_confirm(client, app_model, upload):
     return preview
 
 
+def confirm_step(preview, app_model):
+    """The 确认导入 form the preview page shows (its inner HTML), or None when it offers none."""
+    action = f'<form action="/admin/{app_model}/process_import/" method="POST">'
+    found = re.search(re.escape(action) + r"(.*?)</form>", preview.content.decode(), re.S)
+    return found.group(1) if found else None
+
+
 def confirm(client, app_model, preview):
-    form = preview.context["confirm_form"]
-    return client.post(f"/admin/{app_model}/process_import/", dict(form.initial))
+    """Press 确认导入: post the hidden fields of the confirm form, as the browser would."""
+    form = confirm_step(preview, app_model)
+    assert form is not None and "确认导入" in form, "the preview offers no confirm step"
+    fields = {name: html_lib.unescape(value) for name, value in re.findall(r'name="(\w+)" value="([^"]*)"', form)}
+    fields.pop("confirm", None)  # the submit button's own value
+    return client.post(f"/admin/{app_model}/process_import/", fields)
 
 
 def test_the_admin_imports_counties_from_xlsx_after_a_confirm_step(users, web):
@@ -44,6 +56,7 @@ def test_the_admin_imports_counties_from_xlsx_after_a_confirm_step(users, web):
     )
     preview = import_then_confirm(client, "counties/county", upload)
     assert "confirm_form" in preview.context and not County.objects.filter(code="140899").exists()
+    assert confirm_step(preview, "counties/county") is not None  # the page offers 确认导入
     response = confirm(client, "counties/county", preview)
     assert response.status_code == 302
     assert County.objects.get(code="140899").name == "测试单位"
@@ -58,6 +71,7 @@ def test_a_bad_target_row_is_shown_with_its_row_and_nothing_is_imported(users, w
     preview = import_then_confirm(client, "counties/target", upload)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", preview.content.decode()))
     assert preview.context.get("confirm_form") is None  # no confirm step while a row is invalid
+    assert confirm_step(preview, "counties/target") is None and "确认导入" not in text
     assert "某些行数据验证失败" in text  # the library's own Chinese is corrected in locale/zh_Hans
     # the failing row (spreadsheet data row 2) with its field, message and values
     assert re.search(r"\b2 1 households 确保该值大于或等于0。 2021 140881 coal_to_gas -5", text)
@@ -70,7 +84,7 @@ def test_a_rate_changed_by_an_admin_import_is_audited(users, web):
         ["plan", "type", "area_class", "level", "amount"], [[2021, "coal_to_gas", "rural", "county", "3600"]]
     )
     preview = import_then_confirm(client, "subsidies/subsidyrule", upload)
-    confirm(client, "subsidies/subsidyrule", preview)
+    assert confirm(client, "subsidies/subsidyrule", preview).status_code == 302
     rule = SubsidyRule.objects.get(retrofit_type__code="coal_to_gas", area_class="rural", level="county")
     assert rule.amount == Decimal("3600")
     change = SubsidyRuleChange.objects.get(rule=rule)
@@ -84,6 +98,7 @@ def test_a_rate_changed_by_an_admin_import_is_audited(users, web):
 def test_the_admin_exports_targets_as_xlsx(users, web):
     client = web(users["admin"])
     page = client.get("/admin/counties/target/export/")
+    assert page.status_code == 200
     html = page.content.decode()
     fmt = re.search(r'name="format" value="(\d+)"', html).group(1)
     fields = {name: "on" for name in re.findall(r'name="(targetresource_[a-z_0-9]+)"', html)}
@@ -109,6 +124,7 @@ def test_a_hostile_workbook_is_refused_by_the_admin_import_with_a_chinese_messag
         upload = io.BytesIO(content)
         upload.name = "import.xlsx"
         page = client.get("/admin/counties/county/import/")
+        assert page.status_code == 200
         fmt = re.search(r'name="format" value="(\d+)"', page.content.decode()).group(1)
         response = client.post(
             "/admin/counties/county/import/", {"format": fmt, "import_file": upload, "resource": "0"}
@@ -117,15 +133,24 @@ def test_a_hostile_workbook_is_refused_by_the_admin_import_with_a_chinese_messag
         errors = response.context["form"].errors["import_file"]
         assert len(errors) == 1 and expected in errors[0]
         assert response.context.get("confirm_form") is None
+        # what the administrator reads: the one message under the file field, and no 确认导入
+        shown = re.findall(
+            r'<ul class="errorlist" id="id_import_file_error"><li>([^<]*)</li></ul>', response.content.decode()
+        )
+        assert len(shown) == 1 and expected in shown[0], shown
+        assert confirm_step(response, "counties/county") is None
     assert County.objects.count() == counties_before
 
 
 def test_the_subsidy_rule_export_has_chinese_headers_and_names_not_codes(users, web):
     client = web(users["admin"])
-    html = client.get("/admin/subsidies/subsidyrule/export/").content.decode()
+    page = client.get("/admin/subsidies/subsidyrule/export/")
+    assert page.status_code == 200
+    html = page.content.decode()
     fmt = re.search(r'name="format" value="(\d+)"', html).group(1)
     fields = {name: "on" for name in re.findall(r'name="(subsidyruleresource_[a-z_0-9]+)"', html)}
     response = client.post("/admin/subsidies/subsidyrule/export/", {"format": fmt, "resource": "0", **fields})
+    assert response.status_code == 200
     content = b"".join(response.streaming_content) if response.streaming else response.content
     rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     assert rows[0] == ("年度", "改造类型", "城乡", "出资层级", "补助标准（元/户或元/㎡）")

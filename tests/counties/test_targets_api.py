@@ -18,7 +18,9 @@ def test_the_targets_api_returns_the_annex_in_annex_order(users, api):
 
 
 def test_the_targets_api_gives_building_retrofits_in_square_metres_too(users, api):
-    body = api(users["city"]).get("/api/v1/plans/2021/targets/").json()
+    response = api(users["city"]).get("/api/v1/plans/2021/targets/")
+    assert response.status_code == 200
+    body = response.json()
     linyi = next(row for row in body["rows"] if row["county"] == "140821")
     assert linyi["area_m2"]["building_retrofit"] == "357800"
     assert body["totals"]["area_m2"]["building_retrofit"] == "511400"
