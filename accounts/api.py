@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
+from accounts.captcha import captcha_new
 from accounts.serializers import RevokedSerializer, TokenRequestSerializer, TokenSerializer
 
 
@@ -26,7 +27,10 @@ class TokenObtainView(APIView):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(description="Wrong user name or password: {code: invalid, detail, errors}"),
-            429: OpenApiResponse(description="Locked after repeated failures: {code: locked, detail, retry_after}"),
+            429: OpenApiResponse(
+                description="Locked after repeated failures: {code: locked, detail, retry_after}; or, from an "
+                "address past its failure threshold, {code: captcha_required, detail, captcha: {key, image_url}}"
+            ),
         },
     )
     def post(self, request):
@@ -34,6 +38,16 @@ class TokenObtainView(APIView):
         serializer.is_valid(raise_exception=True)
         # The Django request: axes counts failures and locks on it; its middleware turns a lock into 429.
         user = authenticate(request._request, **serializer.validated_data)
+        if user is None and getattr(request._request, "captcha_refused", False):
+            # Not a lock: this address must prove a person is signing in (accounts/captcha.py).
+            return Response(
+                {
+                    "code": "captcha_required",
+                    "detail": _("本机所在地址登录失败次数较多，请输入图中的验证码后重试。"),
+                    "captcha": captcha_new(),
+                },
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
         if user is None:
             raise ValidationError({"non_field_errors": [_("用户名或密码不正确。")]})
         # What a login does: update last_login, reset axes' failure count, record the login.

@@ -1,9 +1,9 @@
 """Login failure handling on top of django-axes: one lock for the login page and the token endpoint.
 
-axes counts failures per lockout parameter (account, client address) and compares the largest count
-with one limit. Here the address has a limit of its own (``LOGIN_FAILURE_LIMIT_PER_ADDRESS``, higher:
-a county office's clerks may share one NAT address), so ``get_failures`` reports "at the limit" when
-either the account or the address has reached its own limit.
+axes counts failures per lockout parameter (account, client address). Only the account locks: a
+county office's clerks may share one NAT address, and locking the address would let anyone lock them
+all out. Past its own threshold (``LOGIN_FAILURE_LIMIT_PER_ADDRESS``) an address must solve a CAPTCHA
+instead (``accounts.captcha``); a refused CAPTCHA is not a password failure and counts against no account.
 """
 
 from __future__ import annotations
@@ -26,42 +26,33 @@ from accounts.network import client_ip
 
 class AccountAndAddressHandler(AxesDatabaseHandler):
     def get_failures(self, request, credentials=None) -> int:
-        by_account, by_address = self._failure_counts(request, credentials)
-        account_limit = settings.AXES_FAILURE_LIMIT
-        if by_address >= settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS:
-            return max(by_account, account_limit)
-        return by_account
-
-    def _failure_counts(self, request, credentials) -> tuple[int, int]:
-        recent = _recent_attempts(request)
+        """The account's failures from every address (the lock is per account only)."""
         username = get_client_username(request, credentials)
-        by_account = 0
-        if username:
-            by_account = recent.filter(username=username).aggregate(n=Sum("failures_since_start"))["n"] or 0
-        address = getattr(request, "axes_ip_address", None) or client_ip(request)
-        by_address = recent.filter(ip_address=address).aggregate(n=Sum("failures_since_start"))["n"] or 0
-        return by_account, by_address
+        if not username:
+            return 0
+        return recent_attempts(request).filter(username=username).aggregate(n=Sum("failures_since_start"))["n"] or 0
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        # A missing or wrong CAPTCHA never reached the password check: no failure to count.
+        if getattr(request, "captcha_refused", False):
+            return
+        super().user_login_failed(sender, credentials, request, **kwargs)
 
 
-def _recent_attempts(request=None):
+def recent_attempts(request=None):
     cool_off = get_cool_off(request)
     return AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - cool_off)
 
 
 def lock_remaining(*, username: str | None, ip_address: str | None) -> timedelta | None:
-    """How long the account or the address stays locked (None: not locked)."""
-    recent = _recent_attempts()
-    remaining = []
-    checks = [(ip_address and {"ip_address": ip_address}, settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS)]
-    if username:
-        checks.append(({"username": username}, settings.AXES_FAILURE_LIMIT))
-    for lookup, limit in checks:
-        if not lookup:
-            continue
-        row = recent.filter(**lookup).aggregate(n=Sum("failures_since_start"), last=Max("attempt_time"))
-        if (row["n"] or 0) >= limit:
-            remaining.append(row["last"] + get_cool_off() - timezone.now())
-    return max(remaining) if remaining else None
+    """How long the account stays locked (None: not locked). ``ip_address`` is kept for callers: an
+    address no longer locks (it needs a CAPTCHA instead)."""
+    if not username:
+        return None
+    row = recent_attempts().filter(username=username).aggregate(n=Sum("failures_since_start"), last=Max("attempt_time"))
+    if (row["n"] or 0) >= settings.AXES_FAILURE_LIMIT:
+        return row["last"] + get_cool_off() - timezone.now()
+    return None
 
 
 def lock_message(remaining: timedelta) -> str:

@@ -22,6 +22,7 @@ class EventKind(models.TextChoices):
     SESSION_EXPIRED = "session_expired", _("会话超时退出")
     LOCKOUT = "lockout", _("账号锁定")
     UNLOCK = "unlock", _("解除锁定")
+    CAPTCHA_REFUSED = "captcha_refused", _("验证码未通过")
     TOKEN_CREATED = "token_created", _("创建接口令牌")
     TOKEN_REVOKED = "token_revoked", _("吊销接口令牌")
     PASSWORD_CHANGED = "password_changed", _("修改密码")

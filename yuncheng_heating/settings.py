@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "csp",
+    "captcha",
     "django_tasks",
     "django_tasks_db",
     "counties",
@@ -297,6 +298,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "accounts.lockout.AccountAndAddressHandler"
+# Past LOGIN_FAILURE_LIMIT_PER_ADDRESS failures an address must solve a CAPTCHA (accounts/captcha.py).
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 5  # minutes a challenge stays valid
+CAPTCHA_IMAGE_SIZE = (100, 40)
+CAPTCHA_FONT_SIZE = 28
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20"))

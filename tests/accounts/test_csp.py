@@ -124,10 +124,12 @@ def test_a_refused_inline_script_fails_the_browser_fixture(live_server, users, b
 
 @pytest.mark.browser
 def test_the_admin_pages_work_under_the_policy(live_server, users, page):
-    assert page.goto(f"{live_server.url}/admin/login/").status == 200
+    # the admin's sign-in is the application's login page (with its CAPTCHA and lock messages)
+    assert page.goto(f"{live_server.url}/admin/login/?next=/admin/").status == 200
+    assert page.url == f"{live_server.url}/accounts/login/?next=/admin/"
     page.fill("#id_username", "admin")
     page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
     for path in ("/admin/auth/user/", f"/admin/auth/user/{users['city'].pk}/change/", "/admin/counties/county/import/"):
         assert page.goto(f"{live_server.url}{path}").status == 200, path

@@ -1,4 +1,5 @@
-"""Login failure handling: the login page and the token endpoint share one lock per account and per address."""
+"""Login failure handling: the login page and the token endpoint share one lock per account; an address past
+its threshold needs a CAPTCHA (test_captcha.py) rather than locking every account behind it."""
 
 from datetime import timedelta
 
@@ -73,20 +74,6 @@ def test_the_lock_is_per_account_other_accounts_still_log_in(users, client, api)
     assert response.status_code == 200
 
 
-def test_one_client_address_trying_many_accounts_is_locked_at_its_own_limit(users, api, settings):
-    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 8
-    client = api()
-    names = [f"guess-{n}" for n in range(8)]
-    responses = [fail_on_api(client, name, address="10.9.9.9") for name in names]
-    assert [r.status_code for r in responses] == [400] * 7 + [429]
-    # the address is locked, even for a real account with its right password ...
-    locked = client.post(TOKEN_URL, {"username": "city", "password": PASSWORD}, format="json", REMOTE_ADDR="10.9.9.9")
-    assert locked.status_code == 429
-    # ... while the same account from another address is not
-    other = client.post(TOKEN_URL, {"username": "city", "password": PASSWORD}, format="json", REMOTE_ADDR="10.1.1.1")
-    assert other.status_code == 200
-
-
 def test_a_successful_login_resets_the_count(users, client):
     assert fail_on_page(client, "clerk-140802", times=4).status_code == 200
     ok = client.post(LOGIN_URL, {"username": "clerk-140802", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7")
@@ -142,8 +129,9 @@ def test_the_city_office_sees_and_unlocks_a_locked_account(users, client, web):
 def test_the_city_office_unlocks_a_client_address(users, api, web, settings):
     settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 3
     client = api()
-    statuses = [fail_on_api(client, name, address="10.9.9.9").status_code for name in ("a1", "a2", "a3")]
-    assert statuses == [400, 400, 429]
+    statuses = [fail_on_api(client, name, address="10.9.9.9").status_code for name in ("a1", "a2", "a3", "a4")]
+    # past the address's threshold a CAPTCHA is asked for (tests/accounts/test_captcha.py)
+    assert statuses == [400, 400, 400, 429]
     locks = web(users["city"]).get("/accounts/locks/")
     assert locks.status_code == 200 and "10.9.9.9" in locks.content.decode()
     assert web(users["city"]).post("/accounts/locks/release/", {"ip_address": "10.9.9.9"}).status_code == 302
