@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -245,7 +245,7 @@ class HouseholdImportView(APIView):
     Any problem: 400 with every problem per row and column, nothing written.
     """
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # a workbook upload: multipart only, as the schema says
     throttle_classes = [RosterImportThrottle]
 
     def throttled(self, request, wait):
