@@ -16,10 +16,11 @@ from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Max, Sum
-from django.http import JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import ngettext
+from rest_framework.renderers import JSONRenderer
 
 from accounts.network import client_ip
 
@@ -71,9 +72,9 @@ def lockout_response(request, original_response=None, credentials=None):
     message = lock_message(remaining)
     status = settings.AXES_HTTP_RESPONSE_CODE
     if request.path.startswith("/api/"):
-        response = JsonResponse(
-            {"code": "locked", "detail": message, "retry_after": math.ceil(remaining.total_seconds())}, status=status
-        )
+        # The API's own renderer: UTF-8 JSON like every other response (JsonResponse escapes to ASCII).
+        body = {"code": "locked", "detail": message, "retry_after": math.ceil(remaining.total_seconds())}
+        response = HttpResponse(JSONRenderer().render(body), status=status, content_type="application/json")
     else:
         from django.contrib.auth.forms import AuthenticationForm
 

@@ -8,7 +8,8 @@ component and documents, on each operation, the statuses it can answer with:
 - 400 wherever the operation takes query parameters or a body;
 - 415 wherever it takes a body (a body in none of the listed media types, or one that does not parse as its own);
 - 409 where a write can meet a concurrent one (a stale report ``version``, conflicting imports);
-- 429 where a per-user rate applies (the roster import, ``ROSTER_IMPORT_RATE``).
+- 429 where a per-user rate applies (the roster import, ``ROSTER_IMPORT_RATE``) and on the token
+  endpoint, locked after repeated login failures (``retry_after``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,21 @@ ERROR_SCHEMA = {
         },
         "current_version": {"type": "integer", "nullable": True, "description": "on 409: the version to re-read"},
         "request_id": {"type": "string", "description": "on 500: quote it to the administrator"},
+        "retry_after": {"type": "integer", "description": "on 429 (locked login): seconds until the lock ends"},
+        "problems": {
+            "type": "array",
+            "description": "on a refused roster import (invalid_rows): every problem, by row and column",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "row": {"type": "integer"},
+                    "column": {"type": "string", "nullable": True},
+                    "message": {"type": "string"},
+                },
+                "required": ["row", "message"],
+            },
+        },
+        "rows": {"type": "integer", "description": "on a refused roster import: the data rows read"},
     },
     "required": ["code", "detail"],
 }
@@ -52,6 +68,7 @@ DESCRIPTIONS = {
     "415": "The body is not in one of the media types listed: {code: unsupported_media_type, detail}",
     "429": "Too many requests; see the Retry-After header",
 }
+LOCKED = "Locked after repeated login failures: {code: locked, detail, retry_after}; see the Retry-After header"
 CONFLICT_OPERATIONS = {
     ("patch", "/api/v1/reports/{id}/"),
     ("post", "/api/v1/reports/{id}/submit/"),
@@ -60,7 +77,10 @@ CONFLICT_OPERATIONS = {
     ("post", "/api/v1/reports/{id}/reopen/"),
     ("post", "/api/v1/plans/{year}/households/import/"),
 }
-THROTTLED_OPERATIONS = {("post", "/api/v1/plans/{year}/households/import/")}
+THROTTLED_OPERATIONS = {
+    ("post", "/api/v1/plans/{year}/households/import/"),
+    ("post", "/api/v1/auth/token/"),  # the login lock (accounts/lockout.py), not a rate
+}
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 
@@ -86,6 +106,12 @@ def document_errors(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses[code] = {"description": DESCRIPTIONS[code], "content": error}
+            if path == "/api/v1/auth/token/":
+                responses["429"]["description"] = LOCKED
+            # A 4xx a view documents itself (a description only) is in the same shape: one schema for all.
+            for code, response in responses.items():
+                if code.startswith("4"):
+                    response["content"] = error
     return result
 
 

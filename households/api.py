@@ -6,10 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from core.api import error_response
@@ -41,8 +39,6 @@ from households.serializers import (
     SpotCheckSerializer,
 )
 from households.views import export_response, template_response
-
-PAGE_SIZE = 50
 
 
 def pii_error(exc) -> Response:
@@ -102,41 +98,11 @@ def filtered(request, plan):
 
 LIST_PARAMS = [
     *FILTER_PARAMS,
-    OpenApiParameter(
-        "cursor", str, description="opaque: the `next` or `previous` link of the page before; absent for the first page"
-    ),
-    OpenApiParameter(
-        "page_size",
-        {"type": "integer", "minimum": 1, "maximum": roster_page.MAX_PAGE_SIZE},
-        description=f"rows per page, 1–{roster_page.MAX_PAGE_SIZE}; default 50",
+    *(
+        OpenApiParameter(p["name"], p["schema"], description=p["description"])
+        for p in roster_page.RosterPagination().get_schema_operation_parameters(None)
     ),
 ]
-
-
-def _page_size(request) -> int:
-    raw = request.query_params.get("page_size")
-    if raw is None:
-        return PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= roster_page.MAX_PAGE_SIZE:
-        raise ValidationError(
-            {"page_size": [_("page_size 应为 1 至 %(n)d 的整数。") % {"n": roster_page.MAX_PAGE_SIZE}]}
-        )
-    return int(raw)
-
-
-def _cursor(request) -> tuple[str, str]:
-    """(after, before) from ``cursor``: ``a.<key>`` continues forwards, ``b.<key>`` goes back."""
-    if "page" in request.query_params:
-        raise ValidationError(
-            {"page": [_("花名册按游标分页：请使用上一页返回的 next 或 previous 链接，不再接受 page。")]}
-        )
-    raw = request.query_params.get("cursor", "")
-    if not raw:
-        return "", ""
-    direction, _dot, key = raw.partition(".")
-    if direction not in ("a", "b") or not key:
-        raise ValidationError({"cursor": [_("cursor 无效，请使用上一页返回的链接。")]})
-    return (key, "") if direction == "a" else ("", key)
 
 
 class HouseholdListView(APIView):
@@ -156,34 +122,15 @@ class HouseholdListView(APIView):
     def get(self, request, year: int):
         require_reader(request.user)
         plan = plan_get(year=year)
-        size = _page_size(request)
-        after, before = _cursor(request)
         rates = subsidy_rates_for_user(user=request.user, plan=plan)
-        try:
-            page = roster_page.roster_page(
-                filtered(request, plan),
-                lambda queryset: household_rows(queryset, whole_ids=False, rates=rates),
-                size=size,
-                after=after,
-                before=before,
-            )
-        except roster_page.InvalidCursor:
-            raise ValidationError({"cursor": [_("cursor 无效，请使用上一页返回的链接。")]}) from None
-        return Response(
-            {
-                "count": page.count,
-                "count_exceeds": None if page.count is not None else roster_page.COUNT_LIMIT,
-                "next": _page_link(request, "a", page.next_cursor),
-                "previous": _page_link(request, "b", page.previous_cursor),
-                "results": [household_json(r) for r in page.rows],
-            }
+        paginator = roster_page.RosterPagination()
+        rows = paginator.paginate_queryset(
+            filtered(request, plan),
+            request,
+            view=self,
+            rows_of=lambda queryset: household_rows(queryset, whole_ids=False, rates=rates),
         )
-
-
-def _page_link(request, direction: str, key: str | None) -> str | None:
-    if key is None:
-        return None
-    return replace_query_param(request.build_absolute_uri(), "cursor", f"{direction}.{key}")
+        return paginator.get_paginated_response([household_json(r) for r in rows])
 
 
 class HouseholdDetailView(APIView):
@@ -298,7 +245,7 @@ class HouseholdImportView(APIView):
     Any problem: 400 with every problem per row and column, nothing written.
     """
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # a workbook upload: multipart only, as the schema says
     throttle_classes = [RosterImportThrottle]
 
     def throttled(self, request, wait):

@@ -13,7 +13,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -69,18 +68,8 @@ def _valid(serializer_class, data):
 )
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReportSerializer
-
-    def initialize_request(self, request, *args, **kwargs):
-        # DRF names the action only after choosing the parsers; get_parsers() needs it first.
-        self.action = self.action_map.get(request.method.lower())
-        return super().initialize_request(request, *args, **kwargs)
-
-    def get_parsers(self):
-        # A report's lines are a list of objects, which a form body cannot carry: JSON only (the schema
-        # then offers no form encoding a client would try). The actions' flat bodies take forms too.
-        if getattr(self, "action", None) in ("create", "partial_update"):
-            return [JSONParser()]
-        return super().get_parsers()
+    # ASCII digits only: the router's default ``[^/.]+`` let int() read "9\x85" (Unicode space) as 9.
+    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
         user = self.request.user
@@ -143,7 +132,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="Edit a draft or returned report",
     )
     def partial_update(self, request, pk=None):
-        report = self.get_object()
+        report = self.get_object()  # scope before validation: outside it, 404 whatever the body
         data = _valid(ReportUpdateSerializer, request.data)
         report = services.report_update(
             user=request.user,
@@ -158,34 +147,34 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=ActionSerializer, responses={200: ReportSerializer, **ERRORS, **CONFLICT})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
+        report = self.get_object()
         data = _valid(ActionSerializer, request.data)
-        return self._respond(
-            services.report_submit(user=request.user, report=self.get_object(), version=data.get("version"))
-        )
+        return self._respond(services.report_submit(user=request.user, report=report, version=data.get("version")))
 
     @extend_schema(request=ActionSerializer, responses={200: ReportSerializer, **ERRORS, **CONFLICT})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        report = self.get_object()
         data = _valid(ActionSerializer, request.data)
-        return self._respond(
-            services.report_approve(user=request.user, report=self.get_object(), version=data.get("version"))
-        )
+        return self._respond(services.report_approve(user=request.user, report=report, version=data.get("version")))
 
     @extend_schema(request=ReasonSerializer, responses={200: ReportSerializer, **ERRORS, **CONFLICT})
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
+        report = self.get_object()
         data = _valid(ReasonSerializer, request.data)
         report = services.report_return(
-            user=request.user, report=self.get_object(), reason=data.get("reason"), version=data.get("version")
+            user=request.user, report=report, reason=data.get("reason"), version=data.get("version")
         )
         return self._respond(report)
 
     @extend_schema(request=ReasonSerializer, responses={200: ReportSerializer, **ERRORS, **CONFLICT})
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
+        report = self.get_object()
         data = _valid(ReasonSerializer, request.data)
         report = services.report_reopen(
-            user=request.user, report=self.get_object(), reason=data.get("reason"), version=data.get("version")
+            user=request.user, report=report, reason=data.get("reason"), version=data.get("version")
         )
         return self._respond(report)
 

@@ -252,12 +252,17 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"roster_import": ROSTER_IMPORT_RATE},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Bodies are JSON; the uploads (roster import, visits, rectifications) set multipart on their views.
+    # A body in another media type is a 415 in the error shape, and the schema lists only what parses.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "运城市冬季清洁取暖进度填报系统 API",
     "DESCRIPTION": "Monthly progress reports, targets, progress and subsidies of the Yuncheng clean-heating plan.",
     "VERSION": "1.0.0",
+    # The title is for people; client generators derive package names from it, which must be ASCII.
+    "EXTENSIONS_INFO": {"x-api-id": "yuncheng-heating", "x-package-name": "yuncheng_heating_client"},
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -153,3 +153,48 @@ def test_every_operation_with_a_body_documents_the_415_it_answers_to_another_med
     response = api(users["city"]).post("/api/v1/reports/", "plan=2021", content_type="text/plain")
     assert response.status_code == 415
     assert response.json()["code"] == "unsupported_media_type"
+
+
+def test_every_4xx_response_is_the_one_error_component(schema):
+    assert {"retry_after", "problems", "rows", "errors"} <= set(schema["components"]["schemas"]["Error"]["properties"])
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for code, response in operation["responses"].items():
+                if code.startswith("4"):
+                    assert response["content"] == {"application/json": {"schema": ERROR_REF}}, (method, path, code)
+    token = schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]
+    assert {"400", "429"} <= set(token) and "retry_after" in token["429"]["description"]
+
+
+def _parser_media_types(path):
+    from django.urls import resolve
+
+    url = path.replace("{year}", "2021").replace("{id}", "1").replace("{pk}", "1")
+    view = resolve(url).func
+    cls = view.cls
+    return [parser.media_type for parser in cls(**getattr(view, "initkwargs", {})).parser_classes]
+
+
+def test_no_operation_lists_a_content_type_it_does_not_accept(schema):
+    uploads = set()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if "requestBody" not in operation:
+                continue
+            listed = list(operation["requestBody"]["content"])
+            assert listed == _parser_media_types(path), (method, path)
+            if listed == ["multipart/form-data"]:
+                uploads.add(path)
+            else:
+                assert listed == ["application/json"], (method, path)
+    assert uploads == {
+        "/api/v1/plans/{year}/households/import/",
+        "/api/v1/plans/{year}/inspections/visits/",
+        "/api/v1/plans/{year}/rectifications/{id}/resolve/",
+    }
+
+
+def test_the_schema_names_itself_in_ascii_for_client_generators(schema):
+    info = schema["info"]
+    assert info["title"].startswith("运城市")
+    assert info["x-package-name"].isascii() and info["x-package-name"].isidentifier()

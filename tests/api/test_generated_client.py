@@ -1,0 +1,123 @@
+"""A client generated from the schema (openapi-python-client) works against the running API.
+
+The schema is generated in-process, exactly as ``/api/v1/schema/`` serves it; the generator names the
+package from the schema's ASCII ``x-package-name`` (the title is Chinese, which no distribution name may
+be), given to it as its config file. The package is imported from the temporary directory, not
+installed. Every 2xx JSON answer must parse into a generated model (an untyped response parses to
+None), and the errors into the one ``Error`` model.
+"""
+
+import importlib
+import json
+import subprocess
+import sys
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+
+from tests.conftest import PASSWORD
+from tests.households.helpers import XLSX, row, workbook
+
+GENERATOR = Path(sys.executable).parent / "openapi-python-client"
+
+
+@pytest.fixture
+def generated(tmp_path):
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    schema = json.loads(OpenApiJsonRenderer().render(document, renderer_context={}))
+    package = schema["info"]["x-package-name"]
+    (tmp_path / "schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    # post_hooks: none, the generator's default runs ruff from PATH, which is not a test's business.
+    config = f"project_name_override: {schema['info']['x-api-id']}-client\npackage_name_override: {package}\npost_hooks: []\n"
+    (tmp_path / "config.yml").write_text(config)
+    subprocess.run(
+        [str(GENERATOR), "generate", "--path", "schema.json", "--config", "config.yml", "--output-path", "client"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    sys.path.insert(0, str(tmp_path / "client"))
+    try:
+        yield lambda name: importlib.import_module(f"{package}.{name}")
+    finally:
+        sys.path.remove(str(tmp_path / "client"))
+        for name in [m for m in sys.modules if m == package or m.startswith(f"{package}.")]:
+            del sys.modules[name]
+
+
+def typed(response, model, status=200):
+    assert response.status_code == status, response.content
+    assert response.parsed is not None and type(response.parsed) is model, type(response.parsed)
+    return response.parsed
+
+
+@pytest.fixture
+def closing():
+    """Clients to close at the end: an open keep-alive connection holds a server thread, and with it a
+    database session that would block dropping the PostgreSQL test database."""
+    clients = []
+    yield clients.append
+    for client in clients:
+        client.get_httpx_client().close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_generated_client_reports_approves_imports_and_reads_a_lock(generated, live_server, users, closing):
+    client_module, models = generated("client"), generated("models")
+    anonymous = client_module.Client(base_url=live_server.url, raise_on_unexpected_status=True)
+    closing(anonymous)
+    token_create = generated("api.auth.auth_token_create")
+
+    def sign_in(username):
+        body = models.TokenRequestRequest(username=username, password=PASSWORD)
+        token = typed(token_create.sync_detailed(client=anonymous, body=body), models.Token).token
+        signed_in = client_module.AuthenticatedClient(base_url=live_server.url, token=token, prefix="Token")
+        closing(signed_in)
+        return signed_in
+
+    clerk = sign_in("clerk-140802")
+    targets = generated("api.plans.plans_targets_retrieve").sync_detailed(year=2021, client=clerk)
+    typed(targets, models.Targets)
+
+    line = models.ReportCreateRequestLinesItem.from_dict(
+        {"type": "coal_to_electric", "area_class": "rural", "households": 10}
+    )
+    body = models.ReportCreateRequest(
+        plan=2021, county="140802", period="2021-07", lines=[line], narrative="进展顺利"
+    )
+    report = typed(generated("api.reports.reports_create").sync_detailed(client=clerk, body=body), models.Report, 201)
+    submit = generated("api.reports.reports_submit_create")
+    submitted = typed(
+        submit.sync_detailed(id=report.id, client=clerk, body=models.ActionRequest(version=report.version)),
+        models.Report,
+    )
+    assert submitted.status == models.ReportStatusEnum.SUBMITTED
+
+    approve = generated("api.reports.reports_approve_create")
+    city = sign_in("city")
+    approved = typed(approve.sync_detailed(id=report.id, client=city, body=models.ActionRequest()), models.Report)
+    assert approved.status == models.ReportStatusEnum.APPROVED
+
+    roster = generated("types").File(
+        payload=BytesIO(workbook([row(1), row(2, name="李四")])), file_name="roster.xlsx", mime_type=XLSX
+    )
+    imported = typed(
+        generated("api.plans.plans_households_import_create").sync_detailed(
+            year=2021, client=clerk, body=models.ImportRequestRequest(file=roster)
+        ),
+        models.PlansHouseholdsImportCreateResponse201,
+        201,
+    )
+    assert imported["created"] == 2
+
+    wrong = models.TokenRequestRequest(username="clerk-140881", password="wrong-password")
+    answers = [token_create.sync_detailed(client=anonymous, body=wrong) for _ in range(5)]
+    assert [a.status_code for a in answers] == [400] * 4 + [429]
+    assert type(answers[0].parsed) is models.Error and answers[0].parsed.code == "invalid"
+    locked = answers[-1].parsed
+    assert type(locked) is models.Error and locked.code == "locked" and locked.retry_after == 900
+    assert "账号已被锁定" in locked.detail
