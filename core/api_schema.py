@@ -56,6 +56,13 @@ ERROR_SCHEMA = {
             },
         },
         "rows": {"type": "integer", "description": "on a refused roster import: the data rows read"},
+        "captcha": {
+            "type": "object",
+            "description": "on 429 captcha_required (an address past its login failure threshold): the challenge "
+            "to show; send captcha_key and captcha_answer with the next request",
+            "properties": {"key": {"type": "string"}, "image_url": {"type": "string"}},
+            "required": ["key", "image_url"],
+        },
     },
     "required": ["code", "detail"],
 }
@@ -68,7 +75,10 @@ DESCRIPTIONS = {
     "415": "The body is not in one of the media types listed: {code: unsupported_media_type, detail}",
     "429": "Too many requests; see the Retry-After header",
 }
-LOCKED = "Locked after repeated login failures: {code: locked, detail, retry_after}; see the Retry-After header"
+LOCKED = (
+    "Locked after repeated login failures: {code: locked, detail, retry_after}, see the Retry-After header; "
+    "or, from an address past its failure threshold, {code: captcha_required, detail, captcha: {key, image_url}}"
+)
 CONFLICT_OPERATIONS = {
     ("patch", "/api/v1/reports/{id}/"),
     ("post", "/api/v1/reports/{id}/submit/"),
