@@ -133,7 +133,17 @@ class AutoSchema(SpectacularAutoSchema):
       which DRF refuses: at least one digit.
     - ``allow_empty=False`` on a list is ``minItems: 1``.
     - Every ``period`` field of this API is a month, YYYY-MM (query parameters: as_of_period_parameter).
+    - A digits-only path id is an integer.
     """
+
+    def _resolve_path_parameters(self, variables):
+        # A viewset's lookup_value_regex (ASCII digits, see reports/api.py) makes drf-spectacular call the
+        # id a patterned string; it is the integer id the path converters of the plain views give.
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter.get("schema") == {"type": "string", "pattern": "^[0-9]+$"}:
+                parameter["schema"] = {"type": "integer"}
+        return parameters
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)

@@ -198,3 +198,11 @@ def test_the_schema_names_itself_in_ascii_for_client_generators(schema):
     info = schema["info"]
     assert info["title"].startswith("运城市")
     assert info["x-package-name"].isascii() and info["x-package-name"].isidentifier()
+
+
+def test_path_ids_are_integers_in_the_schema(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path":
+                    assert parameter["schema"]["type"] == "integer", (method, path, parameter)
