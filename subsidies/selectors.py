@@ -556,10 +556,6 @@ def settlement_get_for_user(*, user, plan: Plan, pk, with_file: bool = False) ->
         raise Http404(_("未找到该结算快照。")) from None
 
 
-def settlement_current(*, plan: Plan) -> Settlement | None:
-    return Settlement.objects.filter(plan=plan, superseded_by__isnull=True).defer("xlsx").first()
-
-
 def settlement_payload(settlement: Settlement, *, with_figures: bool = False) -> dict:
     body = {
         "id": settlement.pk,
