@@ -113,4 +113,3 @@ class ReportEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReportEvent
         fields = ["id", "at", "actor", "action", "action_label", "reason", "changes", "version"]
-
