@@ -18,11 +18,11 @@ from rest_framework.views import APIView
 
 from core.api_schema import as_of_period_parameter
 from counties.models import County
-from counties.selectors import plan_get, scope_for_user
+from counties.selectors import plan_get
 from reports import services
-from reports.models import ReportLine, ReportStatus
+from reports.models import ReportStatus
 from reports.periods import clean_as_of_period, parse_period
-from reports.selectors import progress_table, report_events_for_user, reports_for_user
+from reports.selectors import progress_table, report_events_for_user, report_lines_for_user, reports_for_user
 from reports.serializers import (
     ActionSerializer,
     ReasonSerializer,
@@ -73,12 +73,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def get_queryset(self):
         user = self.request.user
-        scope = scope_for_user(user)
-        lines = ReportLine.objects.select_related("retrofit_type")
-        if scope.type_ids is not None:
-            lines = lines.filter(retrofit_type_id__in=scope.type_ids)
         queryset = reports_for_user(user=user).prefetch_related(
-            Prefetch("lines", queryset=lines, to_attr="visible_lines")
+            Prefetch("lines", queryset=report_lines_for_user(user=user), to_attr="visible_lines")
         )
         params = self.request.query_params
         if self.action == "list":

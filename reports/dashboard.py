@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
-from counties.models import AreaClass, County, Plan, Role
+from counties.models import AreaClass, County, Plan
 from counties.selectors import PUBLIC_SCOPE, counties_for_user
 from reports.models import Report, ReportLine, ReportStatus
 from reports.periods import period_deadline
@@ -31,9 +31,6 @@ from reports.selectors import (
     to_households,
 )
 from reports.states import REPORT_STATE_FIELDS, CellState, report_state
-
-# Roles that see the city dashboard, the status grid, trends and the progress export.
-DASHBOARD_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE, Role.DEPARTMENT)
 
 RATE_PLACES = Decimal("0.0001")
 ONE = Decimal("1")

@@ -13,17 +13,17 @@ from rest_framework.views import APIView
 
 from core.api_schema import as_of_period_parameter
 from core.exports import csv_response, xlsx_response
-from counties.selectors import plan_get, require_role
-from reports.dashboard import DASHBOARD_ROLES
+from counties.selectors import plan_get
 from reports.exports import progress_export, progress_filename, progress_sheet
 from reports.periods import clean_as_of_period
+from reports.permissions import DashboardRoles
 from reports.selectors import progress_table
 
 PERIOD_PARAMETER = as_of_period_parameter("截至月份 YYYY-MM（默认方案最后一个月）")
 
 
 def _table(request, year):
-    require_role(request.user, *DASHBOARD_ROLES)
+    DashboardRoles.check(request.user)
     plan = plan_get(year=year)
     try:
         period = clean_as_of_period(request.query_params.get("period"), plan=plan)

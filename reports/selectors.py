@@ -43,12 +43,28 @@ def report_get_for_user(*, user, pk) -> Report:
         raise Http404(_("未找到该月报。")) from None
 
 
-def lines_for_user(*, user, report: Report) -> QuerySet[ReportLine]:
+def report_lines_for_user(*, user) -> QuerySet[ReportLine]:
+    """Report lines of the retrofit types the user may see (a department: its own types)."""
     scope = scope_for_user(user)
-    lines = report.lines.select_related("retrofit_type")
+    lines = ReportLine.objects.select_related("retrofit_type")
     if scope.type_ids is not None:
         lines = lines.filter(retrofit_type_id__in=scope.type_ids)
     return lines
+
+
+def lines_for_user(*, user, report: Report) -> QuerySet[ReportLine]:
+    return report_lines_for_user(user=user).filter(report=report)
+
+
+def own_reports_for_user(*, user) -> QuerySet[Report]:
+    """The reports the user files itself: a clerk its county's, a department its own; none otherwise."""
+    scope = scope_for_user(user)
+    reports = reports_for_user(user=user)
+    if scope.is_clerk:
+        return reports.filter(county_id=scope.county_id)
+    if scope.role == "department":
+        return reports.filter(county__isnull=True, department=scope.department_name)
+    return reports.none()
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,6 @@ from reports.services import REASON_MAX_LENGTH
 VERSION_MAX = 2**31 - 1
 
 
-class LineSerializer(serializers.Serializer):
-    type = serializers.CharField(help_text="retrofit type code, e.g. coal_to_electric")
-    area_class = serializers.CharField(help_text="urban or rural")
-    households = serializers.JSONField(required=False, help_text="whole households (household-measured types)")
-    area_m2 = serializers.JSONField(required=False, help_text='m² as a decimal string, e.g. "5000" (building_retrofit)')
-
-
 class ReportCreateSerializer(serializers.Serializer):
     plan = serializers.IntegerField(min_value=1, max_value=9999, help_text="plan year, e.g. 2021")
     county = serializers.CharField(
@@ -120,7 +113,3 @@ class ReportEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReportEvent
         fields = ["id", "at", "actor", "action", "action_label", "reason", "changes", "version"]
-
-
-class ProgressQuerySerializer(serializers.Serializer):
-    period = serializers.CharField(required=False, help_text="YYYY-MM; defaults to the plan's last month")

@@ -20,6 +20,7 @@ from counties.models import AreaClass, County, Plan, RetrofitType, Role
 from counties.selectors import plan_types, scope_for_user
 from reports.models import NARRATIVE_MAX_LENGTH, Report, ReportAction, ReportEvent, ReportLine, ReportStatus
 from reports.periods import clean_period, period_deadline, previous_period
+from reports.permissions import CityOfficeOnly
 from reports.selectors import report_units
 
 # Cumulative progress above this share of the target needs an explanation in the narrative.
@@ -267,8 +268,7 @@ def _require_writer(user, report: Report) -> None:
 
 
 def _require_reviewer(user) -> None:
-    if not scope_for_user(user).is_city_office:
-        raise PermissionDenied(_("只有市清洁取暖办可以审核、退回或重新打开月报。"))
+    CityOfficeOnly.check(user)
 
 
 def _lock_for_update(report: Report, version: int | None) -> Report:

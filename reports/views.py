@@ -18,6 +18,7 @@ from reports.forms import NewReportForm, ReasonForm, ReportForm, line_field_name
 from reports.models import ReportStatus
 from reports.periods import clean_period
 from reports.selectors import (
+    own_reports_for_user,
     periods_open_for_user,
     report_abilities,
     report_events_for_user,
@@ -79,9 +80,7 @@ def _nothing_to_start(user, plan, open_periods) -> str:
     scope = scope_for_user(user)
     if plan is None or open_periods or not (scope.is_clerk or scope.role == "department"):
         return ""
-    own = reports_for_user(user=user).filter(plan=plan, status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
-    if scope.role == "department":
-        own = own.filter(county__isnull=True, department=scope.department_name)
+    own = own_reports_for_user(user=user).filter(plan=plan, status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
     return "finish_own" if own.exists() else "all_filed"
 
 

@@ -18,10 +18,10 @@ from rest_framework.views import APIView
 
 from core.api_schema import as_of_period_parameter
 from core.exports import csv_response, xlsx_response
-from counties.models import Role
-from counties.selectors import plan_get, require_role
+from counties.selectors import plan_get
 from subsidies import selectors, services
 from subsidies.exports import export_filename, subsidy_sheets, summary_columns, summary_rows
+from subsidies.permissions import FinanceOnly, FinanceWrites, RuleEditors, api_rules
 from subsidies.serializers import (
     GridAllocationSerializer,
     GridInvestmentSerializer,
@@ -119,6 +119,8 @@ class SubsidyRulesView(APIView):
 
 
 class SubsidyRuleView(APIView):
+    permission_classes = api_rules(RuleEditors)
+
     @extend_schema(
         request=RuleUpdateSerializer,
         responses=OpenApiTypes.OBJECT,
@@ -127,7 +129,6 @@ class SubsidyRuleView(APIView):
     def patch(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         rule = selectors.subsidy_rule_get_for_user(user=request.user, plan=plan, pk=pk)
-        require_role(request.user, *selectors.RULE_EDIT_ROLES)
         serializer = RuleUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rule = services.subsidy_rule_update(rule=rule, actor=request.user, **serializer.validated_data)
@@ -167,6 +168,8 @@ class GridInvestmentsView(APIView):
 
 
 class GridAllocationsView(APIView):
+    permission_classes = api_rules(FinanceOnly)
+
     @extend_schema(
         request=GridAllocationSerializer,
         responses=OpenApiTypes.OBJECT,
@@ -175,7 +178,6 @@ class GridAllocationsView(APIView):
     def post(self, request, year: int):
         plan = plan_get(year=year)
         selectors.subsidy_scope(request.user)
-        require_role(request.user, Role.FINANCE)
         serializer = GridAllocationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         county = selectors.subsidy_county_get_for_user(
@@ -214,6 +216,8 @@ def _payments_response(request, plan, period, http_status=status.HTTP_200_OK):
 
 
 class PaymentsView(APIView):
+    permission_classes = api_rules(FinanceWrites)
+
     @extend_schema(
         parameters=[PERIOD_PARAM], responses=OpenApiTypes.OBJECT, summary="Due vs paid vs outstanding, and payments"
     )
@@ -231,7 +235,6 @@ class PaymentsView(APIView):
     def post(self, request, year: int):
         plan = plan_get(year=year)
         selectors.subsidy_scope(request.user)
-        require_role(request.user, Role.FINANCE)
         serializer = PaymentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -249,7 +252,8 @@ class PaymentVoidView(APIView):
     def post(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         payment = selectors.payment_get_for_user(user=request.user, plan=plan, pk=pk)
-        require_role(request.user, Role.FINANCE)
+        # After the scoped lookup, not in permission_classes: outside the caller's scope is 404, never 403.
+        FinanceOnly.check(request.user)
         serializer = VoidSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.payment_void(payment=payment, actor=request.user, reason=serializer.validated_data["reason"])
@@ -257,6 +261,8 @@ class PaymentVoidView(APIView):
 
 
 class SettlementsView(APIView):
+    permission_classes = api_rules(FinanceWrites)
+
     @extend_schema(
         responses=OpenApiTypes.OBJECT,
         summary="Frozen settlements (finance bureau, city office)",
@@ -275,7 +281,6 @@ class SettlementsView(APIView):
     def post(self, request, year: int):
         plan = plan_get(year=year)
         selectors.settlements_for_user(user=request.user, plan=plan)
-        require_role(request.user, Role.FINANCE)
         serializer = SettlementCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         settlement = services.settlement_create(plan=plan, actor=request.user, **serializer.validated_data)

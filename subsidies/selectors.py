@@ -43,7 +43,6 @@ ZERO = Decimal("0.00")
 AREA_CLASSES = (AreaClass.URBAN.value, AreaClass.RURAL.value)
 LEVELS = (Level.CITY.value, Level.COUNTY.value)
 READ_ROLES = (Role.FINANCE, Role.CITY_OFFICE, Role.ADMIN, Role.COUNTY_CLERK)
-RULE_EDIT_ROLES = (Role.FINANCE, Role.CITY_OFFICE)
 
 
 def money(value) -> Decimal:
@@ -70,14 +69,6 @@ def subsidy_scope(user) -> Scope:
     if not can_read_subsidies(user):
         raise PermissionDenied(_("您的角色无权查看补助资金。"))
     return scope_for_user(user)
-
-
-def can_edit_rules(user) -> bool:
-    return scope_for_user(user).role in RULE_EDIT_ROLES
-
-
-def is_finance(user) -> bool:
-    return scope_for_user(user).role == Role.FINANCE
 
 
 def can_record_grid_investment(user, county_id: int | None = None) -> bool:
@@ -554,10 +545,6 @@ def settlement_get_for_user(*, user, plan: Plan, pk, with_file: bool = False) ->
         return queryset.get(pk=int(pk))
     except (Settlement.DoesNotExist, ValueError, TypeError):
         raise Http404(_("未找到该结算快照。")) from None
-
-
-def settlement_current(*, plan: Plan) -> Settlement | None:
-    return Settlement.objects.filter(plan=plan, superseded_by__isnull=True).defer("xlsx").first()
 
 
 def settlement_payload(settlement: Settlement, *, with_figures: bool = False) -> dict:

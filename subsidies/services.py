@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counties.models import County, Plan, Role
-from counties.selectors import plan_types, require_role, scope_for_user
+from counties.selectors import plan_types, scope_for_user
 from counties.services import upsert_counted
 from subsidies.exports import subsidy_xlsx_bytes
 from subsidies.models import GridAllocation, GridInvestment, Level, Payment, Settlement, SubsidyRule, SubsidyRuleChange
+from subsidies.permissions import FinanceOnly, RuleEditors
 from subsidies.selectors import (
-    RULE_EDIT_ROLES,
     ZERO,
     grid_allocated_total,
     money,
@@ -66,7 +66,7 @@ def subsidy_rules_load(*, plan: Plan, data, types: dict, result) -> None:
 @transaction.atomic
 def subsidy_rule_update(*, rule: SubsidyRule, amount: Decimal, actor, reason: str = "") -> SubsidyRule:
     """Change a rule's rate (finance bureau or city office only) and record who, when, old and new."""
-    require_role(actor, *RULE_EDIT_ROLES)
+    RuleEditors.check(actor)
     rule = SubsidyRule.objects.select_for_update().get(pk=rule.pk)
     amount = parse_money(amount, allow_zero=True)
     old = rule.amount
@@ -120,7 +120,7 @@ def grid_investment_record(
 @transaction.atomic
 def grid_allocation_set(*, plan: Plan, county: County, amount, actor) -> GridAllocation:
     """Set the city grid support allocated to a county; refused if the allocations would exceed the total."""
-    require_role(actor, Role.FINANCE)
+    FinanceOnly.check(actor)
     amount = parse_money(amount, allow_zero=True)
     # Lock the plan row so that two allocations at once cannot both pass the check.
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -158,7 +158,7 @@ def payment_record(
     reason: str = "",
 ) -> Payment:
     """A disbursement by the finance bureau; more than is outstanding needs a written reason."""
-    require_role(actor, Role.FINANCE)
+    FinanceOnly.check(actor)
     if level not in Level.values:
         raise ValidationError({"level": [_("出资层级应为 city（市级）或 county（县级）。")]})
     _check_plan_date(plan, paid_on, "paid_on")
@@ -209,7 +209,7 @@ def _void(entry, *, actor, reason: str, already: str):
 @transaction.atomic
 def payment_void(*, payment: Payment, actor, reason: str) -> Payment:
     """Void a mistaken disbursement (finance bureau only). It stays listed; totals no longer count it."""
-    require_role(actor, Role.FINANCE)
+    FinanceOnly.check(actor)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     return _void(payment, actor=actor, reason=reason, already=_("该拨付记录已作废，不能重复作废。"))
 
@@ -241,7 +241,7 @@ def settlement_create(
     machine, 2026-11-24). A task would only add states to handle (a frozen settlement
     without its file or hash yet, a download before the worker ran, a worker that died half-way).
     """
-    require_role(actor, Role.FINANCE)
+    FinanceOnly.check(actor)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     period = period_parse(plan=plan, value=period)
     current = Settlement.objects.filter(plan=plan, superseded_by__isnull=True).defer("xlsx").first()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.trial import rolled_back
+from counties.permissions import page_permission
 from counties.selectors import plan_get, plan_types
 from subsidies import selectors, services
 from subsidies.forms import (
@@ -22,6 +23,7 @@ from subsidies.forms import (
     add_service_errors,
 )
 from subsidies.hooks import finance_panels
+from subsidies.permissions import FinanceOnly, RuleEditors
 
 
 def _page_url(plan, period=None) -> str:
@@ -42,7 +44,7 @@ def _render_page(request, plan, *, period=None, forms=None, status=200, period_e
     table = selectors.subsidy_compute(plan=plan, period=period, counties=counties, types=plan_types(plan=plan))
     grid = selectors.grid_compute(plan=plan, counties=counties, city_wide=scope.sees_all_counties)
     payments = selectors.payment_compute(plan=plan, period=period, counties=counties, table=table, grid=grid)
-    finance = selectors.is_finance(user)
+    finance = FinanceOnly.allows(user)
     forms = forms or {}
     context = {
         "plan": plan,
@@ -59,7 +61,7 @@ def _render_page(request, plan, *, period=None, forms=None, status=200, period_e
         "payment_list": selectors.payments_for_user(user=user, plan=plan),
         "sees_all": scope.sees_all_counties,
         "is_finance": finance,
-        "can_edit_rules": selectors.can_edit_rules(user),
+        "can_edit_rules": RuleEditors.allows(user),
         "can_record_investment": selectors.can_record_grid_investment(user),
         # The roster's figures (payable for accepted households) come from the layer above.
         **finance_panels(user=user, plan=plan),
@@ -138,13 +140,11 @@ def grid_investment_add(request, year: int):
     return _handle(request, plan, key="investment", form=form, action=action, success=_("已登记配套电网投资。"))
 
 
-@login_required
+@page_permission(FinanceOnly)
 @require_POST
 def grid_allocate(request, year: int):
     plan = plan_get(year=year)
     selectors.subsidy_scope(request.user)
-    if not selectors.is_finance(request.user):
-        raise PermissionDenied(_("只有市财政局可以分配市级配套电网补贴。"))
     counties = list(selectors.subsidy_counties_for_user(user=request.user, plan=plan))
     form = GridAllocationForm(request.POST, counties=counties)
 
@@ -156,13 +156,11 @@ def grid_allocate(request, year: int):
     return _handle(request, plan, key="allocation", form=form, action=action, success=_("已保存市级配套电网补贴分配。"))
 
 
-@login_required
+@page_permission(FinanceOnly)
 @require_POST
 def payment_add(request, year: int):
     plan = plan_get(year=year)
     selectors.subsidy_scope(request.user)
-    if not selectors.is_finance(request.user):
-        raise PermissionDenied(_("只有市财政局可以登记资金拨付。"))
     counties = list(selectors.subsidy_counties_for_user(user=request.user, plan=plan))
     form = PaymentForm(request.POST, counties=counties)
 
@@ -228,8 +226,8 @@ def _void(request, plan, *, action, success: str):
 def payment_void(request, year: int, pk: int):
     plan = plan_get(year=year)
     payment = selectors.payment_get_for_user(user=request.user, plan=plan, pk=pk)
-    if not selectors.is_finance(request.user):
-        raise PermissionDenied(_("只有市财政局可以作废拨付记录。"))
+    # After the scoped lookup, as the API does: outside the caller's scope is 404, never 403.
+    FinanceOnly.check(request.user)
 
     def action(reason):
         services.payment_void(payment=payment, actor=request.user, reason=reason)
@@ -263,13 +261,11 @@ def grid_investment_void(request, year: int, pk: int):
     )
 
 
-@login_required
+@page_permission(FinanceOnly)
 @require_POST
 def settlement_add(request, year: int):
     plan = plan_get(year=year)
     selectors.subsidy_scope(request.user)
-    if not selectors.is_finance(request.user):
-        raise PermissionDenied(_("只有市财政局可以结算。"))
     form = SettlementForm(request.POST, periods=plan.periods())
 
     # A confirmation counts only for what was checked: the month and total shown in the confirm section.
@@ -339,11 +335,10 @@ def subsidy_rules(request, year: int):
     """The plan's rules with their history; finance bureau and city office may change a rate."""
     plan = plan_get(year=year)
     rules = list(selectors.subsidy_rules_for_user(user=request.user, plan=plan))
-    can_edit = selectors.can_edit_rules(request.user)
+    can_edit = RuleEditors.allows(request.user)
     bound_form, bound_rule_id, status = None, None, 200
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(_("只有市财政局或市清洁取暖办可以修改补助标准。"))
+        RuleEditors.check(request.user)
         rule = selectors.subsidy_rule_get_for_user(user=request.user, plan=plan, pk=request.POST.get("rule"))
         form = RuleForm(request.POST, prefix=f"rule{rule.pk}")
         if form.is_valid():

@@ -12,13 +12,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from counties.selectors import county_get_for_user, plan_latest, require_role, scope_for_user
+from counties.permissions import page_permission
+from counties.selectors import county_get_for_user, plan_latest, scope_for_user
 from households.models import Finding
 from households.selectors import spot_check_summary
 from inspections.models import VisitFinding
 from inspections.selectors import inspection_summary, inspection_summary_public
 from reports.dashboard import (
-    DASHBOARD_ROLES,
     bulletin,
     county_page_for_user,
     dashboard_for_user,
@@ -26,6 +26,7 @@ from reports.dashboard import (
     trends_for_user,
 )
 from reports.periods import clean_as_of_period, default_as_of_period
+from reports.permissions import DashboardRoles
 
 
 def _plan():
@@ -52,9 +53,8 @@ def _any_role(user):
 
 
 @require_GET
-@login_required
+@page_permission(DashboardRoles)
 def dashboard(request):
-    require_role(request.user, *DASHBOARD_ROLES)
     plan = _plan()
     period = _as_of(request, plan)
     table = dashboard_for_user(user=request.user, plan=plan, period=period)
@@ -77,9 +77,8 @@ def dashboard(request):
 
 
 @require_GET
-@login_required
+@page_permission(DashboardRoles)
 def status_grid(request):
-    require_role(request.user, *DASHBOARD_ROLES)
     plan = _plan()
     grid = status_grid_for_user(user=request.user, plan=plan)
     # The grid opens on the current month (the plan's last after it ended), not on its first.
@@ -88,9 +87,8 @@ def status_grid(request):
 
 
 @require_GET
-@login_required
+@page_permission(DashboardRoles)
 def trends(request):
-    require_role(request.user, *DASHBOARD_ROLES)
     plan = _plan()
     period = _as_of(request, plan)
     data = trends_for_user(user=request.user, plan=plan, period=period)

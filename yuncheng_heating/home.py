@@ -15,21 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from counties.models import Plan
-from counties.selectors import scope_for_user
 from reports.models import ReportStatus
 from reports.periods import current_period, period_deadline
-from reports.selectors import reports_for_user
+from reports.selectors import own_reports_for_user, reports_for_user
 
 # How many reports waiting for review the city's home lists before "and N more".
 REVIEW_LIST_LIMIT = 10
-
-
-def _own_reports(*, user, plan: Plan):
-    scope = scope_for_user(user)
-    reports = reports_for_user(user=user).filter(plan=plan)
-    if scope.is_clerk:
-        return reports.filter(county_id=scope.county_id)
-    return reports.filter(county__isnull=True, department=scope.department_name)
 
 
 def filer_todo(*, user, plan: Plan, today: date | None = None) -> dict:
@@ -42,7 +33,7 @@ def filer_todo(*, user, plan: Plan, today: date | None = None) -> dict:
     returned = []
     drafts = {}
     reported = set()
-    for report in _own_reports(user=user, plan=plan).values("pk", "period", "status", "return_reason", "deadline"):
+    for report in own_reports_for_user(user=user).filter(plan=plan).values("pk", "period", "status", "return_reason", "deadline"):
         if report["status"] == ReportStatus.RETURNED:
             returned.append(
                 {

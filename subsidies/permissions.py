@@ -1,0 +1,32 @@
+"""Role rules of subsidies, declared once for the pages, the API views and the services."""
+
+from __future__ import annotations
+
+from rest_framework import permissions
+
+from counties.models import Role
+from counties.permissions import HasRole, RolePermission
+
+
+class FinanceOnly(RolePermission):
+    """Money moves (allocations, payments, voids of payments, settlements): the finance bureau."""
+
+    roles = (Role.FINANCE,)
+
+
+class RuleEditors(RolePermission):
+    """Subsidy rates: the finance bureau or the city office (every change is audited)."""
+
+    roles = (Role.FINANCE, Role.CITY_OFFICE)
+
+
+class FinanceWrites(FinanceOnly):
+    """For views whose GET any subsidy reader may use while their POST is the finance bureau's."""
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in permissions.SAFE_METHODS or super().has_permission(request, view)
+
+
+# The API's defaults (signed in, with a role) come first, so that anonymous callers still get 401.
+def api_rules(*rules: type[RolePermission]) -> list:
+    return [permissions.IsAuthenticated, HasRole, *rules]
