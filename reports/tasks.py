@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from counties.models import Plan
-from reports.services import reminders_send
+from reports.reminders import reminders_send
 
 
 def remind_overdue(period: str) -> list[dict]:

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from core.api_schema import as_of_period_parameter
 from core.exports import csv_response, xlsx_response
 from counties.selectors import plan_get
-from subsidies import selectors, services
+from subsidies import payloads, selectors, services
 from subsidies.exports import export_filename, subsidy_sheets, summary_columns, summary_rows
 from subsidies.permissions import FinanceOnly, FinanceWrites, RuleEditors, api_rules
 from subsidies.serializers import (
@@ -50,7 +50,7 @@ def _live_payload(request, year) -> dict:
     plan = plan_get(year=year)
     selectors.subsidy_scope(request.user)
     period = selectors.period_parse(plan=plan, value=request.query_params.get("period"))
-    return selectors.subsidy_payload(selectors.subsidy_table_for_user(user=request.user, plan=plan, period=period))
+    return payloads.subsidy_payload(selectors.subsidy_table_for_user(user=request.user, plan=plan, period=period))
 
 
 class SubsidyTableView(APIView):
@@ -139,7 +139,7 @@ class SubsidyRuleView(APIView):
 def _grid_response(request, plan, http_status=status.HTTP_200_OK):
     grid = selectors.grid_summary_for_user(user=request.user, plan=plan)
     investments = selectors.grid_investments_for_user(user=request.user, plan=plan)
-    return Response(selectors.grid_payload(grid, investments), status=http_status)
+    return Response(payloads.grid_payload(grid, investments), status=http_status)
 
 
 class GridView(APIView):
@@ -212,7 +212,7 @@ def _payments_response(request, plan, period, http_status=status.HTTP_200_OK):
     counties = list(selectors.subsidy_counties_for_user(user=request.user, plan=plan))
     result = selectors.payment_compute(plan=plan, period=period, counties=counties)
     payments = selectors.payments_for_user(user=request.user, plan=plan)
-    return Response(selectors.payments_payload(result, payments), status=http_status)
+    return Response(payloads.payments_payload(result, payments), status=http_status)
 
 
 class PaymentsView(APIView):
@@ -271,7 +271,7 @@ class SettlementsView(APIView):
     def get(self, request, year: int):
         plan = plan_get(year=year)
         settlements = selectors.settlements_for_user(user=request.user, plan=plan)
-        return Response({"plan": plan.year, "settlements": [selectors.settlement_payload(s) for s in settlements]})
+        return Response({"plan": plan.year, "settlements": [payloads.settlement_payload(s) for s in settlements]})
 
     @extend_schema(
         request=SettlementCreateSerializer,
@@ -284,7 +284,7 @@ class SettlementsView(APIView):
         serializer = SettlementCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         settlement = services.settlement_create(plan=plan, actor=request.user, **serializer.validated_data)
-        return Response(selectors.settlement_payload(settlement, with_figures=True), status=status.HTTP_201_CREATED)
+        return Response(payloads.settlement_payload(settlement, with_figures=True), status=status.HTTP_201_CREATED)
 
 
 class SettlementView(APIView):
@@ -292,7 +292,7 @@ class SettlementView(APIView):
     def get(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         settlement = selectors.settlement_get_for_user(user=request.user, plan=plan, pk=pk)
-        return Response(selectors.settlement_payload(settlement, with_figures=True))
+        return Response(payloads.settlement_payload(settlement, with_figures=True))
 
 
 class SettlementFileView(APIView):

@@ -252,57 +252,6 @@ def subsidy_table_for_user(*, user, plan: Plan, period: str) -> dict:
     return subsidy_compute(plan=plan, period=period, counties=counties, types=plan_types(plan=plan))
 
 
-def _units_str(value) -> int | str:
-    return value if isinstance(value, int) else format(Decimal(value).quantize(CENT), "f")
-
-
-def subsidy_payload(table: dict) -> dict:
-    """The API (and settlement) shape of a subsidy table: money as strings with 2 places."""
-
-    def share_dict(share: Share) -> dict:
-        return {
-            "units": _units_str(share.units),
-            "city_share": money_str(share.city),
-            "county_share": money_str(share.county),
-        }
-
-    return {
-        "plan": table["plan"].year,
-        "period": table["period"],
-        "types": [
-            {
-                "code": info["type"].code,
-                "name": info["type"].name,
-                "unit": info["type"].unit,
-                "has_rule": info["has_rule"],
-                "rates": {
-                    ac: {lvl: (money_str(rate) if rate is not None else None) for lvl, rate in by_level.items()}
-                    for ac, by_level in info["rates"].items()
-                },
-            }
-            for info in table["types"]
-        ],
-        "rows": [
-            {
-                "county": row["county"].code,
-                "county_name": row["county"].name,
-                "city_share": money_str(row["city_share"]),
-                "county_share": money_str(row["county_share"]),
-                "total": money_str(row["total"]),
-                "by_type": {
-                    code: {ac: share_dict(share) for ac, share in cells.items()}
-                    for code, cells in row["by_type"].items()
-                },
-            }
-            for row in table["rows"]
-        ],
-        "by_type": {
-            code: {ac: share_dict(share) for ac, share in cells.items()} for code, cells in table["by_type"].items()
-        },
-        "totals": {key: money_str(value) for key, value in table["totals"].items()},
-    }
-
-
 # ---------------------------------------------------------------------------------------------
 # Grid support
 
@@ -381,42 +330,6 @@ def grid_summary_for_user(*, user, plan: Plan) -> dict:
     return grid_compute(plan=plan, counties=counties, city_wide=scope.sees_all_counties)
 
 
-def grid_payload(grid: dict, investments) -> dict:
-    """The API shape; ``allocated``/``unallocated`` only for callers who see every county."""
-    city_wide = {
-        key: money_str(grid[key]) for key in ("allocated", "unallocated") if grid[key] is not None
-    }
-    return {
-        "rate": format(grid["rate"], "f"),
-        "city_total": money_str(grid["city_total"]),
-        **city_wide,
-        "rows": [
-            {
-                "county": r["county"].code,
-                "county_name": r["county"].name,
-                "invested": money_str(r["invested"]),
-                "county_support": money_str(r["county_support"]),
-                "city_allocated": money_str(r["city_allocated"]),
-            }
-            for r in grid["rows"]
-        ],
-        "totals": {key: money_str(value) for key, value in grid["totals"].items()},
-        "investments": [
-            {
-                "id": i.pk,
-                "county": i.county.code,
-                "project": i.project,
-                "amount": money_str(i.amount),
-                "invested_on": i.invested_on.isoformat(),
-                "recorded_by": i.recorded_by.username,
-                "recorded_at": i.recorded_at.isoformat(),
-                **void_payload(i),
-            }
-            for i in investments
-        ],
-    }
-
-
 # ---------------------------------------------------------------------------------------------
 # Payments: due vs paid vs outstanding
 
@@ -435,16 +348,6 @@ def payment_get_for_user(*, user, plan: Plan, pk) -> Payment:
         return payments_for_user(user=user, plan=plan).get(pk=int(pk))
     except (Payment.DoesNotExist, ValueError, TypeError):
         raise Http404(_("未找到该拨付记录。")) from None
-
-
-def void_payload(entry) -> dict:
-    """The void fields of a payment or an investment, as the API shows them."""
-    return {
-        "voided": entry.voided_at is not None,
-        "voided_at": entry.voided_at.isoformat() if entry.voided_at else None,
-        "voided_by": entry.voided_by.username if entry.voided_by_id else None,
-        "void_reason": entry.void_reason,
-    }
 
 
 def payment_compute(*, plan: Plan, period: str, counties: list[County], table: dict | None = None, grid=None) -> dict:
@@ -495,36 +398,6 @@ def outstanding_for(*, plan: Plan, county: County, level: str) -> Decimal:
     return result["rows"][0]["levels"][level]["outstanding"]
 
 
-def payments_payload(result: dict, payments) -> dict:
-    return {
-        "period": result["period"],
-        "rows": [
-            {
-                "county": r["county"].code,
-                "county_name": r["county"].name,
-                "levels": {lvl: {k: money_str(v) for k, v in cell.items()} for lvl, cell in r["levels"].items()},
-            }
-            for r in result["rows"]
-        ],
-        "totals": {lvl: {k: money_str(v) for k, v in cell.items()} for lvl, cell in result["totals"].items()},
-        "payments": [
-            {
-                "id": p.pk,
-                "county": p.county.code,
-                "level": p.level,
-                "paid_on": p.paid_on.isoformat(),
-                "document_number": p.document_number,
-                "amount": money_str(p.amount),
-                "reason": p.reason,
-                "recorded_by": p.recorded_by.username,
-                "recorded_at": p.recorded_at.isoformat(),
-                **void_payload(p),
-            }
-            for p in payments
-        ],
-    }
-
-
 # ---------------------------------------------------------------------------------------------
 # Settlements
 
@@ -547,19 +420,3 @@ def settlement_get_for_user(*, user, plan: Plan, pk, with_file: bool = False) ->
         raise Http404(_("未找到该结算快照。")) from None
 
 
-def settlement_payload(settlement: Settlement, *, with_figures: bool = False) -> dict:
-    body = {
-        "id": settlement.pk,
-        "plan": settlement.figures.get("plan"),
-        "period": settlement.period,
-        "sha256": settlement.sha256,
-        "created_by": settlement.created_by.username,
-        "created_at": settlement.created_at.isoformat(),
-        "superseded_by": settlement.superseded_by_id,
-        "current": settlement.superseded_by_id is None,
-        "note": settlement.note,
-        "totals": settlement.figures.get("totals"),
-    }
-    if with_figures:
-        body["figures"] = settlement.figures
-    return body

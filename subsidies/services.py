@@ -16,6 +16,7 @@ from counties.selectors import plan_types, scope_for_user
 from counties.services import upsert_counted
 from subsidies.exports import subsidy_xlsx_bytes
 from subsidies.models import GridAllocation, GridInvestment, Level, Payment, Settlement, SubsidyRule, SubsidyRuleChange
+from subsidies.payloads import subsidy_payload
 from subsidies.permissions import FinanceOnly, RuleEditors
 from subsidies.selectors import (
     ZERO,
@@ -26,7 +27,6 @@ from subsidies.selectors import (
     period_parse,
     plan_counties,
     subsidy_compute,
-    subsidy_payload,
 )
 
 
