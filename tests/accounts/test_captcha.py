@@ -140,3 +140,30 @@ def test_the_login_page_from_a_quiet_address_shows_no_captcha(users, client, thr
 def test_the_admin_sign_in_goes_to_the_one_login_page(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/admin/"
+
+
+@pytest.mark.browser
+def test_in_a_browser_the_captcha_login_page_shows_its_image_passes_axe_and_signs_in(
+    live_server, users, page, settings
+):
+    from axe_playwright_python.sync_playwright import Axe
+    from axes.models import AccessAttempt
+
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 4
+    # the live server sees the browser at 127.0.0.1: four failures from there, by someone else
+    AccessAttempt.objects.create(
+        username="guess", ip_address="127.0.0.1", user_agent="x", failures_since_start=4, get_data="", post_data=""
+    )
+    assert page.goto(f"{live_server.url}/accounts/login/").status == 200
+    image = page.locator("img.captcha")
+    image.wait_for()
+    assert page.evaluate("document.querySelector('img.captcha').naturalWidth") == 100
+    results = Axe().run(page, options={"resultTypes": ["violations"], "preload": False})
+    serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    key = page.locator("input[name=captcha_key]").get_attribute("value")
+    page.fill("#id_username", "city")
+    page.fill("#id_password", PASSWORD)
+    page.fill("#id_captcha_answer", answer_of(key))
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/home/")

@@ -59,6 +59,8 @@ NOT_PAGES = {
     "inspections-sw",  # a service worker script
     "inspections-sample-draw",
     "admin-password-change",  # redirects to password-change
+    "admin-login",  # redirects to login
+    "captcha-image",  # a PNG (the login page with its CAPTCHA is swept)
     "javascript-catalog",
     "set_language",
 }
