@@ -21,6 +21,7 @@ from core.throttling import RosterImportThrottle, throttled_error
 from counties.models import Plan
 from counties.selectors import counties_for_user, plan_get, require_role, retrofit_types_for_user, scope_for_user
 from households import importer, pii, roster_page, services
+from households.acceptance import households_accept
 from households.forms import AcceptanceForm, FilterForm, MarkPaidForm, SelectedAcceptanceForm, SpotCheckForm
 from households.models import Finding
 from households.roster_export import export_sheet, template_sheets
@@ -208,7 +209,7 @@ def households_accept_selected(request, year: int):
         return _back_to_list(request, plan)
     data = form.cleaned_data
     try:
-        outcome = services.households_accept(
+        outcome = households_accept(
             user=request.user,
             plan=plan,
             household_ids=ids,
@@ -356,7 +357,7 @@ def acceptance(request, year: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            outcome = services.households_accept(
+            outcome = households_accept(
                 user=request.user,
                 plan=plan,
                 accepted_on=data["accepted_on"],

@@ -303,7 +303,7 @@ def visit_record(
 
 def _acceptance_apply(*, user, plan: Plan, visit: Visit) -> None:
     """Accepted visits set the household's acceptance exactly as the roster's acceptance does."""
-    from households.services import households_accept
+    from households.acceptance import households_accept
 
     profile = getattr(user, "profile", None)
     firm = (profile.department_name if profile else "") or user.get_full_name() or user.username
