@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counties.models import Plan
-from counties.selectors import require_role
 from households import roster_summary
 from households.models import AcceptanceResult, Household, HouseholdStatus
-from households.selectors import ACCEPT_ROLES, households_for_user
+from households.permissions import RecordsAcceptance
+from households.selectors import households_for_user
 
 
 @transaction.atomic
@@ -36,7 +36,7 @@ def households_accept(
     accepted (payable), a failed one keeps them completed with the failed result noted. Listed households
     must all qualify; a village takes those that do and reports the others as skipped.
     """
-    require_role(user, *ACCEPT_ROLES)
+    RecordsAcceptance.check(user)
     queryset = households_for_user(user=user, plan=plan)
     errors = {}
     if result not in AcceptanceResult.values:

@@ -16,7 +16,6 @@ from accounts.models import EventKind
 from accounts.services import security_event_record
 from core.api import ConflictError
 from counties.models import County, Plan, RetrofitType
-from counties.selectors import require_role
 from households import importer, pii, roster_summary, roster_writer
 from households.acceptance import pks_and_counties
 from households.idnumber import mask_id, normalise_id
@@ -29,10 +28,9 @@ from households.models import (
     SpotCheck,
     SpotCheckItem,
 )
+from households.permissions import RecordsPayment, SeesWholeIds
 from households.selectors import (
-    PAYMENT_ROLES,
     REGISTRATION_BATCH,
-    WHOLE_ID_ROLES,
     household_get_for_user,
     households_for_user,
     require_writer,
@@ -398,7 +396,7 @@ def household_reveal(*, user, plan: Plan, pk, request=None) -> dict:
     City office, finance and administrators only (others 403); a household outside the user's
     scope is a 404. The record is written before the numbers are returned.
     """
-    require_role(user, *WHOLE_ID_ROLES)
+    SeesWholeIds.check(user)
     household = household_get_for_user(user=user, plan=plan, pk=pk)
     id_number, phone = pii.reveal(household.pii_cipher)
     export_audit_record(
@@ -415,7 +413,7 @@ def household_reveal(*, user, plan: Plan, pk, request=None) -> dict:
 @transaction.atomic
 def households_mark_paid(*, user, plan: Plan, household_ids: list[int], paid_on: date) -> int:
     """Record that the subsidy was paid (补助已拨付): city office or finance, accepted households only."""
-    require_role(user, *PAYMENT_ROLES)
+    RecordsPayment.check(user)
     queryset = households_for_user(user=user, plan=plan)
     errors = {}
     if not household_ids:
