@@ -15,7 +15,7 @@ from core.api_schema import as_of_period_parameter
 from core.pagination import StrictPageNumberPagination
 from core.throttling import RosterImportThrottle, throttled_error
 from counties.selectors import plan_get
-from households import importer, pii, roster_page, services
+from households import acceptance, importer, pii, roster_page, services
 from households.selectors import (
     household_get_for_user,
     household_rows,
@@ -269,7 +269,7 @@ class AcceptanceView(APIView):
         serializer = AcceptanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        outcome = services.households_accept(
+        outcome = acceptance.households_accept(
             user=request.user,
             plan=plan,
             accepted_on=data["accepted_on"],

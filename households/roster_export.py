@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from core.exports import Column, Sheet
 from counties.models import RetrofitType
 from households import importer
-from households.models import AcceptanceResult, Finding, Hardship, HouseholdStatus
+from households.models import AcceptanceResult, Hardship, HouseholdStatus
 
 IMPORT_COLUMNS = [
     Column(importer.TOWNSHIP, "text", 14),
@@ -97,5 +97,3 @@ def export_sheet(rows, *, title: str, with_money: bool = True) -> Sheet:
 
     return Sheet(name=_("花名册"), columns=columns, rows=values())
 
-
-FINDING_LABELS = dict(Finding.choices)

@@ -19,10 +19,12 @@ from django.views.decorators.http import require_POST
 from core.exports import xlsx_response
 from core.throttling import RosterImportThrottle, throttled_error
 from counties.models import Plan
-from counties.selectors import counties_for_user, plan_get, require_role, retrofit_types_for_user, scope_for_user
+from counties.selectors import counties_for_user, plan_get, retrofit_types_for_user, scope_for_user
 from households import importer, pii, roster_page, services
+from households.acceptance import households_accept
 from households.forms import AcceptanceForm, FilterForm, MarkPaidForm, SelectedAcceptanceForm, SpotCheckForm
 from households.models import Finding
+from households.permissions import RecordsPayment
 from households.roster_export import export_sheet, template_sheets
 from households.selectors import (
     PAYMENT_ROLES,
@@ -208,7 +210,7 @@ def households_accept_selected(request, year: int):
         return _back_to_list(request, plan)
     data = form.cleaned_data
     try:
-        outcome = services.households_accept(
+        outcome = households_accept(
             user=request.user,
             plan=plan,
             household_ids=ids,
@@ -227,7 +229,7 @@ def households_accept_selected(request, year: int):
 @require_POST
 def households_mark_paid(request, year: int):
     """“标记补助已拨付” on the list page: the ticked households through services.households_mark_paid."""
-    require_role(request.user, *PAYMENT_ROLES)
+    RecordsPayment.check(request.user)
     plan = plan_get(year=year)
     ids = _selected_ids(request, plan)
     form = MarkPaidForm(request.POST, prefix="paid")
@@ -356,7 +358,7 @@ def acceptance(request, year: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            outcome = services.households_accept(
+            outcome = households_accept(
                 user=request.user,
                 plan=plan,
                 accepted_on=data["accepted_on"],

@@ -10,8 +10,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from counties.selectors import plan_get, require_role
+from counties.selectors import plan_get
 from inspections import selectors, services
+from inspections.permissions import DrawsSamples, RecordsVisits
 from inspections.serializers import SampleAssignSerializer, SampleDrawSerializer, VisitUploadSerializer
 
 
@@ -97,7 +98,7 @@ class SampleListView(APIView):
     @extend_schema(request=SampleDrawSerializer, responses={201: dict}, summary="Draw a frozen random sample")
     def post(self, request, year: int):
         plan = plan_get(year=year)
-        require_role(request.user, *selectors.SAMPLE_WRITE_ROLES)
+        DrawsSamples.check(request.user)
         serializer = SampleDrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -135,7 +136,7 @@ class SampleAssignView(APIView):
     @extend_schema(request=SampleAssignSerializer, responses={200: dict}, summary="Assign a sample to inspectors")
     def post(self, request, year: int, pk: int):
         plan = plan_get(year=year)
-        require_role(request.user, *selectors.SAMPLE_WRITE_ROLES)
+        DrawsSamples.check(request.user)
         sample = selectors.sample_get_for_user(user=request.user, plan=plan, pk=pk)
         serializer = SampleAssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -195,7 +196,7 @@ class VisitListView(APIView):
     )
     def post(self, request, year: int):
         plan = plan_get(year=year)
-        require_role(request.user, *selectors.VISIT_WRITE_ROLES)
+        RecordsVisits.check(request.user)
         serializer = VisitUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -11,10 +11,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import error_response
-from counties.selectors import plan_get, require_role
+from counties.selectors import plan_get
 from inspections import selectors, services
 from inspections.api import photo_json
 from inspections.models import RectificationStatus
+from inspections.permissions import ClosesRectifications, ExportsInspections, ResolvesRectifications
 from inspections.serializers import RectificationReasonSerializer, ResolveSerializer
 
 
@@ -94,7 +95,7 @@ class RectificationResolveView(APIView):
     def post(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         selectors.rectification_get_for_user(user=request.user, plan=plan, pk=pk)
-        require_role(request.user, *selectors.RECT_RESOLVE_ROLES)
+        ResolvesRectifications.check(request.user)
         serializer = ResolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         item = services.rectification_resolve(
@@ -121,7 +122,7 @@ class RectificationReturnView(APIView):
     def post(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         selectors.rectification_get_for_user(user=request.user, plan=plan, pk=pk)
-        require_role(request.user, *selectors.RECT_CLOSE_ROLES)
+        ClosesRectifications.check(request.user)
         serializer = RectificationReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         item = services.rectification_return(
@@ -165,5 +166,5 @@ class InspectionExportView(APIView):
         from inspections.exports import export_response
 
         plan = plan_get(year=year)
-        require_role(request.user, *selectors.EXPORT_ROLES)
+        ExportsInspections.check(request.user)
         return export_response(user=request.user, plan=plan)

@@ -30,12 +30,10 @@ from inspections.models import (
     VisitFinding,
     VisitKind,
 )
+from inspections.permissions import ClosesRectifications, DrawsSamples, ResolvesRectifications
 from inspections.photos import process_upload
 from inspections.selectors import (
     OPEN_STATUSES,
-    RECT_CLOSE_ROLES,
-    RECT_RESOLVE_ROLES,
-    SAMPLE_WRITE_ROLES,
     VISIT_WRITE_ROLES,
     rectification_get_for_user,
     task_households_for_user,
@@ -84,7 +82,7 @@ def sample_draw(
     now: datetime | None = None,
 ) -> Sample:
     """Draw a frozen sample (city office). Without a seed, the draw time is the seed (and is shown)."""
-    require_role(user, *SAMPLE_WRITE_ROLES)
+    DrawsSamples.check(user)
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     try:
@@ -150,7 +148,7 @@ def sample_verify(*, sample: Sample) -> dict:
 
 @transaction.atomic
 def sample_assign(*, user, sample: Sample, inspectors: list[str]) -> Sample:
-    require_role(user, *SAMPLE_WRITE_ROLES)
+    DrawsSamples.check(user)
     sample.inspectors.set(_inspectors(inspectors))
     return sample
 
@@ -303,7 +301,7 @@ def visit_record(
 
 def _acceptance_apply(*, user, plan: Plan, visit: Visit) -> None:
     """Accepted visits set the household's acceptance exactly as the roster's acceptance does."""
-    from households.services import households_accept
+    from households.acceptance import households_accept
 
     profile = getattr(user, "profile", None)
     firm = (profile.department_name if profile else "") or user.get_full_name() or user.username
@@ -341,7 +339,7 @@ def _locked(*, user, plan: Plan, pk) -> Rectification:
 
 def rectification_resolve(*, user, plan: Plan, pk, note: str, photos=()) -> Rectification:
     """The county clerk records what was done (note and photos) and submits it to the city."""
-    require_role(user, *RECT_RESOLVE_ROLES)
+    ResolvesRectifications.check(user)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": [_("请填写整改情况。")]})
@@ -369,7 +367,7 @@ def rectification_resolve(*, user, plan: Plan, pk, note: str, photos=()) -> Rect
 @transaction.atomic
 def rectification_close(*, user, plan: Plan, pk) -> Rectification:
     """The city office closes (销号) a submitted rectification after its re-visit."""
-    require_role(user, *RECT_CLOSE_ROLES)
+    ClosesRectifications.check(user)
     item = _locked(user=user, plan=plan, pk=pk)
     if item.status != RectificationStatus.SUBMITTED:
         raise ValidationError({"status": [_("只能对已提交的整改事项销号。")]})
@@ -383,7 +381,7 @@ def rectification_close(*, user, plan: Plan, pk) -> Rectification:
 @transaction.atomic
 def rectification_return(*, user, plan: Plan, pk, reason: str) -> Rectification:
     """The city office sends a submitted rectification back to the county, with a reason."""
-    require_role(user, *RECT_CLOSE_ROLES)
+    ClosesRectifications.check(user)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("请填写退回原因。")]})

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from counties.decorators import role_required
 from counties.models import County
-from counties.selectors import plan_latest, require_role, scope_for_user
+from counties.selectors import plan_latest, scope_for_user
 from inspections import selectors, services
 from inspections.forms import ReasonForm, ResolveForm, SampleDrawForm
 from inspections.models import RectificationStatus, VisitFinding
+from inspections.permissions import DrawsSamples
 
 
 def photo_response(photo, *, thumb: bool):
@@ -110,7 +111,7 @@ def home(request):
 @role_required
 def sample_draw(request):
     plan = _plan()
-    require_role(request.user, *selectors.SAMPLE_WRITE_ROLES)
+    DrawsSamples.check(request.user)
     form = SampleDrawForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

@@ -1,0 +1,24 @@
+"""The roster's role rules (counties/permissions.py explains the pattern); scoping stays in selectors."""
+
+from counties.permissions import RolePermission
+from households import selectors
+
+
+class ReadsRoster(RolePermission):
+    roles = selectors.READ_ROLES
+
+
+class WritesRoster(RolePermission):
+    roles = selectors.WRITE_ROLES
+
+
+class RecordsAcceptance(RolePermission):
+    roles = selectors.ACCEPT_ROLES
+
+
+class SeesWholeIds(RolePermission):
+    roles = selectors.WHOLE_ID_ROLES
+
+
+class RecordsPayment(RolePermission):
+    roles = selectors.PAYMENT_ROLES
