@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from counties.models import County, Plan, RetrofitType, Role
 from counties.selectors import counties_for_user, require_role, scope_for_user
 from households import pii
+from households.hooks import spot_check_counters
 from households.models import Finding, Household, HouseholdStatus, RosterSummary, SpotCheck, SpotCheckItem
 from subsidies.selectors import can_read_subsidies, money, rule_rate, rules_for_plan
 
@@ -245,28 +246,24 @@ def pii_key_missing(queryset: QuerySet[Household]) -> str | None:
 def spot_check_summary(*, user, plan: Plan) -> list[dict]:
     """Per visible county: households checked and the count and rate of each finding. Three queries.
 
-    Counts both kinds of check: the desk-entered spot checks (SpotCheckItem) and the field inspection
-    visits recorded on a phone (inspections.Visit, kind "inspection") whose finding is one of the four
-    shared codes. A visit that found nobody home (``vacant``) or no household (``not_found``) saw no
-    equipment, so it is not a check here; the inspections summary counts it as visited.
+    Counts both kinds of check: the desk-entered spot checks (SpotCheckItem) and what the counters
+    registered in ``households.hooks`` add: the field inspection visits recorded on a phone, whose
+    finding is one of the four shared codes (``inspections.selectors.visit_finding_counts``).
     """
-    from inspections.models import Visit, VisitKind
-
     scope = scope_for_user(user)
     items = SpotCheckItem.objects.filter(spot_check__plan=plan)
-    visits = Visit.objects.filter(plan=plan, kind=VisitKind.INSPECTION, finding__in=Finding.values)
     if scope.county_ids is not None:
         items = items.filter(spot_check__county_id__in=scope.county_ids)
-        visits = visits.filter(county_id__in=scope.county_ids)
     if scope.type_ids is not None:
         items = items.filter(household__retrofit_type_id__in=scope.type_ids)
-        visits = visits.filter(household__retrofit_type_id__in=scope.type_ids)
     counts: dict[int, dict[str, int]] = {}
     for row in items.values("spot_check__county_id", "finding").annotate(n=Count("pk")):
         counts.setdefault(row["spot_check__county_id"], {})[row["finding"]] = row["n"]
-    for row in visits.values("county_id", "finding").annotate(n=Count("pk")).order_by():
-        by_finding = counts.setdefault(row["county_id"], {})
-        by_finding[row["finding"]] = by_finding.get(row["finding"], 0) + row["n"]
+    for counter in spot_check_counters():
+        rows = counter(plan=plan, county_ids=scope.county_ids, type_ids=scope.type_ids, findings=Finding.values)
+        for row in rows:
+            by_finding = counts.setdefault(row["county_id"], {})
+            by_finding[row["finding"]] = by_finding.get(row["finding"], 0) + row["n"]
     result = []
     for county in counties_for_user(user=user).filter(pk__in=counts.keys()).order_by("order", "code"):
         by_finding = counts[county.pk]

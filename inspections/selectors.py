@@ -277,3 +277,15 @@ def _summary(*, scope, user, plan: Plan, today: date | None) -> list[dict]:
             }
         )
     return result
+
+
+def visit_finding_counts(*, plan: Plan, county_ids, type_ids, findings) -> list[dict]:
+    """Inspection visits per county and finding, for the roster's spot-check summary (registered in
+    ``households.hooks``). A visit that found nobody home (``vacant``) or no household (``not_found``)
+    saw no equipment, so it is not a check there; ``inspection_summary`` counts it as visited."""
+    visits = Visit.objects.filter(plan=plan, kind=VisitKind.INSPECTION, finding__in=findings)
+    if county_ids is not None:
+        visits = visits.filter(county_id__in=county_ids)
+    if type_ids is not None:
+        visits = visits.filter(household__retrofit_type_id__in=type_ids)
+    return list(visits.values("county_id", "finding").annotate(n=Count("pk")).order_by())

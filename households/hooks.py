@@ -1,0 +1,23 @@
+"""Hooks through which higher apps add to the roster's figures.
+
+The field visits (inspections) sit above the roster: their findings reach the spot-check summary
+through a counter that inspections registers here (``InspectionsConfig.ready``), not by an import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+_finding_counters: list[Callable[..., Iterable[dict]]] = []
+
+
+def spot_check_counter_register(counter: Callable[..., Iterable[dict]]) -> Callable[..., Iterable[dict]]:
+    """``counter(*, plan, county_ids, type_ids, findings)`` yields ``{"county_id", "finding", "n"}``
+    rows (``None`` ids: no restriction); registered once."""
+    if counter not in _finding_counters:
+        _finding_counters.append(counter)
+    return counter
+
+
+def spot_check_counters() -> tuple[Callable[..., Iterable[dict]], ...]:
+    return tuple(_finding_counters)
