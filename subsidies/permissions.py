@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from counties.models import Role
@@ -12,12 +13,14 @@ class FinanceOnly(RolePermission):
     """Money moves (allocations, payments, voids of payments, settlements): the finance bureau."""
 
     roles = (Role.FINANCE,)
+    message = _("只有市财政局可以办理资金分配、拨付、作废和结算。")
 
 
 class RuleEditors(RolePermission):
     """Subsidy rates: the finance bureau or the city office (every change is audited)."""
 
     roles = (Role.FINANCE, Role.CITY_OFFICE)
+    message = _("只有市财政局或市清洁取暖办可以修改补助标准。")
 
 
 class FinanceWrites(FinanceOnly):
