@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "households",
     "accounts",
     "inspections",
+    # Backup and restore, health and readiness, metrics: above every domain app, below the site.
+    "operations",
     # The top layer: home page, to-do lists, demo seeding; bench: benchmark commands.
     "yuncheng_heating",
     "bench",
