@@ -53,5 +53,5 @@ def test_calamine_reads_it_back_for_re_import():
 
 
 def test_a_sheet_with_a_title_must_use_the_full_writer():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="plain sheets only"):
         write_xlsx_fast(Sheet(name="x", columns=COLUMNS, rows=[], title="标题"), io.BytesIO())

@@ -75,9 +75,9 @@ def test_a_wrong_key_under_the_right_id_or_a_damaged_value_never_gives_garbage(s
     settings.PII_KEYRING = keyring()
     raw = bytearray(base64.b64decode(token[2:]))
     raw[14] ^= 1
-    with pytest.raises(pii.PiiUnreadable):
+    with pytest.raises(pii.PiiUnreadable, match="does not decrypt with PII key 'a'"):
         pii.reveal("a:" + base64.b64encode(bytes(raw)).decode())
-    with pytest.raises(pii.PiiUnreadable):
+    with pytest.raises(pii.PiiUnreadable, match="PII key 'a'"):
         pii.reveal("a:not base64!")
 
 
@@ -117,16 +117,16 @@ def test_keys_are_parsed_from_the_environment_and_malformed_ones_refused():
         False,
     )
     bad = [
-        ("not json", INDEX_KEY.hex()),
-        (keys_json("k1", k1="abcd"), INDEX_KEY.hex()),
-        (keys_json("k3", k1=KEY_A.hex()), INDEX_KEY.hex()),
-        (json.dumps({"current": "k 1", "keys": {"k 1": KEY_A.hex()}}), INDEX_KEY.hex()),
-        (keys_json("k1", k1=KEY_A.hex()), "00"),
+        ("not json", INDEX_KEY.hex(), "PII_KEYS is not JSON"),
+        (keys_json("k1", k1="abcd"), INDEX_KEY.hex(), "must be 16 bytes"),
+        (keys_json("k3", k1=KEY_A.hex()), INDEX_KEY.hex(), "current key id 'k3' is not among its keys"),
+        (json.dumps({"current": "k 1", "keys": {"k 1": KEY_A.hex()}}), INDEX_KEY.hex(), "use 1-16 letters"),
+        (keys_json("k1", k1=KEY_A.hex()), "00", "must be 32 bytes"),
     ]
-    for keys, index_hex in bad:
-        with pytest.raises(PiiKeyError):
+    for keys, index_hex, message in bad:
+        with pytest.raises(PiiKeyError, match=message):
             parse_keyring(keys, index_hex)
     assert load_keyring("", "", debug=False) is None
     assert load_keyring("", "", debug=True) == development_keyring()
-    with pytest.raises(PiiKeyError):
+    with pytest.raises(PiiKeyError, match="needed together"):
         load_keyring("", INDEX_KEY.hex(), debug=True)

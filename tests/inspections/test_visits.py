@@ -98,7 +98,7 @@ def test_a_failure_after_photos_are_written_removes_their_files(api, field_users
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(services, "_rectification_open", explode)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="disk full"):
         api(field_users["inspector"]).post(
             VISITS, visit_data(first_household(sample), finding="idle"), format="multipart"
         )

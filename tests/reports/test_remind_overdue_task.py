@@ -72,6 +72,6 @@ def test_remind_overdue_command_only_enqueues_with_the_database_backend_and_a_wo
 def test_remind_overdue_command_refuses_a_malformed_period_before_enqueuing(plan):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="格式不正确"):
         call_command("remind_overdue", "--period", "2021-13")
     assert mail.outbox == []

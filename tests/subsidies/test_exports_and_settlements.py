@@ -140,7 +140,7 @@ def test_later_edits_to_rules_and_reports_do_not_change_a_frozen_settlement(user
 
 def test_a_second_settlement_must_supersede_the_current_one(users, plan, reports):
     first = settlement_create(plan=plan, period="2021-09", actor=users["finance"])
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError, match="如需重新结算，请选择取代原结算") as error:
         settlement_create(plan=plan, period="2021-10", actor=users["finance"])
     assert "supersede" in error.value.message_dict
     second = settlement_create(plan=plan, period="2021-10", actor=users["finance"], supersede=True)

@@ -38,7 +38,7 @@ def test_finance_and_the_city_office_may_change_a_rate_and_the_change_is_audited
 
 @pytest.mark.parametrize("role", ["admin", "clerk", "department", "norole"])
 def test_other_roles_cannot_change_a_rate(users, role):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有市财政局或市清洁取暖办可以修改补助标准"):
         subsidy_rule_update(rule=rule(), amount=Decimal("1"), actor=users[role])
     assert rule().amount == Decimal("2000.00") and not SubsidyRuleChange.objects.exists()
 
@@ -134,7 +134,7 @@ def test_a_clerk_records_investments_only_for_its_own_county(users, api, plan):
 
 
 def test_a_clerk_of_another_county_is_refused_by_the_service(users, plan):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有本县填报员或市财政局可以登记配套电网投资"):
         grid_investment_record(
             plan=plan,
             county=County.objects.get(code="140802"),
@@ -158,7 +158,7 @@ def test_finance_allocates_the_city_total_and_the_page_shows_allocated_and_unall
 def test_allocating_more_than_the_city_total_is_refused(users, plan, api):
     yuhu, yongji = County.objects.get(code="140802"), County.objects.get(code="140881")
     grid_allocation_set(plan=plan, county=yuhu, amount="9000000", actor=users["finance"])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="该县最多还可分配 1000000.00 元"):
         grid_allocation_set(plan=plan, county=yongji, amount="1000000.01", actor=users["finance"])
     response = api(users["finance"]).post(
         f"{BASE}grid/allocations/", {"county": "140881", "amount": "2000000"}, format="json"
@@ -212,7 +212,7 @@ def test_due_paid_and_outstanding_per_county_and_level(users, plan, api, make_re
 def test_a_payment_above_the_outstanding_amount_needs_a_written_reason(users, plan, make_report, api):
     make_report("140802", "2021-07", {("coal_to_electric", "urban"): 10})  # 20,000 each level
     pay(users, plan, "15000")
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError, match="超过尚未拨付的 5000.00 元") as error:
         pay(users, plan, "5000.01")
     assert "reason" in error.value.message_dict
     pay(users, plan, "5000.00")  # exactly the outstanding amount is fine
@@ -228,7 +228,7 @@ def test_a_payment_above_the_outstanding_amount_needs_a_written_reason(users, pl
 
 def test_unapproved_reports_do_not_make_anything_due(users, plan, make_report):
     make_report("140802", "2021-07", {("coal_to_electric", "urban"): 10}, status="submitted")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="超过尚未拨付的 0.00 元"):
         pay(users, plan, "1")
 
 

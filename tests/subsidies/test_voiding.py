@@ -138,10 +138,10 @@ def test_voiding_needs_a_reason(users, plan):
     payment = pay(plan, users, "5000", "X")
     investment = invest(plan, users, "1000")
     for reason in ("", "   ", None):
-        with pytest.raises(ValidationError) as error:
+        with pytest.raises(ValidationError, match="请填写作废原因") as error:
             payment_void(payment=payment, actor=users["finance"], reason=reason)
         assert error.value.message_dict == {"reason": ["请填写作废原因。"]}
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="请填写作废原因"):
             grid_investment_void(investment=investment, actor=users["clerk"], reason=reason)
     payment.refresh_from_db()
     investment.refresh_from_db()
@@ -152,7 +152,7 @@ def test_an_entry_cannot_be_voided_twice(users, plan, api):
     payment = pay(plan, users, "5000", "X")
     investment = invest(plan, users, "1000")
     payment_void(payment=payment, actor=users["finance"], reason="第一次")
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError, match="已作废，不能重复作废") as error:
         payment_void(payment=payment, actor=users["finance"], reason="第二次")
     assert "已作废" in error.value.messages[0]
     payment.refresh_from_db()
@@ -180,10 +180,10 @@ def test_only_finance_voids_payments_and_only_finance_or_the_countys_clerk_voids
     payment = pay(plan, users, "5000", "X")
     investment = invest(plan, users, "1000")
     for role in ("admin", "city", "department", "clerk", "other_clerk", "norole"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="只有市财政局可以办理资金分配、拨付、作废和结算"):
             payment_void(payment=payment, actor=users[role], reason="r")
     for role in ("admin", "city", "department", "other_clerk", "norole"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="只有本县填报员或市财政局可以作废配套电网投资"):
             grid_investment_void(investment=investment, actor=users[role], reason="r")
     assert not Payment.objects.filter(voided_at__isnull=False).exists()
     assert not GridInvestment.objects.filter(voided_at__isnull=False).exists()
