@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from counties.documents import document_number_find
+from counties.models import DocumentKind
 from counties.permissions import page_permission
 from counties.selectors import county_get_for_user, plan_latest, scope_for_user
 from households.models import Finding
@@ -26,7 +28,8 @@ from reports.dashboard import (
     trends_for_user,
 )
 from reports.periods import clean_as_of_period, default_as_of_period
-from reports.permissions import DashboardRoles
+from reports.permissions import CityOfficeOnly, DashboardRoles
+from yuncheng_heating.document_views import bulletin_docx
 
 
 def _plan():
@@ -152,6 +155,8 @@ def bulletin_page(request):
     scope = _any_role(request.user)
     plan = _plan()
     period = _as_of(request, plan)
+    if request.GET.get("format") == "docx":
+        return bulletin_docx(request=request, plan=plan, period=period)
     data = bulletin(plan=plan, period=period)
     return render(
         request,
@@ -162,6 +167,8 @@ def bulletin_page(request):
             "periods": plan.periods(),
             "data": data,
             "own_county_id": scope.county_id,
+            "document_number": document_number_find(plan=plan, kind=DocumentKind.BULLETIN, subject=period),
+            "may_number": CityOfficeOnly.allows(request.user),
             "inspections": inspection_summary_public(plan=plan),
             "visit_findings": VisitFinding.choices,
         },

@@ -198,6 +198,14 @@ MEDIA_URL = "/media-not-served/"
 INSPECTION_PHOTO_MAX_BYTES = int(os.environ.get("INSPECTION_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 INSPECTION_PHOTOS_PER_VISIT = 5
 INSPECTION_RECTIFICATION_DAYS = int(os.environ.get("INSPECTION_RECTIFICATION_DAYS", "15"))
+
+# Official documents (公文): the issuing office and the prefix of its 文号 (运清洁取暖办〔2021〕12号).
+OFFICIAL_DOCUMENT_ISSUER = os.environ.get("OFFICIAL_DOCUMENT_ISSUER", "运城市冬季清洁取暖工作领导小组办公室")
+OFFICIAL_DOCUMENT_PREFIX = os.environ.get("OFFICIAL_DOCUMENT_PREFIX", "运清洁取暖办")
+OFFICIAL_DOCUMENT_ADDRESSEES = os.environ.get(
+    "OFFICIAL_DOCUMENT_ADDRESSEES", "各县（市、区）人民政府，运城开发区管委会，市直有关单位："
+)
+OFFICIAL_DOCUMENT_CC = os.environ.get("OFFICIAL_DOCUMENT_CC", "市委办公室，市人大办公室，市政府办公室，市政协办公室。")
 # Empty: the photo view streams the file. Set e.g. "/protected-media/" when nginx serves MEDIA_ROOT
 # as an internal location: the view then answers with X-Accel-Redirect after its scope check.
 INSPECTION_PHOTO_ACCEL_PREFIX = os.environ.get("INSPECTION_PHOTO_ACCEL_PREFIX", "")
