@@ -61,6 +61,7 @@ NOT_PAGES = {
     "admin-password-change",  # redirects to password-change
     "admin-login",  # redirects to login
     "captcha-image",  # a PNG (the login page with its CAPTCHA is swept)
+    "bulletin-number",  # POST (the city office corrects a bulletin's 文号)
     "javascript-catalog",
     "set_language",
 }
