@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -124,3 +125,13 @@ def _record_refusal(request, response) -> None:
     api_request_refused.send(
         sender=None, request=request, status=response.status_code, detail=response.data.get("detail", "")
     )
+
+
+class AnyAccept(BaseContentNegotiation):
+    """File downloads answer whatever the Accept header says (errors are still JSON)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type

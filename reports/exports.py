@@ -29,13 +29,13 @@ def progress_export(table: dict) -> dict:
     for t in types:
         columns += [
             Column(_("%(type)s目标") % {"type": t.name}, "int", 10),
-            Column(_("%(type)s完成") % {"type": t.name}, "decimal" if t.is_area else "int", 10),
+            Column(_("%(type)s完成") % {"type": t.name}, "count" if t.is_area else "int", 10),
             Column(_("%(type)s完成率") % {"type": t.name}, "rate", 9),
         ]
         groups.append((_("%(type)s（户）") % {"type": t.name}, 3))
     columns += [
         Column(_("总户数目标"), "int", 11),
-        Column(_("总户数完成"), "decimal" if any_area else "int", 11),
+        Column(_("总户数完成"), "count" if any_area else "int", 11),
         Column(_("总户数完成率"), "rate", 9),
     ]
     groups.append((_("总户数"), 3))

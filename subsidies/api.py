@@ -6,6 +6,8 @@ Departments and users without a role: 403. Writes: see each view.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -20,7 +22,7 @@ from core.api_schema import as_of_period_parameter
 from core.exports import csv_response, xlsx_response
 from counties.selectors import plan_get
 from subsidies import payloads, selectors, services
-from subsidies.exports import export_filename, subsidy_sheets, summary_columns, summary_rows
+from subsidies.exports import export_filename, settlement_filename, subsidy_sheets, summary_columns, summary_rows
 from subsidies.permissions import FinanceOnly, FinanceWrites, RuleEditors, api_rules
 from subsidies.serializers import (
     GridAllocationSerializer,
@@ -303,8 +305,6 @@ class SettlementFileView(APIView):
         plan = plan_get(year=year)
         settlement = selectors.settlement_get_for_user(user=request.user, plan=plan, pk=pk, with_file=True)
         response = HttpResponse(bytes(settlement.xlsx), content_type=XLSX)
-        response["Content-Disposition"] = (
-            f'attachment; filename="settlement-{plan.year}-{settlement.period}-{settlement.pk}.xlsx"'
-        )
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(settlement_filename(settlement))}"
         response["X-Content-SHA256"] = settlement.sha256
         return response

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
 
+from core.api import AnyAccept
 from core.api_schema import as_of_period_parameter
 from core.documents import MEDIA_DOCX
 from counties.selectors import plan_get
@@ -16,6 +17,8 @@ from yuncheng_heating.document_views import bulletin_docx
 
 class BulletinDocxView(APIView):
     """The monthly bulletin as a 公文 (.docx): the same for every role with a role, as the bulletin page."""
+
+    content_negotiation_class = AnyAccept
 
     @extend_schema(
         summary="月度通报公文（.docx）",

@@ -151,7 +151,7 @@ def test_the_layout_follows_the_standard_a4_margins_page_numbers_and_font_fallba
 
 def test_the_api_twin_returns_the_document_and_refuses_a_month_outside_the_plan(api, users, progress_data):
     client = api(users["city"])
-    response = client.get("/api/v1/plans/2021/bulletin/export.docx", {"period": "2021-08"})
+    response = client.get("/api/v1/plans/2021/bulletin/export.docx", {"period": "2021-08"}, HTTP_ACCEPT=DOCX)
     assert response.status_code == 200 and response["Content-Type"] == DOCX
     assert "运清洁取暖办〔2021〕1号" in texts(Document(io.BytesIO(response.content)))
     bad = client.get("/api/v1/plans/2021/bulletin/export.docx", {"period": "2030-01"})
