@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.exports import xlsx_response
 from counties.documents import document_number_find
 from counties.models import DocumentKind
 from counties.permissions import page_permission
@@ -27,6 +28,7 @@ from reports.dashboard import (
     status_grid_for_user,
     trends_for_user,
 )
+from reports.exports import status_filename, status_sheet
 from reports.periods import clean_as_of_period, default_as_of_period
 from reports.permissions import CityOfficeOnly, DashboardRoles
 from yuncheng_heating.document_views import bulletin_docx
@@ -84,6 +86,8 @@ def dashboard(request):
 def status_grid(request):
     plan = _plan()
     grid = status_grid_for_user(user=request.user, plan=plan)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(filename=status_filename(plan=plan), sheets=[status_sheet(plan=plan, grid=grid)])
     # The grid opens on the current month (the plan's last after it ended), not on its first.
     current = default_as_of_period(plan=plan)
     return render(request, "dashboard/status_grid.html", {"plan": plan, "grid": grid, "current": current})

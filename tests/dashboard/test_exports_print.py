@@ -104,3 +104,27 @@ def test_libreoffice_prints_each_export_on_a4_with_page_numbers(api, users, prog
         size = next(line for line in info.splitlines() if line.startswith("Page size"))
         # A4 is 595 × 842 points, either way round
         assert ("595" in size and "842" in size) or ("841" in size and "595" in size), size
+
+
+def test_the_status_grid_exports_each_countys_month_as_the_page_shows_it(web, users, progress_data):
+    response = web(users["city"]).get("/dashboard/status/", {"format": "xlsx"})
+    assert response.status_code == 200
+    assert unquote(response["Content-Disposition"].split("''")[-1]) == "2021年月报报送情况.xlsx"
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header_row = openpyxl.utils.cell.coordinate_to_tuple(ws.freeze_panes)[0] - 1
+    headers = [c.value for c in ws[header_row]]
+    assert headers == ["县（市、区）", "2021-06", "2021-07", "2021-08", "2021-09", "2021-10"]
+    rows = {r[0]: r[1:] for r in ws.iter_rows(min_row=header_row + 1, values_only=True)}
+    # 永济市: July approved, August submitted late on 09-03, September returned
+    assert rows["永济市"][1].startswith("已审核")
+    assert rows["永济市"][2] == "逾期报送，09-03报送"
+    assert rows["永济市"][3].startswith("已退回")
+    # 临猗县's July draft was never submitted: 未报送 after the deadline
+    assert rows["临猗县"][1] == "未报送（草稿未报送）"
+    # July: 盐湖区, 永济市, 垣曲县 submitted of 13 (23.1%)
+    assert rows["已报送（个）"][1] == "3" and rows["报送率"][1] == "23.1%"
+
+
+@pytest.mark.parametrize("role", ["clerk", "norole"])
+def test_the_status_grid_export_is_for_the_dashboards_roles_only(web, users, role):
+    assert web(users[role]).get("/dashboard/status/", {"format": "xlsx"}).status_code == 403
