@@ -20,6 +20,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import quote
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -285,3 +286,12 @@ def write_official_document(doc: OfficialDocument) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def docx_response(*, content: bytes, filename: str):
+    """A .docx download with its Chinese file name (RFC 5987)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=MEDIA_DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -19,9 +19,16 @@ from counties.models import DocumentKind, DocumentNumber, Plan
 NUMBER_MAX = 60
 
 
-def document_number_text(*, plan: Plan, serial: int | None) -> str:
+def document_prefix(kind: DocumentKind | str) -> str:
+    """The 发文字号 of the office that issues this kind of document."""
+    if kind == DocumentKind.SETTLEMENT:
+        return settings.FINANCE_DOCUMENT_PREFIX
+    return settings.OFFICIAL_DOCUMENT_PREFIX
+
+
+def document_number_text(*, plan: Plan, serial: int | None, kind: DocumentKind | str = DocumentKind.BULLETIN) -> str:
     """运清洁取暖办〔2021〕12号; without a serial the blank an office fills by hand."""
-    prefix = settings.OFFICIAL_DOCUMENT_PREFIX
+    prefix = document_prefix(kind)
     return f"{prefix}〔{plan.year}〕{serial}号" if serial else f"{prefix}〔{plan.year}〕\u3000\u3000号"
 
 
@@ -40,13 +47,15 @@ def document_number_issue(*, plan: Plan, kind: DocumentKind | str, subject: str,
     existing = document_number_find(plan=plan, kind=kind, subject=subject)
     if existing is not None:
         return existing
-    serial = (DocumentNumber.objects.filter(plan=plan).aggregate(m=Max("serial"))["m"] or 0) + 1
+    prefix = document_prefix(kind)
+    serial = (DocumentNumber.objects.filter(plan=plan, prefix=prefix).aggregate(m=Max("serial"))["m"] or 0) + 1
     document = DocumentNumber(
         plan=plan,
+        prefix=prefix,
         kind=kind,
         subject=subject,
         serial=serial,
-        number=document_number_text(plan=plan, serial=serial),
+        number=document_number_text(plan=plan, serial=serial, kind=kind),
         issued_on=timezone.localdate(),
         issued_by=actor,
     )

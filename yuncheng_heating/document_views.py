@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -11,7 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.documents import MEDIA_DOCX
+from core.documents import docx_response
 from counties.documents import document_number_issue, document_number_update
 from counties.models import DocumentKind
 from counties.permissions import page_permission
@@ -19,12 +17,6 @@ from counties.selectors import plan_latest
 from reports.periods import clean_as_of_period
 from reports.permissions import CityOfficeOnly
 from yuncheng_heating.bulletin_document import bulletin_document, bulletin_filename
-
-
-def docx_response(*, content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=MEDIA_DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def bulletin_docx(*, request, plan, period) -> HttpResponse:

@@ -202,6 +202,9 @@ INSPECTION_RECTIFICATION_DAYS = int(os.environ.get("INSPECTION_RECTIFICATION_DAY
 # Official documents (公文): the issuing office and the prefix of its 文号 (运清洁取暖办〔2021〕12号).
 OFFICIAL_DOCUMENT_ISSUER = os.environ.get("OFFICIAL_DOCUMENT_ISSUER", "运城市冬季清洁取暖工作领导小组办公室")
 OFFICIAL_DOCUMENT_PREFIX = os.environ.get("OFFICIAL_DOCUMENT_PREFIX", "运清洁取暖办")
+# The finance bureau's letters (a settlement's cover letter) carry its own 发文字号.
+FINANCE_DOCUMENT_ISSUER = os.environ.get("FINANCE_DOCUMENT_ISSUER", "运城市财政局")
+FINANCE_DOCUMENT_PREFIX = os.environ.get("FINANCE_DOCUMENT_PREFIX", "运财建函")
 OFFICIAL_DOCUMENT_ADDRESSEES = os.environ.get(
     "OFFICIAL_DOCUMENT_ADDRESSEES", "各县（市、区）人民政府，运城开发区管委会，市直有关单位："
 )
