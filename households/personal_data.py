@@ -61,6 +61,39 @@ def pii_rotate_batch(*, after_pk: int = 0, size: int = ROTATION_BATCH) -> tuple[
     return len(rows), (rows[-1].pk if rows else None)
 
 
+@transaction.atomic
+def pii_reindex_batch(*, after_pk: int = 0, size: int = ROTATION_BATCH) -> tuple[int, int | None]:
+    """Recompute the blind indexes of the next ``size`` households (by id) under the configured PII_INDEX_KEY.
+
+    Each batch commits on its own; an interrupted re-index is run again from the start (recomputing an
+    index already under the new key gives the same value). Returns (how many, the last id or None).
+    """
+    rows = list(
+        Household.objects.exclude(pii_cipher="")
+        .filter(pk__gt=after_pk)
+        .order_by("pk")
+        .select_for_update()
+        .only("pk", "pii_cipher", "id_number_index", "phone_index")[:size]
+    )
+    for household in rows:
+        id_number, phone = pii.reveal(household.pii_cipher)
+        household.id_number_index, household.phone_index = pii.id_index(id_number), pii.phone_index(phone)
+    Household.objects.bulk_update(rows, ["id_number_index", "phone_index"], batch_size=500)
+    return len(rows), (rows[-1].pk if rows else None)
+
+
+def index_key_agrees_with_data() -> bool | None:
+    """Whether the configured index key gives a stored household's own index back (None: no household to try).
+
+    The data's own proof, beside the stored fingerprint: decrypt one household and recompute its index.
+    """
+    household = Household.objects.exclude(pii_cipher="").only("pii_cipher", "id_number_index").order_by("pk").first()
+    if household is None:
+        return None
+    id_number, _phone = pii.reveal(household.pii_cipher)
+    return pii.id_index(id_number) == household.id_number_index
+
+
 PURGE_ROLES = (Role.ADMIN, Role.CITY_OFFICE)
 
 
