@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from counties.models import Plan, Role
 from counties.selectors import require_role
-from households import pii
+from households import hooks, pii
 from households.models import ExportAudit, Household, PersonalDataAction
 
 ROTATION_BATCH = 1000
@@ -102,8 +102,11 @@ def purge_allowed_from(plan: Plan) -> date:
 
 
 @transaction.atomic
-def personal_data_purge(*, user, plan: Plan, today: date | None = None) -> int:
-    """Clear the names, ID and phone numbers of a closed plan's households; returns how many were cleared.
+def personal_data_purge(*, user, plan: Plan, today: date | None = None) -> dict[str, int]:
+    """Clear the names, ID and phone numbers of a closed plan's households and what field visits hold of them.
+
+    Returns the counts: ``households`` cleared, and what each registered purger cleared (inspections:
+    ``visit_positions``, ``visit_notes``, ``photos``, ``photo_files``).
 
     Refused before the retention period (``PII_RETENTION_DAYS`` after the plan's deadline). Everything
     else stays (county, township, village, type, area class, area, dates, status, acceptance, payment),
@@ -130,13 +133,20 @@ def personal_data_purge(*, user, plan: Plan, today: date | None = None) -> int:
             updated_at=timezone.now(),
         )
     )
+    counts = {"households": cleared}
+    for purger in hooks.personal_data_purgers():
+        counts.update(purger(plan=plan))
     audit = ExportAudit(
         user=user,
         plan=plan,
         rows=cleared,
         action=PersonalDataAction.PURGE,
-        filters={"deadline": plan.deadline.isoformat(), "retention_days": settings.PII_RETENTION_DAYS},
+        filters={
+            "deadline": plan.deadline.isoformat(),
+            "retention_days": settings.PII_RETENTION_DAYS,
+            **{name: n for name, n in counts.items() if name != "households"},
+        },
     )
     audit.full_clean()
     audit.save()
-    return cleared
+    return counts
