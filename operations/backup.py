@@ -199,9 +199,9 @@ class _HashingReader:
 
 def _add_file(archive: tarfile.TarFile, name: str, path: Path) -> tuple[str, int]:
     info = archive.gettarinfo(str(path), arcname=name)
+    # The file's own mode is kept (nginx may serve photos, export files are 0600); the archive itself is 0600.
     info.uid = info.gid = 0
     info.uname = info.gname = ""
-    info.mode = 0o600
     with open(path, "rb") as handle:
         reader = _HashingReader(handle)
         archive.addfile(info, reader)
@@ -214,6 +214,18 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     info = tarfile.TarInfo(name)
     info.size, info.mode, info.mtime = len(data), 0o600, int(timezone.now().timestamp())
     archive.addfile(info, io.BytesIO(data))
+
+
+def photos_without_file(media_root: Path) -> list[str]:
+    """Photo and thumbnail files the database names that are not on disk: a restore of this backup would refuse."""
+    from inspections.models import Photo
+
+    return [
+        name
+        for image, thumb in Photo.objects.values_list("image", "thumbnail").iterator()
+        for name in (image, thumb)
+        if name and not (media_root / name).is_file()
+    ]
 
 
 def archive_path(dest: Path) -> Path:
@@ -248,6 +260,7 @@ def backup_write(*, dest: Path) -> tuple[Path, dict]:
                     "database": {"vendor": connection.vendor, "file": dump.name, "sha256": sha256_of(dump)},
                     **facts,
                     "media": media,
+                    "photos_without_file": photos_without_file(media_root),
                 }
                 _add_bytes(archive, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
             os.replace(part, target)

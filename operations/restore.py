@@ -34,6 +34,7 @@ from operations.backup import (
     applied_migrations,
     is_postgres,
     pg_env_args,
+    photos_without_file,
     row_counts,
     table_names,
 )
@@ -100,7 +101,8 @@ def _write_member(stream: tarfile.TarFile, member: tarfile.TarInfo, path: Path) 
     path.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     source = stream.extractfile(member)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # The mode the file had (without execute bits), under the umask: 0600 export files stay 0600.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, member.mode & 0o666)
     with os.fdopen(fd, "wb") as out:
         while chunk := source.read(CHUNK):
             digest.update(chunk)
@@ -191,8 +193,6 @@ def load_database(dump: Path) -> None:
 def verify(manifest: dict, *, media_root: Path) -> list[str]:
     """What differs between the restored installation and the manifest (English, for the operator); [] if none."""
     from households.models import IndexKeyFingerprint
-    from inspections.models import Photo
-
     problems = []
     with connection.cursor() as cursor:
         if applied_migrations(cursor) != manifest.get("migrations"):
@@ -204,12 +204,7 @@ def verify(manifest: dict, *, media_root: Path) -> list[str]:
         for table, n in counts.items():
             if n != expected[table]:
                 problems.append(f"table {table}: {n} rows, manifest says {expected[table]}")
-    lost = [
-        name
-        for image, thumb in Photo.objects.values_list("image", "thumbnail").iterator()
-        for name in (image, thumb)
-        if name and not (media_root / name).is_file()
-    ]
+    lost = photos_without_file(media_root)
     if lost:
         problems.append(f"{len(lost)} photo file(s) referenced by the database are missing, e.g. {lost[0]}")
     stored = IndexKeyFingerprint.objects.filter(pk=1).values_list("fingerprint", flat=True).first()

@@ -31,6 +31,12 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         rows = sum(manifest["tables"].values())
+        if lost := manifest["photos_without_file"]:
+            # Still written (a backup of a damaged system beats none), but a restore of it will refuse.
+            self.stderr.write(
+                f"警告：数据库中有 {len(lost)} 个照片文件在 MEDIA_ROOT 中不存在，例如 {lost[0]}；"
+                f"此备份恢复时将被拒绝。 (WARNING: {len(lost)} photo files referenced by the database are missing)"
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"backup written: {path} ({len(manifest['tables'])} tables, {rows} rows, "
