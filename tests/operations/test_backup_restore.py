@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -200,3 +201,21 @@ def test_an_archive_missing_a_photo_file_is_refused_naming_it(tmp_path, database
     done = target.run("restore", str(damaged), check=False)
     assert done.returncode != 0 and dropped.removeprefix("media/") in done.stderr and "不在备份中" in done.stderr
     assert not any(path.is_file() for path in target.media.rglob("*"))  # what it had extracted is taken back
+
+
+def test_a_backup_of_a_photo_whose_file_is_already_lost_warns_and_its_restore_is_refused(
+    tmp_path, database_url, backed_up
+):
+    source, _archive = backed_up
+    # The same database with a media folder that lost one file (a copy: the module's source stays whole).
+    damaged_media = tmp_path / "media-damaged"
+    shutil.copytree(source.media, damaged_media)
+    lost = sorted((damaged_media / "inspections").glob("*.jpg"))[0]
+    lost.unlink()
+    damaged = Site(source.url, damaged_media)
+    (tmp_path / "archives").mkdir()
+    done = damaged.run("backup", str(tmp_path / "archives" / "damaged.tar.gz"))
+    assert "照片文件在 MEDIA_ROOT 中不存在" in done.stderr and "backup written" in done.stdout
+    target = Site(database_url("target"), tmp_path / "media-target")
+    refused = target.run("restore", str(tmp_path / "archives" / "damaged.tar.gz"), check=False)
+    assert refused.returncode != 0 and "photo file(s) referenced by the database are missing" in refused.stderr
