@@ -21,3 +21,20 @@ def spot_check_counter_register(counter: Callable[..., Iterable[dict]]) -> Calla
 
 def spot_check_counters() -> tuple[Callable[..., Iterable[dict]], ...]:
     return tuple(_finding_counters)
+
+
+# The field data of purged households (inspections' visits: positions, notes, photos) is cleared by
+# purgers that inspections registers (``InspectionsConfig.ready``); each returns its counts by name.
+_purgers: list[Callable[..., dict[str, int]]] = []
+
+
+def personal_data_purger_register(purger: Callable[..., dict[str, int]]) -> Callable[..., dict[str, int]]:
+    """``purger(*, plan)`` clears what it holds of the plan's residents inside the purge's transaction and
+    returns counts such as ``{"visit_positions": 3}``; registered once."""
+    if purger not in _purgers:
+        _purgers.append(purger)
+    return purger
+
+
+def personal_data_purgers() -> tuple[Callable[..., dict[str, int]], ...]:
+    return tuple(_purgers)

@@ -221,3 +221,22 @@ class RosterExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.plan_id} {self.status}"
+
+
+class IndexKeyFingerprint(models.Model):
+    """The fingerprint of the PII_INDEX_KEY the stored blind indexes were made with (one row).
+
+    Written on the first migrate and by ``rotate_pii_key``; the system check ``households.E050``
+    compares it with the configured key at start-up, so that a changed key is refused instead of
+    silently finding nothing (exact search) or registering duplicates (re-imports).
+    """
+
+    fingerprint = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("身份证号索引密钥指纹")
+        verbose_name_plural = _("身份证号索引密钥指纹")
+
+    def __str__(self) -> str:
+        return self.fingerprint[:12]
