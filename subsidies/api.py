@@ -27,9 +27,15 @@ from subsidies.permissions import FinanceOnly, FinanceWrites, RuleEditors, api_r
 from subsidies.serializers import (
     GridAllocationSerializer,
     GridInvestmentSerializer,
+    GridSerializer,
     PaymentSerializer,
+    PaymentsSerializer,
+    RuleSerializer,
+    RulesSerializer,
     RuleUpdateSerializer,
     SettlementCreateSerializer,
+    SettlementSerializer,
+    SettlementsSerializer,
     SubsidyTableSerializer,
     VoidSerializer,
 )
@@ -62,7 +68,7 @@ class SubsidyTableView(APIView):
         summary="Subsidies due per county, type, area class and paying level as of a month",
     )
     def get(self, request, year: int):
-        return Response(_live_payload(request, year))
+        return Response(SubsidyTableSerializer(_live_payload(request, year)).data)
 
 
 class SubsidyExportXlsxView(APIView):
@@ -87,37 +93,13 @@ class SubsidyExportCsvView(APIView):
         return csv_response(filename=export_filename(payload, "csv"), columns=columns, rows=rows, total_row=total)
 
 
-def _rule_dict(rule, changes) -> dict:
-    return {
-        "id": rule.pk,
-        "type": rule.retrofit_type.code,
-        "type_name": rule.retrofit_type.name,
-        "area_class": rule.area_class,
-        "level": rule.level,
-        "amount": selectors.money_str(rule.amount),
-        "unit": rule.retrofit_type.unit,
-        "changes": [
-            {
-                "changed_by": c.changed_by.username,
-                "changed_at": c.changed_at.isoformat(),
-                "old_amount": selectors.money_str(c.old_amount),
-                "new_amount": selectors.money_str(c.new_amount),
-                "reason": c.reason,
-            }
-            for c in changes
-        ],
-    }
-
-
 class SubsidyRulesView(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="The plan's subsidy rules with their change history")
+    @extend_schema(responses=RulesSerializer, summary="The plan's subsidy rules with their change history")
     def get(self, request, year: int):
         plan = plan_get(year=year)
-        rules = list(selectors.subsidy_rules_for_user(user=request.user, plan=plan))
-        changes: dict[int, list] = {}
-        for change in selectors.rule_changes_for_user(user=request.user, plan=plan):
-            changes.setdefault(change.rule_id, []).append(change)
-        return Response({"plan": plan.year, "rules": [_rule_dict(r, changes.get(r.pk, [])) for r in rules]})
+        rules = selectors.subsidy_rules_for_user(user=request.user, plan=plan)
+        changes = selectors.rule_changes_for_user(user=request.user, plan=plan)
+        return Response(RulesSerializer(payloads.rules_payload(plan, rules, changes)).data)
 
 
 class SubsidyRuleView(APIView):
@@ -125,7 +107,7 @@ class SubsidyRuleView(APIView):
 
     @extend_schema(
         request=RuleUpdateSerializer,
-        responses=OpenApiTypes.OBJECT,
+        responses=RuleSerializer,
         summary="Change a rule's rate (finance bureau or city office; audited)",
     )
     def patch(self, request, year: int, pk: int):
@@ -135,18 +117,18 @@ class SubsidyRuleView(APIView):
         serializer.is_valid(raise_exception=True)
         rule = services.subsidy_rule_update(rule=rule, actor=request.user, **serializer.validated_data)
         changes = list(rule.changes.select_related("changed_by"))
-        return Response(_rule_dict(rule, changes))
+        return Response(RuleSerializer(payloads.rule_payload(rule, changes)).data)
 
 
 def _grid_response(request, plan, http_status=status.HTTP_200_OK):
     grid = selectors.grid_summary_for_user(user=request.user, plan=plan)
     investments = selectors.grid_investments_for_user(user=request.user, plan=plan)
-    return Response(payloads.grid_payload(grid, investments), status=http_status)
+    return Response(GridSerializer(payloads.grid_payload(grid, investments)).data, status=http_status)
 
 
 class GridView(APIView):
     @extend_schema(
-        responses=OpenApiTypes.OBJECT, summary="Grid support: investments, county support due, city allocation"
+        responses=GridSerializer, summary="Grid support: investments, county support due, city allocation"
     )
     def get(self, request, year: int):
         return _grid_response(request, plan_get(year=year))
@@ -155,7 +137,7 @@ class GridView(APIView):
 class GridInvestmentsView(APIView):
     @extend_schema(
         request=GridInvestmentSerializer,
-        responses={201: OpenApiTypes.OBJECT},
+        responses={201: GridSerializer},
         summary="Record a grid investment (the county's clerk, or the finance bureau)",
     )
     def post(self, request, year: int):
@@ -174,7 +156,7 @@ class GridAllocationsView(APIView):
 
     @extend_schema(
         request=GridAllocationSerializer,
-        responses=OpenApiTypes.OBJECT,
+        responses=GridSerializer,
         summary="Set a county's share of the city grid support (finance bureau; never above the total)",
     )
     def post(self, request, year: int):
@@ -194,7 +176,7 @@ class GridAllocationsView(APIView):
 class GridInvestmentVoidView(APIView):
     @extend_schema(
         request=VoidSerializer,
-        responses=OpenApiTypes.OBJECT,
+        responses=GridSerializer,
         summary="Void a mistaken grid investment (finance bureau, or the clerk of its county; reason required)",
     )
     def post(self, request, year: int, pk: int):
@@ -214,14 +196,14 @@ def _payments_response(request, plan, period, http_status=status.HTTP_200_OK):
     counties = list(selectors.subsidy_counties_for_user(user=request.user, plan=plan))
     result = selectors.payment_compute(plan=plan, period=period, counties=counties)
     payments = selectors.payments_for_user(user=request.user, plan=plan)
-    return Response(payloads.payments_payload(result, payments), status=http_status)
+    return Response(PaymentsSerializer(payloads.payments_payload(result, payments)).data, status=http_status)
 
 
 class PaymentsView(APIView):
     permission_classes = api_rules(FinanceWrites)
 
     @extend_schema(
-        parameters=[PERIOD_PARAM], responses=OpenApiTypes.OBJECT, summary="Due vs paid vs outstanding, and payments"
+        parameters=[PERIOD_PARAM], responses=PaymentsSerializer, summary="Due vs paid vs outstanding, and payments"
     )
     def get(self, request, year: int):
         plan = plan_get(year=year)
@@ -231,7 +213,7 @@ class PaymentsView(APIView):
 
     @extend_schema(
         request=PaymentSerializer,
-        responses={201: OpenApiTypes.OBJECT},
+        responses={201: PaymentsSerializer},
         summary="Record a disbursement (finance bureau; above the outstanding amount only with a reason)",
     )
     def post(self, request, year: int):
@@ -248,7 +230,7 @@ class PaymentsView(APIView):
 class PaymentVoidView(APIView):
     @extend_schema(
         request=VoidSerializer,
-        responses=OpenApiTypes.OBJECT,
+        responses=PaymentsSerializer,
         summary="Void a mistaken disbursement (finance bureau; reason required)",
     )
     def post(self, request, year: int, pk: int):
@@ -266,18 +248,19 @@ class SettlementsView(APIView):
     permission_classes = api_rules(FinanceWrites)
 
     @extend_schema(
-        responses=OpenApiTypes.OBJECT,
+        responses=SettlementsSerializer,
         summary="Frozen settlements (finance bureau, city office)",
         operation_id="plans_subsidies_settlements_list",
     )
     def get(self, request, year: int):
         plan = plan_get(year=year)
         settlements = selectors.settlements_for_user(user=request.user, plan=plan)
-        return Response({"plan": plan.year, "settlements": [payloads.settlement_payload(s) for s in settlements]})
+        body = {"plan": plan.year, "settlements": [payloads.settlement_payload(s) for s in settlements]}
+        return Response(SettlementsSerializer(body).data)
 
     @extend_schema(
         request=SettlementCreateSerializer,
-        responses={201: OpenApiTypes.OBJECT},
+        responses={201: SettlementSerializer},
         summary="Freeze a settlement as of a month (finance bureau)",
     )
     def post(self, request, year: int):
@@ -286,15 +269,16 @@ class SettlementsView(APIView):
         serializer = SettlementCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         settlement = services.settlement_create(plan=plan, actor=request.user, **serializer.validated_data)
-        return Response(payloads.settlement_payload(settlement, with_figures=True), status=status.HTTP_201_CREATED)
+        body = SettlementSerializer(payloads.settlement_payload(settlement, with_figures=True)).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class SettlementView(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="A frozen settlement with its stored figures")
+    @extend_schema(responses=SettlementSerializer, summary="A frozen settlement with its stored figures")
     def get(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         settlement = selectors.settlement_get_for_user(user=request.user, plan=plan, pk=pk)
-        return Response(payloads.settlement_payload(settlement, with_figures=True))
+        return Response(SettlementSerializer(payloads.settlement_payload(settlement, with_figures=True)).data)
 
 
 class SettlementFileView(APIView):
