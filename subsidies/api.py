@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -23,7 +21,14 @@ from core.exports import csv_response, xlsx_response
 from counties.selectors import plan_get
 from subsidies import payloads, selectors, services
 from subsidies.exports import export_filename, settlement_filename, subsidy_sheets, summary_columns, summary_rows
-from subsidies.permissions import FinanceOnly, FinanceWrites, RuleEditors, api_rules
+from subsidies.permissions import (
+    FinanceOnly,
+    FinanceWrites,
+    GridInvestmentVoiders,
+    GridInvestors,
+    RuleEditors,
+    api_rules,
+)
 from subsidies.serializers import (
     GridAllocationSerializer,
     GridInvestmentSerializer,
@@ -135,6 +140,7 @@ class GridView(APIView):
 
 
 class GridInvestmentsView(APIView):
+    permission_classes = api_rules(GridInvestors)
     @extend_schema(
         request=GridInvestmentSerializer,
         responses={201: GridSerializer},
@@ -182,8 +188,8 @@ class GridInvestmentVoidView(APIView):
     def post(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         investment = selectors.grid_investment_get_for_user(user=request.user, plan=plan, pk=pk)
-        if not selectors.can_void_grid_investment(request.user, investment):
-            raise PermissionDenied(_("只有本县填报员或市财政局可以作废配套电网投资。"))
+        # After the scoped lookup, not in permission_classes: outside the caller's scope is 404, never 403.
+        GridInvestmentVoiders.check(request.user)
         serializer = VoidSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.grid_investment_void(

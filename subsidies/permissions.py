@@ -23,6 +23,18 @@ class RuleEditors(RolePermission):
     message = _("只有市财政局或市清洁取暖办可以修改补助标准。")
 
 
+class GridInvestors(RolePermission):
+    """Grid investments (record, void): the finance bureau, or a county clerk. *Which* county a clerk may
+    act for is scoping, not a role rule: its scoped lookups find only its own county and its investments."""
+
+    roles = (Role.FINANCE, Role.COUNTY_CLERK)
+    message = _("只有本县填报员或市财政局可以登记配套电网投资。")
+
+
+class GridInvestmentVoiders(GridInvestors):
+    message = _("只有本县填报员或市财政局可以作废配套电网投资。")
+
+
 class FinanceWrites(FinanceOnly):
     """For views whose GET any subsidy reader may use while their POST is the finance bureau's."""
 
