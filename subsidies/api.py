@@ -1,7 +1,9 @@
 """Subsidy API (see core/api.py for the pattern: scoped selectors, services, one error shape).
 
 Read: finance bureau, city office, administrators (every county); county clerks (their own county).
-Departments and users without a role: 403. Writes: see each view.
+Departments and users without a role: 403. Writes: see each view. Every role rule is a class of
+subsidies.permissions in ``permission_classes`` (or checked after a scoped lookup, so that outside the
+caller's scope is 404); every answer renders through its output serializer (subsidies.serializers).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from subsidies.permissions import (
     GridInvestmentVoiders,
     GridInvestors,
     RuleEditors,
+    SettlementReaders,
+    SubsidyReaders,
     api_rules,
 )
 from subsidies.serializers import (
@@ -61,12 +65,12 @@ class AnyAccept(BaseContentNegotiation):
 
 def _live_payload(request, year) -> dict:
     plan = plan_get(year=year)
-    selectors.subsidy_scope(request.user)
     period = selectors.period_parse(plan=plan, value=request.query_params.get("period"))
     return payloads.subsidy_payload(selectors.subsidy_table_for_user(user=request.user, plan=plan, period=period))
 
 
 class SubsidyTableView(APIView):
+    permission_classes = api_rules(SubsidyReaders)
     @extend_schema(
         parameters=[PERIOD_PARAM],
         responses=SubsidyTableSerializer,
@@ -77,6 +81,7 @@ class SubsidyTableView(APIView):
 
 
 class SubsidyExportXlsxView(APIView):
+    permission_classes = api_rules(SubsidyReaders)
     content_negotiation_class = AnyAccept
 
     @extend_schema(parameters=[PERIOD_PARAM], responses={(200, XLSX): OpenApiTypes.BINARY}, summary="Subsidy workbook")
@@ -86,6 +91,7 @@ class SubsidyExportXlsxView(APIView):
 
 
 class SubsidyExportCsvView(APIView):
+    permission_classes = api_rules(SubsidyReaders)
     content_negotiation_class = AnyAccept
 
     @extend_schema(
@@ -99,6 +105,7 @@ class SubsidyExportCsvView(APIView):
 
 
 class SubsidyRulesView(APIView):
+    permission_classes = api_rules(SubsidyReaders)
     @extend_schema(responses=RulesSerializer, summary="The plan's subsidy rules with their change history")
     def get(self, request, year: int):
         plan = plan_get(year=year)
@@ -108,7 +115,7 @@ class SubsidyRulesView(APIView):
 
 
 class SubsidyRuleView(APIView):
-    permission_classes = api_rules(RuleEditors)
+    permission_classes = api_rules(RuleEditors, SubsidyReaders)
 
     @extend_schema(
         request=RuleUpdateSerializer,
@@ -132,6 +139,7 @@ def _grid_response(request, plan, http_status=status.HTTP_200_OK):
 
 
 class GridView(APIView):
+    permission_classes = api_rules(SubsidyReaders)
     @extend_schema(
         responses=GridSerializer, summary="Grid support: investments, county support due, city allocation"
     )
@@ -140,7 +148,7 @@ class GridView(APIView):
 
 
 class GridInvestmentsView(APIView):
-    permission_classes = api_rules(GridInvestors)
+    permission_classes = api_rules(GridInvestors, SubsidyReaders)
     @extend_schema(
         request=GridInvestmentSerializer,
         responses={201: GridSerializer},
@@ -148,7 +156,6 @@ class GridInvestmentsView(APIView):
     )
     def post(self, request, year: int):
         plan = plan_get(year=year)
-        selectors.subsidy_scope(request.user)
         serializer = GridInvestmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -158,7 +165,7 @@ class GridInvestmentsView(APIView):
 
 
 class GridAllocationsView(APIView):
-    permission_classes = api_rules(FinanceOnly)
+    permission_classes = api_rules(FinanceOnly, SubsidyReaders)
 
     @extend_schema(
         request=GridAllocationSerializer,
@@ -167,7 +174,6 @@ class GridAllocationsView(APIView):
     )
     def post(self, request, year: int):
         plan = plan_get(year=year)
-        selectors.subsidy_scope(request.user)
         serializer = GridAllocationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         county = selectors.subsidy_county_get_for_user(
@@ -180,6 +186,7 @@ class GridAllocationsView(APIView):
 
 
 class GridInvestmentVoidView(APIView):
+    permission_classes = api_rules(SubsidyReaders)
     @extend_schema(
         request=VoidSerializer,
         responses=GridSerializer,
@@ -206,14 +213,13 @@ def _payments_response(request, plan, period, http_status=status.HTTP_200_OK):
 
 
 class PaymentsView(APIView):
-    permission_classes = api_rules(FinanceWrites)
+    permission_classes = api_rules(FinanceWrites, SubsidyReaders)
 
     @extend_schema(
         parameters=[PERIOD_PARAM], responses=PaymentsSerializer, summary="Due vs paid vs outstanding, and payments"
     )
     def get(self, request, year: int):
         plan = plan_get(year=year)
-        selectors.subsidy_scope(request.user)
         period = selectors.period_parse(plan=plan, value=request.query_params.get("period"))
         return _payments_response(request, plan, period)
 
@@ -224,7 +230,6 @@ class PaymentsView(APIView):
     )
     def post(self, request, year: int):
         plan = plan_get(year=year)
-        selectors.subsidy_scope(request.user)
         serializer = PaymentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -234,6 +239,7 @@ class PaymentsView(APIView):
 
 
 class PaymentVoidView(APIView):
+    permission_classes = api_rules(SubsidyReaders)
     @extend_schema(
         request=VoidSerializer,
         responses=PaymentsSerializer,
@@ -251,7 +257,7 @@ class PaymentVoidView(APIView):
 
 
 class SettlementsView(APIView):
-    permission_classes = api_rules(FinanceWrites)
+    permission_classes = api_rules(FinanceWrites, SubsidyReaders, SettlementReaders)
 
     @extend_schema(
         responses=SettlementsSerializer,
@@ -271,7 +277,6 @@ class SettlementsView(APIView):
     )
     def post(self, request, year: int):
         plan = plan_get(year=year)
-        selectors.settlements_for_user(user=request.user, plan=plan)
         serializer = SettlementCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         settlement = services.settlement_create(plan=plan, actor=request.user, **serializer.validated_data)
@@ -280,6 +285,7 @@ class SettlementsView(APIView):
 
 
 class SettlementView(APIView):
+    permission_classes = api_rules(SubsidyReaders, SettlementReaders)
     @extend_schema(responses=SettlementSerializer, summary="A frozen settlement with its stored figures")
     def get(self, request, year: int, pk: int):
         plan = plan_get(year=year)
@@ -288,6 +294,7 @@ class SettlementView(APIView):
 
 
 class SettlementFileView(APIView):
+    permission_classes = api_rules(SubsidyReaders, SettlementReaders)
     content_negotiation_class = AnyAccept
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY}, summary="The stored workbook of a settlement")

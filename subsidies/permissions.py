@@ -7,6 +7,22 @@ from rest_framework import permissions
 
 from counties.models import Role
 from counties.permissions import HasRole, RolePermission
+from subsidies.selectors import READ_ROLES
+
+
+class SubsidyReaders(RolePermission):
+    """Money: finance, the city office, administrators, and county clerks (their own county's, by scoping).
+    Departments and users without a role see no money anywhere."""
+
+    roles = READ_ROLES
+    message = _("您的角色无权查看补助资金。")
+
+
+class SettlementReaders(RolePermission):
+    """Settlements are city-wide documents: the roles that see every county's money."""
+
+    roles = (Role.FINANCE, Role.CITY_OFFICE, Role.ADMIN)
+    message = _("结算快照仅限市财政局、市清洁取暖办查看。")
 
 
 class FinanceOnly(RolePermission):
