@@ -14,10 +14,10 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import AnyAccept
 from core.api_schema import as_of_period_parameter
 from core.exports import csv_response, xlsx_response
 from counties.selectors import plan_get
@@ -53,16 +53,6 @@ PERIOD_PARAM = as_of_period_parameter("as-of month YYYY-MM inside the plan (defa
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class AnyAccept(BaseContentNegotiation):
-    """File downloads answer whatever the Accept header says (errors are still JSON)."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 def _live_payload(request, year) -> dict:
     plan = plan_get(year=year)
     period = selectors.period_parse(plan=plan, value=request.query_params.get("period"))
@@ -71,6 +61,7 @@ def _live_payload(request, year) -> dict:
 
 class SubsidyTableView(APIView):
     permission_classes = api_rules(SubsidyReaders)
+
     @extend_schema(
         parameters=[PERIOD_PARAM],
         responses=SubsidyTableSerializer,
@@ -106,6 +97,7 @@ class SubsidyExportCsvView(APIView):
 
 class SubsidyRulesView(APIView):
     permission_classes = api_rules(SubsidyReaders)
+
     @extend_schema(responses=RulesSerializer, summary="The plan's subsidy rules with their change history")
     def get(self, request, year: int):
         plan = plan_get(year=year)
@@ -140,15 +132,15 @@ def _grid_response(request, plan, http_status=status.HTTP_200_OK):
 
 class GridView(APIView):
     permission_classes = api_rules(SubsidyReaders)
-    @extend_schema(
-        responses=GridSerializer, summary="Grid support: investments, county support due, city allocation"
-    )
+
+    @extend_schema(responses=GridSerializer, summary="Grid support: investments, county support due, city allocation")
     def get(self, request, year: int):
         return _grid_response(request, plan_get(year=year))
 
 
 class GridInvestmentsView(APIView):
     permission_classes = api_rules(GridInvestors, SubsidyReaders)
+
     @extend_schema(
         request=GridInvestmentSerializer,
         responses={201: GridSerializer},
@@ -187,6 +179,7 @@ class GridAllocationsView(APIView):
 
 class GridInvestmentVoidView(APIView):
     permission_classes = api_rules(SubsidyReaders)
+
     @extend_schema(
         request=VoidSerializer,
         responses=GridSerializer,
@@ -240,6 +233,7 @@ class PaymentsView(APIView):
 
 class PaymentVoidView(APIView):
     permission_classes = api_rules(SubsidyReaders)
+
     @extend_schema(
         request=VoidSerializer,
         responses=PaymentsSerializer,
@@ -286,6 +280,7 @@ class SettlementsView(APIView):
 
 class SettlementView(APIView):
     permission_classes = api_rules(SubsidyReaders, SettlementReaders)
+
     @extend_schema(responses=SettlementSerializer, summary="A frozen settlement with its stored figures")
     def get(self, request, year: int, pk: int):
         plan = plan_get(year=year)
