@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "accounts.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A database or cache outage raised by a view is a 503 with Retry-After (core/unavailable.py).
+    "core.unavailable.ServiceUnavailableMiddleware",
     # last: turns a login refused by a lock into the lockout response (accounts.lockout)
     "axes.middleware.AxesMiddleware",
 ]
