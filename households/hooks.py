@@ -21,3 +21,19 @@ def spot_check_counter_register(counter: Callable[..., Iterable[dict]]) -> Calla
 
 def spot_check_counters() -> tuple[Callable[..., Iterable[dict]], ...]:
     return tuple(_finding_counters)
+
+
+# Background exports whose task's worker is gone (operations registers the check: it knows the task
+# table and the workers' heartbeats, which sit above the roster).
+_interruption_checks: list[Callable[..., set[int]]] = []
+
+
+def export_interruption_check_register(check: Callable[..., set[int]]) -> Callable[..., set[int]]:
+    """``check(*, export_ids)`` returns the ids among ``export_ids`` whose task can no longer finish."""
+    if check not in _interruption_checks:
+        _interruption_checks.append(check)
+    return check
+
+
+def export_interruption_checks() -> tuple[Callable[..., set[int]], ...]:
+    return tuple(_interruption_checks)

@@ -249,6 +249,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Background roster exports: a file (it may hold whole IDs) is deleted once downloaded or after this.
+ROSTER_EXPORT_KEEP_MINUTES = int(os.environ.get("ROSTER_EXPORT_KEEP_MINUTES", "60"))
+# Task workers (manage.py task_worker) beat every TASK_HEARTBEAT_SECONDS; one silent for
+# TASK_WORKER_TIMEOUT_SECONDS is gone: its running tasks are failed and readiness reports no worker.
+TASK_HEARTBEAT_SECONDS = float(os.environ.get("TASK_HEARTBEAT_SECONDS", "10"))
+TASK_WORKER_TIMEOUT_SECONDS = float(os.environ.get("TASK_WORKER_TIMEOUT_SECONDS", "60"))
+
 # Roster imports (dry runs included) per user; DRF rate syntax: number/second|minute|hour|day.
 ROSTER_IMPORT_RATE = os.environ.get("ROSTER_IMPORT_RATE", "30/hour")
 
