@@ -100,6 +100,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every response and every log record of the request carry its id (core/request_id.py).
     "core.request_id.RequestIdMiddleware",
+    # Then the access log line and the request metrics, timing everything inside them.
+    "core.access_log.AccessLogMiddleware",
+    "operations.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -360,16 +363,34 @@ SECURITY_LOG_RETENTION_DAYS = int(os.environ.get("SECURITY_LOG_RETENTION_DAYS", 
 if SECURITY_LOG_RETENTION_DAYS < 180:
     raise ImproperlyConfigured("SECURITY_LOG_RETENTION_DAYS must be at least 180 (等保 2.0: six months).")
 
+# Prometheus /metrics (operations/views.py): from these client addresses, or with this bearer token.
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES") or ["127.0.0.1", "::1"]
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# LOG_FORMAT=json: one JSON line per event in UTC (core/json_logging.py), with an access line per
+# request (core/access_log.py); otherwise plain text, access lines only with ACCESS_LOG=1.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+ACCESS_LOG = env_bool("ACCESS_LOG", LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
-    "formatters": {"default": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "default"}},
+    "formatters": {
+        "default": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {"()": "core.json_logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "default",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR", "filters": ["request_id"]},
         # axes logs every login at INFO; the security log (accounts) records what matters
         "axes": {"level": "WARNING"},
+        "heating.access": {"level": "INFO" if ACCESS_LOG else "WARNING"},
     },
 }

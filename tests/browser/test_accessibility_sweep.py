@@ -63,6 +63,9 @@ NOT_PAGES = {
     "captcha-image",  # a PNG (the login page with its CAPTCHA is swept)
     "javascript-catalog",
     "set_language",
+    "healthz",  # JSON for the load balancer (operations)
+    "readyz",
+    "metrics",  # Prometheus text
 }
 
 
