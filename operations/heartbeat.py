@@ -68,7 +68,7 @@ class HeartbeatThread(threading.Thread):
 
     def run(self) -> None:
         failing = False
-        while not self.stopping.is_set():
+        while True:  # beat first, then wait: even a worker stopped at once has beaten
             try:
                 close_old_connections()
                 heartbeat_beat(worker_id=self.worker_id, started_at=self.started_at)
@@ -80,7 +80,8 @@ class HeartbeatThread(threading.Thread):
                     log.warning("heartbeat of worker %s not recorded: %s", self.worker_id, exc)
                 failing = True
                 connection.close()
-            self.stopping.wait(heartbeat_seconds())
+            if self.stopping.wait(heartbeat_seconds()):
+                break
         connection.close()
 
     def stop(self) -> None:

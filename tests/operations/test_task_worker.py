@@ -188,3 +188,26 @@ def test_the_worker_carries_on_after_the_database_raises_operational_error(setti
     assert worker.outages == 1 and slept == [1.0]
     assert RAN == [7]
     assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_task_worker_command_runs_the_queue_beats_and_removes_its_heartbeat_when_it_stops(settings):
+    # transaction=True: the worker's heartbeat thread has a connection of its own and must see the rows.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    RAN.clear()
+    record_task.enqueue(3)
+    seen = []
+
+    real_beat = heartbeat_beat
+
+    def beat(**kwargs):
+        real_beat(**kwargs)
+        seen.append(kwargs["worker_id"])
+
+    from unittest import mock
+
+    with mock.patch("operations.heartbeat.heartbeat_beat", beat):
+        call_command("task_worker", "--batch", "--no-startup-delay", "--worker-id", "cmd-worker", verbosity=0)
+    assert RAN == [3]
+    assert seen and set(seen) == {"cmd-worker"}
+    assert not WorkerHeartbeat.objects.filter(worker_id="cmd-worker").exists()
