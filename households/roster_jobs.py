@@ -2,7 +2,7 @@
 
 An export of more rows than the page counts (``roster_page.COUNT_LIMIT``) is not built inside a request:
 at ten times the city's roster that took a minute, and nothing reached the browser before the end (a
-proxy's 60 s timeout cut it). The page starts a ``RosterExport``; a worker (``manage.py db_worker``)
+proxy's 60 s timeout cut it). The page starts a ``RosterExport``; a worker (``manage.py task_worker``)
 runs ``households.tasks.roster_export_task`` (queued by ``tasks.roster_export_start``), which streams the rows from a server-side cursor into
 ``write_xlsx_fast`` (flat memory) and records its progress every ``PROGRESS_EVERY`` rows; the page
 polls a small JSON status and offers the file when it is ready. Only the user who asked for it may
