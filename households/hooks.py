@@ -38,3 +38,19 @@ def personal_data_purger_register(purger: Callable[..., dict[str, int]]) -> Call
 
 def personal_data_purgers() -> tuple[Callable[..., dict[str, int]], ...]:
     return tuple(_purgers)
+
+
+# Background exports whose task's worker is gone (operations registers the check: it knows the task
+# table and the workers' heartbeats, which sit above the roster).
+_interruption_checks: list[Callable[..., set[int]]] = []
+
+
+def export_interruption_check_register(check: Callable[..., set[int]]) -> Callable[..., set[int]]:
+    """``check(*, export_ids)`` returns the ids among ``export_ids`` whose task can no longer finish."""
+    if check not in _interruption_checks:
+        _interruption_checks.append(check)
+    return check
+
+
+def export_interruption_checks() -> tuple[Callable[..., set[int]], ...]:
+    return tuple(_interruption_checks)

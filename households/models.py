@@ -201,7 +201,8 @@ class ExportStatus(models.TextChoices):
 
 
 class RosterExport(models.Model):
-    """A whole-roster export written by a background task (households/tasks.py); the file is kept a day."""
+    """A whole-roster export written by a background task (households/tasks.py); the file is deleted once
+    downloaded or after ROSTER_EXPORT_KEEP_MINUTES."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")

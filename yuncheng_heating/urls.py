@@ -27,6 +27,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # Health and readiness for the load balancer (operations/views.py): no login.
+    path("", include("operations.urls")),
     path("", counties_views.root, name="root"),
     path("home/", home_views.home, name="home"),
     path("plans/<int:year>/targets/", counties_views.target_table, name="target-table"),

@@ -65,6 +65,9 @@ NOT_PAGES = {
     "subsidy-settlement-letter",  # a .docx (the settlement page is swept)
     "javascript-catalog",
     "set_language",
+    "healthz",  # JSON for the load balancer (operations)
+    "readyz",
+    "metrics",  # Prometheus text
 }
 
 
