@@ -1,7 +1,9 @@
 """The home page: each role's to-do list first, then its way into the rest of the system."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.http import require_safe
 
 from counties.selectors import plan_latest, scope_for_user
 from yuncheng_heating.home import city_todo, filer_todo
@@ -30,3 +32,10 @@ def home(request):
     elif plan is not None and scope.is_city_office:
         todo = city_todo(user=request.user, plan=plan)
     return render(request, "counties/home.html", {"plan": plan, "scope": scope, "todo": todo})
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico on a first visit whatever the page links: send them to the static
+    icon rather than a 404 in every log."""
+    return redirect(static("favicon.ico"), permanent=True)
