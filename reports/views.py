@@ -102,7 +102,8 @@ def _line_initial(report) -> dict:
     initial = {}
     for line in report.lines.select_related("retrofit_type"):
         value = line.area_m2 if line.retrofit_type.is_area else line.households
-        initial[line_field_name(line.retrofit_type.code, line.area_class)] = "" if not value else str(value)
+        # A stored line was entered, a 0 included (blank cells are not stored): show it as typed.
+        initial[line_field_name(line.retrofit_type.code, line.area_class)] = str(value)
     return initial
 
 
