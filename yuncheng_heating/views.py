@@ -6,7 +6,7 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
 from counties.selectors import plan_latest, scope_for_user
-from yuncheng_heating.home import city_todo, filer_todo
+from yuncheng_heating.home import city_todo, field_todo, filer_todo, finance_todo
 
 
 @login_required
@@ -31,6 +31,10 @@ def home(request):
         todo = filer_todo(user=request.user, plan=plan)
     elif plan is not None and scope.is_city_office:
         todo = city_todo(user=request.user, plan=plan)
+    elif plan is not None and scope.role == "finance":
+        todo = finance_todo(user=request.user, plan=plan)
+    elif plan is not None and scope.is_field:
+        todo = field_todo(user=request.user, plan=plan)
     return render(request, "counties/home.html", {"plan": plan, "scope": scope, "todo": todo})
 
 
