@@ -37,7 +37,7 @@ def test_every_page_links_the_icon_and_favicon_ico_leads_to_a_committed_file(use
     assert response.status_code == 200
     assert 'rel="icon" href="/static/favicon.svg"' in response.content.decode()
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    assert response.status_code == 302
     assert response["Location"] == "/static/favicon.ico"
     icon = Path(finders.find("favicon.ico")).read_bytes()
     assert icon[:4] == b"\x00\x00\x01\x00"  # the ICO header: reserved 0, type 1 (icon)

@@ -41,5 +41,6 @@ def home(request):
 @require_safe
 def favicon(request):
     """Browsers ask for /favicon.ico on a first visit whatever the page links: send them to the static
-    icon rather than a 404 in every log."""
-    return redirect(static("favicon.ico"), permanent=True)
+    icon rather than a 404 in every log. Not a permanent redirect: in production the static name
+    carries a content hash that changes with the file."""
+    return redirect(static("favicon.ico"))
