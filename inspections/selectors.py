@@ -20,7 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from counties.models import Plan, Role
+from counties.models import Plan, Profile, RetrofitType, Role, Unit
 from counties.selectors import counties_for_user, require_role, scope_for_user
 from households.models import Household, HouseholdStatus
 from inspections.models import (
@@ -120,9 +120,37 @@ def task_households_for_user(*, user, plan: Plan) -> QuerySet[Household]:
     if scope.county_ids is not None:
         households = households.filter(county_id__in=scope.county_ids)
     if scope.is_acceptor:
-        return households.filter(status=HouseholdStatus.COMPLETED)
+        return households.filter(status=HouseholdStatus.COMPLETED).exclude(retrofit_type__in=_not_engaged_types(user))
     entries = SampleHousehold.objects.filter(sample__plan=plan, sample__inspectors=user)
     return households.filter(pk__in=entries.values("household_id"))
+
+
+def _not_engaged_types(user) -> QuerySet[RetrofitType]:
+    """Third-party acceptance is of the works (煤改电, 煤改气, 集中供热); building retrofits (measured
+    in m²) are accepted by the firm only when its profile lists that type among its 负责的改造类型."""
+    # Non-null only: NOT IN over a NULL excludes everything in SQL.
+    engaged = Profile.objects.filter(user=user, retrofit_types__isnull=False).values("retrofit_types")
+    return RetrofitType.objects.filter(unit=Unit.M2).exclude(pk__in=engaged)
+
+
+def field_households_left(*, user, plan: Plan) -> list[dict]:
+    """Per county, the field user's households still to do: an inspector's sampled households with no
+    visit in their sample, an acceptor's households left to accept. One query."""
+    scope = require_role(user, *VISIT_WRITE_ROLES)
+    if scope.is_acceptor:
+        households = task_households_for_user(user=user, plan=plan)
+    else:
+        entries = SampleHousehold.objects.filter(sample__plan=plan, sample__inspectors=user).filter(~Exists(_visited()))
+        if scope.county_ids is not None:
+            entries = entries.filter(county_id__in=scope.county_ids)
+        households = Household.objects.filter(pk__in=entries.values("household_id"))
+    rows = (
+        households.order_by()
+        .values("county__code", "county__name", "county__order")
+        .annotate(left=Count("pk"))
+        .order_by("county__order", "county__code")
+    )
+    return [{"code": r["county__code"], "name": r["county__name"], "left": r["left"]} for r in rows]
 
 
 def task_sample_for(*, user, plan: Plan, household: Household) -> Sample | None:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("inspections/", views.home, name="inspections-home"),
     path("inspections/sw.js", views.service_worker, name="inspections-sw"),
     path("inspections/samples/draw/", views.sample_draw, name="inspections-sample-draw"),
+    path("inspections/samples/<int:pk>/verify/", views.sample_verify, name="inspections-sample-verify"),
     path("inspections/rectifications/", views.rectification_list, name="inspections-rectifications"),
     path("inspections/rectifications/<int:pk>/", views.rectification_detail, name="inspections-rectification"),
 ]

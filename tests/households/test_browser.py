@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from households.models import Household
 from tests.conftest import PASSWORD, browser_login, screenshot
@@ -29,9 +30,19 @@ def test_a_clerk_previews_an_import_fixes_nothing_and_confirms_it(live_server, u
     assert Household.objects.count() == 0
     assert make_id(seq=1)[:6] + "********" in page.locator("#result-table").inner_text()
     screenshot(page, "households-import-preview")
-    page.once("dialog", lambda dialog: dialog.accept())
+    # Asked in the page, never with a browser dialog; 取消 goes back, 确定导入 imports.
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.click("#confirm-button")
+    expect(page.locator("#import-confirm")).to_be_visible()
+    assert "将新增 2 户、更新 0 户。" in page.locator("#import-confirm").inner_text()
+    page.click("#import-confirm-no")
+    expect(page.locator("#import-confirm")).to_be_hidden()
+    assert Household.objects.count() == 0
+    page.click("#confirm-button")
+    page.click("#import-confirm-yes")
     page.wait_for_selector("text=导入成功")
+    assert not dialogs
     assert Household.objects.count() == 2
 
     page.goto(f"{live_server.url}/plans/2021/households/")
