@@ -196,6 +196,7 @@ def import_result_json(result: services.ImportResult) -> dict:
         "rows": result.rows,
         "created": result.created,
         "updated": result.updated,
+        "skipped_title_rows": result.skipped_title_rows,
         "preview": [
             {**item, "area_m2": _dec(item["area_m2"]), "completed_on": item["completed_on"]} for item in result.preview
         ],
