@@ -64,6 +64,15 @@ def detect_encoding(fileobj) -> str:
             delimiter_runs = max(delimiter_runs, line.count(b","), line.count(b"\t"))
         if delimiter_runs > MAX_FIELDS_PER_LINE:
             raise WorkbookRefused("too_many_columns", _("CSV 文件的一行中分隔符过多，已拒绝。"))
+    fileobj.seek(0)
+    if fileobj.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        # Many systems export an HTML or XML table named .xls; Excel opens it, no CSV reader does.
+        raise WorkbookRefused(
+            "markup_table",
+            _(
+                "这是网页（HTML）或 XML 格式的表格，虽然名为 .xls，但不是 Excel 工作簿。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。"
+            ),
+        )
     for encoding in ENCODINGS:
         if _decodes(fileobj, encoding):
             fileobj.seek(0)

@@ -246,6 +246,13 @@ def test_a_file_in_no_known_encoding_is_refused_by_name(api, users, content):
     assert "UTF-8" in body["detail"] and "GB18030" in body["detail"] and ACCEPTED in body["detail"]
 
 
+def test_an_html_table_named_xls_is_refused_with_how_to_save_it(api, users):
+    content = "<html><body><table><tr><td>乡镇</td></tr></table></body></html>".encode()
+    response = send(api(users["clerk"]), content, "导出.xls")
+    assert response.status_code == 400
+    assert response.json()["code"] == "markup_table" and "另存为 .xlsx" in response.json()["detail"]
+
+
 def test_a_csv_with_other_columns_gets_the_missing_columns_not_a_format_error(api, users):
     response = send(api(users["clerk"]), b"name,id\nzhang,1\n", "roster.csv")
     assert response.status_code == 400
