@@ -44,12 +44,16 @@ EXAMPLE_ID = "11010519491231002X"
 
 
 def _example_row(*, with_county: bool, type_name: str) -> list:
-    """The template's one example row; its first cell marks it, and the import skips it (importer.is_example)."""
-    mark = _("示例（导入时跳过此行）")
+    """The template's one example row; its first cell marks it, and the import skips it (importer.is_example).
+
+    Cells, not interface text: like the headers they stay Chinese in every language, or the mark
+    would no longer be recognised.
+    """
+    mark = importer.EXAMPLE_MARK + "（导入时跳过此行）"
     values = [
-        _("东郭镇"),
-        _("东郭村"),
-        _("张三"),
+        "东郭镇",
+        "东郭村",
+        "张三",
         EXAMPLE_ID,
         "13800000000",
         type_name,
