@@ -196,6 +196,7 @@ def import_result_json(result: services.ImportResult) -> dict:
         "rows": result.rows,
         "created": result.created,
         "updated": result.updated,
+        "skipped_title_rows": result.skipped_title_rows,
         "preview": [
             {**item, "area_m2": _dec(item["area_m2"]), "completed_on": item["completed_on"]} for item in result.preview
         ],
@@ -240,7 +241,8 @@ def run_import(request, year: int, data) -> Response:
 
 
 class HouseholdImportView(APIView):
-    """Import a roster workbook (multipart ``file``; ``mode`` create|update; ``dry_run``; ``county`` for the city office).
+    """Import a roster (multipart ``file``: .xlsx, .xls or CSV in UTF-8/GB18030; ``mode`` create|update; ``dry_run``;
+    ``county`` for the city office). The result carries ``skipped_title_rows`` (title rows above the header).
 
     Any problem: 400 with every problem per row and column, nothing written.
     """

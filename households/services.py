@@ -55,6 +55,7 @@ class ImportResult:
     updated: int = 0
     problems: list[importer.Problem] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
+    skipped_title_rows: int = 0  # title rows above the header, not read (roster_files)
 
     @property
     def ok(self) -> bool:
@@ -109,13 +110,15 @@ def household_import(
             raise ValidationError({"county": [_("未知的县（市、区）代码。")]})
         fixed_county_id = county.pk
 
-    header, rows = importer.open_rows(fileobj, size)
-    positions = importer.header_positions(header)
-    result = ImportResult(mode=mode, dry_run=dry_run)
+    table = importer.open_rows(fileobj, size)
+    rows, header_row = table.rows, table.header_row
+    positions = importer.header_positions(table.header)
+    result = ImportResult(mode=mode, dry_run=dry_run, skipped_title_rows=table.skipped_title_rows)
     missing = [name for name in importer.REQUIRED if name not in positions]
     if missing:
         result.problems = [
-            importer.Problem(1, name, _("缺少“%(name)s”列，请使用下载的模板。") % {"name": name}) for name in missing
+            importer.Problem(table.header_row, name, _("缺少“%(name)s”列，请使用下载的模板。") % {"name": name})
+            for name in missing
         ]
         return result
 
@@ -137,7 +140,7 @@ def household_import(
     parsed: list[importer.ParsedRow] = []
     problems = result.problems
     for row_number, values in rows:
-        if importer.is_blank(values):
+        if importer.is_blank(values) or importer.is_example(values):
             continue
         result.rows += 1
         if result.rows > importer.MAX_ROWS:
@@ -175,7 +178,7 @@ def household_import(
             parsed.append(item)
     # The reader's sheet (held by the row iterator) and the duplicate check are done with: let them go
     # before the registrations and the write, which is where a large import peaks.
-    del rows, seen
+    del rows, seen, table
     # One batch of registrations at a time: an update of 100,000 households never holds 100,000 of them.
     checks = itertools.chain(((item.row, item.id_index, item.county_id, item) for item in parsed), pending)
     while batch := list(itertools.islice(checks, REGISTRATION_BATCH)):
@@ -191,7 +194,7 @@ def household_import(
     del pending
     problems.sort(key=lambda p: p.row)  # stable: a row's own problems first, as before
     if result.rows == 0 and not problems:
-        problems.append(importer.Problem(2, "", _("表中没有数据行。")))
+        problems.append(importer.Problem(header_row + 1, "", _("表中没有数据行。")))
     if elsewhere:
         cross_county_conflict_log(user=user, plan=plan, rows=elsewhere, mode=mode, dry_run=dry_run, stage="check")
     if problems:

@@ -86,6 +86,9 @@
         statusBox.textContent = interpolate(
           gettext("检查通过：共 %(rows)s 行，将新增 %(created)s 户、更新 %(updated)s 户。请核对下方预览后点击“确认导入”。"),
           { rows: body.rows, created: body.created, updated: body.updated }, true);
+        if (body.skipped_title_rows) {
+          statusBox.textContent += interpolate(gettext("已跳过表头上方的 %s 行标题。"), [body.skipped_title_rows]);
+        }
         title.textContent = interpolate(gettext("预览（前 %s 行）"), [body.preview.length]);
         lastPreview = interpolate(gettext("将新增 %(created)s 户、更新 %(updated)s 户。"),
           { created: body.created, updated: body.updated }, true);
