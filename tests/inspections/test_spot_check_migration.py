@@ -1,7 +1,7 @@
 """Migration inspections 0003 moves every desk-entered spot check into the inspections model, and back."""
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -96,7 +96,7 @@ def test_every_desk_spot_check_item_becomes_a_visit_of_a_batch_with_the_checks_i
             )
             assert (visit.kind, visit.sample_id, visit.created_by_id) == ("inspection", None, recorder_id)
             # Noon in Yuncheng (UTC+8) on the day checked is 04:00 UTC.
-            noon = datetime(checked_on.year, checked_on.month, checked_on.day, 4, tzinfo=timezone.utc)
+            noon = datetime(checked_on.year, checked_on.month, checked_on.day, 4, tzinfo=UTC)
             assert visit.visited_at == noon
             assert visit.latitude is None and visit.longitude is None
         # The ids were kept: a batch entered after the migration gets a new one (the sequence moved on).
