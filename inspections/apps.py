@@ -6,9 +6,3 @@ class InspectionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "inspections"
     verbose_name = _("现场检查与整改")
-
-    def ready(self):
-        from households.hooks import spot_check_counter_register
-        from inspections.selectors import visit_finding_counts
-
-        spot_check_counter_register(visit_finding_counts)

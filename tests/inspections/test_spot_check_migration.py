@@ -79,7 +79,9 @@ def test_every_desk_spot_check_item_becomes_a_visit_of_a_batch_with_the_checks_i
 
         new = migrate(AFTER)
         CheckBatch, Visit = new.get_model("inspections", "CheckBatch"), new.get_model("inspections", "Visit")
-        batches = {b.pk: (b.county_id, b.checked_on, b.inspector, b.note, b.created_at) for b in CheckBatch.objects.all()}
+        batches = {
+            b.pk: (b.county_id, b.checked_on, b.inspector, b.note, b.created_at) for b in CheckBatch.objects.all()
+        }
         assert batches == checks
         assert new.get_model("households", "SpotCheckItem").objects.count() == 0  # moved, not copied
         visits = list(Visit.objects.all())
