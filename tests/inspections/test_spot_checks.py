@@ -185,3 +185,17 @@ def test_one_countys_spot_check_count_is_the_same_on_the_dashboard_and_in_both_s
     assert spot_row["findings"]["removed"]["count"] == 1 and spot_row["findings"]["not_found"]["count"] == 1
     # One table on the dashboard, not two.
     assert 'id="spot-check-table"' not in dashboard.content.decode()
+
+
+def test_the_admin_lists_desk_spot_checks_read_only(api, web, users, plan):
+    household = make_household(plan, seq=1)
+    body = {
+        "county": "140802",
+        "checked_on": "2021-12-10",
+        "inspector": "督查组甲",
+        "items": [{"household": household.pk, "finding": "in_use"}],
+    }
+    assert api(users["city"]).post(SPOT, body, format="json").status_code == 201
+    listing = web(users["admin"]).get("/admin/inspections/checkbatch/")
+    assert listing.status_code == 200 and "督查组甲" in listing.content.decode()
+    assert web(users["admin"]).get("/admin/inspections/checkbatch/add/").status_code == 403
