@@ -1,6 +1,5 @@
 """Input and output of the spot-check API (/api/v1/plans/{year}/spot-checks/…)."""
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from inspections.models import DESK_FINDINGS, VisitFinding
@@ -42,7 +41,7 @@ class SpotCheckPageSerializer(serializers.Serializer):
 
 class SpotCheckCreatedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    items = serializers.IntegerField(help_text=_("检查的户数"))
+    items = serializers.IntegerField(help_text="households checked")
 
 
 class FindingFigureSerializer(serializers.Serializer):
