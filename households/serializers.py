@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from households.models import AcceptanceResult, Finding
+from households.models import AcceptanceResult
 
 # Row ids are 64-bit (BigAutoField): a larger number is invalid input, never a query that overflows.
 ID_MAX = 2**63 - 1
@@ -21,20 +21,6 @@ class AcceptanceSerializer(serializers.Serializer):
     accepted_on = serializers.DateField()
     accepted_by = serializers.CharField(max_length=100)
     result = serializers.ChoiceField(choices=AcceptanceResult.choices)
-
-
-class SpotCheckItemSerializer(serializers.Serializer):
-    household = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
-    id_number = serializers.CharField(required=False, allow_blank=True)
-    finding = serializers.ChoiceField(choices=Finding.choices)
-
-
-class SpotCheckSerializer(serializers.Serializer):
-    county = serializers.CharField()
-    checked_on = serializers.DateField()
-    inspector = serializers.CharField(max_length=100)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
-    items = SpotCheckItemSerializer(many=True)
 
 
 class HouseholdSerializer(serializers.Serializer):

@@ -21,12 +21,9 @@ from households.acceptance import pks_and_counties
 from households.idnumber import mask_id, normalise_id
 from households.models import (
     ExportAudit,
-    Finding,
     Household,
     HouseholdStatus,
     PersonalDataAction,
-    SpotCheck,
-    SpotCheckItem,
 )
 from households.permissions import RecordsPayment, SeesWholeIds
 from households.selectors import (
@@ -307,68 +304,6 @@ def _writable_households(*, user, plan: Plan):
     return scope, households_for_user(user=user, plan=plan)
 
 
-@transaction.atomic
-def spot_check_record(
-    *, user, plan: Plan, county_code: str, checked_on: date, inspector: str, items: list[dict], note: str = ""
-) -> SpotCheck:
-    """Record a check visit (抽查): the households checked and the finding for each.
-
-    ``items``: ``[{"household": pk or "id_number": "...", "finding": "in_use|idle|coal_resumed|removed"}]``.
-    """
-    scope, queryset = _writable_households(user=user, plan=plan)
-    county = County.objects.filter(code=county_code).first()
-    if county is None or not scope.allows_county(county.pk):
-        raise ValidationError({"county": [_("未知的县（市、区）。")]})
-    errors: dict[str, list[str]] = {}
-    if not items:
-        errors["items"] = [_("请至少填写一户检查结果。")]
-    wanted_pks, wanted_ids = set(), set()
-    for index, item in enumerate(items or []):
-        if item.get("finding") not in Finding.values:
-            errors[f"items.{index}.finding"] = [_("检查结果应为正常使用、改而不用、燃煤复烧或设备已拆除。")]
-        if item.get("household"):
-            wanted_pks.add(item["household"])
-        elif item.get("id_number"):
-            wanted_ids.add(pii.id_index(normalise_id(item["id_number"])))
-        else:
-            errors[f"items.{index}.household"] = [_("请指定改造户。")]
-    found = {
-        (h.pk, h.id_number_index): h
-        for h in queryset.filter(county=county).filter(pk__in=[p for p in wanted_pks if str(p).isdigit()])
-        | queryset.filter(county=county, id_number_index__in=wanted_ids)
-    }
-    by_pk = {pk: h for (pk, _index), h in found.items()}
-    by_index = {index: h for (_pk, index), h in found.items()}
-    resolved = []
-    seen = set()
-    for index, item in enumerate(items or []):
-        household = (by_pk.get(int(item["household"])) if str(item.get("household") or "").isdigit() else None) or (
-            by_index.get(pii.id_index(normalise_id(item["id_number"]))) if item.get("id_number") else None
-        )
-        if household is None:
-            errors.setdefault(f"items.{index}.household", [_("未找到该改造户（须为本县已登记的改造户）。")])
-        elif household.pk in seen:
-            errors.setdefault(f"items.{index}.household", [_("同一户在一次抽查中重复。")])
-        else:
-            seen.add(household.pk)
-            resolved.append((household, item.get("finding")))
-    spot_check = SpotCheck(
-        plan=plan, county=county, checked_on=checked_on, inspector=(inspector or "").strip(), note=note, created_by=user
-    )
-    try:
-        spot_check.full_clean(exclude=["created_by"])
-    except ValidationError as exc:
-        for key, messages in exc.message_dict.items():
-            errors.setdefault(key, []).extend(messages)
-    if checked_on and checked_on > timezone.localdate():
-        errors.setdefault("checked_on", []).append(_("抽查日期不能晚于今天。"))
-    if errors:
-        raise ValidationError(errors)
-    spot_check.save()
-    SpotCheckItem.objects.bulk_create(
-        [SpotCheckItem(spot_check=spot_check, household=h, finding=finding) for h, finding in resolved]
-    )
-    return spot_check
 
 
 def export_audit_record(

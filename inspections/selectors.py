@@ -24,6 +24,7 @@ from counties.models import Plan, Profile, RetrofitType, Role, Unit
 from counties.selectors import counties_for_user, require_role, scope_for_user
 from households.models import Household, HouseholdStatus
 from inspections.models import (
+    CheckBatch,
     Photo,
     Rectification,
     RectificationStatus,
@@ -307,13 +308,23 @@ def _summary(*, scope, user, plan: Plan, today: date | None) -> list[dict]:
     return result
 
 
-def visit_finding_counts(*, plan: Plan, county_ids, type_ids, findings) -> list[dict]:
-    """Inspection visits per county and finding, for the roster's spot-check summary (registered in
-    ``households.hooks``). A visit that found nobody home (``vacant``) or no household (``not_found``)
-    saw no equipment, so it is not a check there; ``inspection_summary`` counts it as visited."""
-    visits = Visit.objects.filter(plan=plan, kind=VisitKind.INSPECTION, finding__in=findings)
-    if county_ids is not None:
-        visits = visits.filter(county_id__in=county_ids)
-    if type_ids is not None:
-        visits = visits.filter(household__retrofit_type_id__in=type_ids)
-    return list(visits.values("county_id", "finding").annotate(n=Count("pk")).order_by())
+def spot_check_summary(*, user, plan: Plan) -> list[dict]:
+    """Per visible county with a household checked: ``checked`` and each finding's count and rate.
+
+    The inspection summary's own figures (``visited`` is ``checked``), so the spot-check page, its API
+    and the dashboard can never disagree with the inspections summary: field visits and desk-entered
+    checks alike, a household checked twice counted once with its latest finding."""
+    return [
+        {"county": row["county"], "checked": row["visited"], "findings": row["findings"]}
+        for row in inspection_summary(user=user, plan=plan)
+        if row["visited"]
+    ]
+
+
+def check_batches_for_user(*, user, plan: Plan) -> QuerySet[CheckBatch]:
+    """The desk-entered spot checks of the counties the user may see (any role on the roster)."""
+    scope = require_role(user, *SUMMARY_ROLES)
+    batches = CheckBatch.objects.filter(plan=plan).select_related("county")
+    if scope.county_ids is not None:
+        batches = batches.filter(county_id__in=scope.county_ids)
+    return batches

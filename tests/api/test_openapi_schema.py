@@ -245,9 +245,6 @@ UNTYPED_FOR_NOW = {
     ("post", "/api/v1/plans/{year}/rectifications/{id}/close/", "200"),
     ("post", "/api/v1/plans/{year}/rectifications/{id}/resolve/", "200"),
     ("post", "/api/v1/plans/{year}/rectifications/{id}/return/", "200"),
-    ("get", "/api/v1/plans/{year}/spot-checks/", "200"),
-    ("post", "/api/v1/plans/{year}/spot-checks/", "201"),
-    ("get", "/api/v1/plans/{year}/spot-checks/summary/", "200"),
 }
 
 
