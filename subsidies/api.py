@@ -22,7 +22,15 @@ from core.api_schema import as_of_period_parameter
 from core.exports import csv_response, xlsx_response
 from counties.selectors import plan_get
 from subsidies import payloads, selectors, services
-from subsidies.exports import export_filename, settlement_filename, subsidy_sheets, summary_columns, summary_rows
+from subsidies.exports import (
+    export_filename,
+    payment_ledger_filename,
+    payment_ledger_sheet,
+    settlement_filename,
+    subsidy_sheets,
+    summary_columns,
+    summary_rows,
+)
 from subsidies.permissions import (
     FinanceOnly,
     FinanceWrites,
@@ -79,6 +87,21 @@ class SubsidyExportXlsxView(APIView):
     def get(self, request, year: int):
         payload = _live_payload(request, year)
         return xlsx_response(filename=export_filename(payload, "xlsx"), sheets=subsidy_sheets(payload))
+
+
+class PaymentLedgerExportView(APIView):
+    permission_classes = api_rules(SubsidyReaders)
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY}, summary="拨付台账（xlsx）")
+    def get(self, request, year: int):
+        plan = plan_get(year=year)
+        payments = selectors.payments_for_user(user=request.user, plan=plan).order_by(
+            "county__order", "level", "paid_on", "pk"
+        )
+        return xlsx_response(
+            filename=payment_ledger_filename(plan=plan), sheets=[payment_ledger_sheet(plan=plan, payments=payments)]
+        )
 
 
 class SubsidyExportCsvView(APIView):

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path(P + "grid/allocations/", api.GridAllocationsView.as_view(), name="api-subsidy-grid-allocations"),
     path(P + "payments/", api.PaymentsView.as_view(), name="api-subsidy-payments"),
+    path(P + "payments/export.xlsx", api.PaymentLedgerExportView.as_view(), name="api-subsidy-payments-xlsx"),
     path(P + "payments/<int:pk>/void/", api.PaymentVoidView.as_view(), name="api-subsidy-payment-void"),
     path(P + "settlements/", api.SettlementsView.as_view(), name="api-subsidy-settlements"),
     path(P + "settlements/<int:pk>/", api.SettlementView.as_view(), name="api-subsidy-settlement"),

@@ -176,3 +176,54 @@ def export_filename(payload: dict, ext: str) -> str:
 def settlement_filename(settlement) -> str:
     """2021年补助资金结算_截至2021-09_第5号.xlsx (a settlement's stored workbook)."""
     return f"{settlement.plan.year}年补助资金结算_截至{settlement.period}_第{settlement.pk}号.xlsx"
+
+
+def payment_ledger_sheet(*, plan, payments) -> Sheet:
+    """拨付台账: every disbursement, voided ones kept and marked; the total counts the valid ones only."""
+    from core.people import person
+
+    columns = [
+        Column(_("序号"), "int", 6),
+        Column(_("县（市、区）"), "text", 12),
+        Column(_("出资层级"), "text", 8),
+        Column(_("拨付日期"), "date", 11),
+        Column(_("拨付文号"), "text", 22),
+        Column(_("拨付金额（元）"), "money", 14),
+        Column(_("超额拨付说明"), "text", 20),
+        Column(_("登记人"), "text", 12),
+        Column(_("登记时间"), "datetime", 16),
+        Column(_("状态"), "text", 8),
+        Column(_("作废原因"), "text", 20),
+    ]
+    rows, total = [], Decimal("0")
+    for index, p in enumerate(payments, start=1):
+        voided = p.voided_at is not None
+        if not voided:
+            total += p.amount
+        rows.append(
+            [
+                index,
+                p.county.name,
+                p.get_level_display(),
+                p.paid_on,
+                p.document_number,
+                p.amount,
+                p.reason,
+                person(p.recorded_by),
+                p.recorded_at,
+                _("已作废") if voided else _("有效"),
+                p.void_reason,
+            ]
+        )
+    return Sheet(
+        name=_("拨付台账"),
+        columns=columns,
+        rows=rows,
+        title=_("%(year)s年清洁取暖补助资金拨付台账") % {"year": plan.year},
+        total_row=["", _("合计（不含已作废）"), "", "", "", total, "", "", "", "", ""],
+        notes=[_("已作废的拨付保留在台账中，不计入合计。")],
+    )
+
+
+def payment_ledger_filename(*, plan) -> str:
+    return _("%(year)s年补助资金拨付台账.xlsx") % {"year": plan.year}
