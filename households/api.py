@@ -128,7 +128,7 @@ class HouseholdListView(APIView):
             view=self,
             rows_of=lambda queryset: household_rows(queryset, whole_ids=False, rates=rates),
         )
-        return paginator.get_paginated_response([household_json(r) for r in rows])
+        return paginator.get_paginated_response(HouseholdSerializer([household_json(r) for r in rows], many=True).data)
 
 
 class HouseholdDetailView(APIView):
@@ -145,7 +145,7 @@ class HouseholdDetailView(APIView):
                 rates=subsidy_rates_for_user(user=request.user, plan=plan),
             )
         )
-        return Response(household_json(row))
+        return Response(HouseholdSerializer(household_json(row)).data)
 
 
 class HouseholdRevealView(APIView):
@@ -160,9 +160,8 @@ class HouseholdRevealView(APIView):
             revealed = services.household_reveal(user=request.user, plan=plan, pk=pk, request=request)
         except (pii.PiiKeyMissing, pii.PiiUnreadable) as exc:
             return pii_error(exc)
-        response = Response(
-            {"id": revealed["household"].pk, "id_number": revealed["id_number"], "phone": revealed["phone"]}
-        )
+        body = {"id": revealed["household"].pk, "id_number": revealed["id_number"], "phone": revealed["phone"]}
+        response = Response(HouseholdRevealSerializer(body).data)
         response["Cache-Control"] = "no-store"
         return response
 

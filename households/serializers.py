@@ -58,7 +58,7 @@ class SpotCheckSerializer(serializers.Serializer):
 
 
 class HouseholdSerializer(serializers.Serializer):
-    """Describes a roster row for the OpenAPI schema; views build rows from the selector."""
+    """A roster row: the views build it from the selector's rows and render it through this."""
 
     id = serializers.IntegerField()
     county = serializers.CharField()
@@ -72,10 +72,15 @@ class HouseholdSerializer(serializers.Serializer):
     area_class = serializers.CharField()
     area_m2 = serializers.CharField(allow_null=True)
     completed_on = serializers.DateField(allow_null=True)
-    hardship = serializers.CharField()
+    hardship = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
     status = serializers.CharField()
-    subsidy_city = serializers.CharField()
-    subsidy_county = serializers.CharField()
+    accepted_on = serializers.DateField(allow_null=True)
+    accepted_by = serializers.CharField(allow_blank=True)
+    acceptance_result = serializers.CharField(allow_blank=True)
+    # Absent for roles that may not read subsidies (households.selectors.subsidy_rates_for_user).
+    subsidy_city = serializers.CharField(required=False, allow_null=True)
+    subsidy_county = serializers.CharField(required=False, allow_null=True)
 
 
 class HouseholdPageSerializer(serializers.Serializer):
