@@ -78,9 +78,10 @@ class HouseholdSerializer(serializers.Serializer):
     accepted_on = serializers.DateField(allow_null=True)
     accepted_by = serializers.CharField(allow_blank=True)
     acceptance_result = serializers.CharField(allow_blank=True)
-    # Absent for roles that may not read subsidies (households.selectors.subsidy_rates_for_user).
-    subsidy_city = serializers.CharField(required=False, allow_null=True)
-    subsidy_county = serializers.CharField(required=False, allow_null=True)
+    # Absent (not null) for roles that may not read subsidies (households.selectors.subsidy_rates_for_user):
+    # no allow_null here, which would make DRF write a missing key as null.
+    subsidy_city = serializers.CharField(required=False)
+    subsidy_county = serializers.CharField(required=False)
 
 
 class HouseholdPageSerializer(serializers.Serializer):
