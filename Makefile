@@ -25,7 +25,7 @@ demo: migrate
 run: demo
 	@echo "演示账号密码 / demo password: $(DEMO_PASSWORD)  (city, finance, energy, clerk-140802 …)"
 	@# A task worker beside the server (background exports), stopped with it.
-	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	$(BIN)/python manage.py task_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Two workers: these machines have two cores. PYTEST_WORKERS=0 runs in one process.

@@ -23,10 +23,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.request_id import current_request_id
 from core.signals import api_request_refused
+from core.unavailable import RETRY_AFTER_SECONDS, is_unavailable, unavailable_detail
 
 
 class ConflictError(Exception):
@@ -78,6 +81,16 @@ def error_response(*, code: str, detail: str, http_status: int, errors=None, **e
 
 
 def exception_handler(exc, context):
+    if is_unavailable(exc):
+        # The database or the cache is down (e.g. in a throttle or an authentication): retry shortly.
+        response = error_response(
+            code="service_unavailable",
+            detail=unavailable_detail(),
+            http_status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            request_id=current_request_id(),
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if isinstance(exc, DjangoValidationError):
         return error_response(
             code="invalid",
@@ -124,3 +137,13 @@ def _record_refusal(request, response) -> None:
     api_request_refused.send(
         sender=None, request=request, status=response.status_code, detail=response.data.get("detail", "")
     )
+
+
+class AnyAccept(BaseContentNegotiation):
+    """File downloads answer whatever the Accept header says (errors are still JSON)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type

@@ -5,14 +5,21 @@ Rendered without context processors or the database: whatever failed may be the 
 
 from __future__ import annotations
 
+import sys
+
 from django.http import HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
 from core.request_id import current_request_id
+from core.unavailable import is_unavailable, unavailable_response
 
 
 def server_error(request, *args, **kwargs):
+    # Called inside Django's ``except``: a database or cache outage raised by a middleware is a 503.
+    exc = sys.exc_info()[1]
+    if is_unavailable(exc):
+        return unavailable_response(request, exc)
     request_id = getattr(request, "request_id", None) or current_request_id()
     if request.path.startswith("/api/"):
         return JsonResponse(

@@ -10,6 +10,7 @@ a frozen header, number formats, one printed page wide. xlsxwriter's constant-me
 from __future__ import annotations
 
 import csv
+import math
 import re
 import tempfile
 import zipfile
@@ -31,6 +32,8 @@ FORMATS = {
     # is not turned into a number by Excel.
     "forced_text": {"num_format": "@"},
     "int": {"num_format": "#,##0"},
+    # Households counted from m² (943 or 943.5): whole numbers print as whole numbers.
+    "count": {"num_format": "#,##0.00"},
     "decimal": {"num_format": "#,##0.00"},
     "money": {"num_format": "#,##0.00"},
     "rate": {"num_format": "0.00%"},
@@ -99,6 +102,37 @@ def _cell_value(value):
     return value
 
 
+def _text_units(text: str) -> int:
+    """Width of a text in column-width units: a Chinese character takes two, a Latin one one."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def header_height(text: str, width: float) -> float:
+    """Points a wrapped header cell needs so that its last line does not run into the row below."""
+    lines = 0
+    for part in str(text).split("\n"):
+        lines += max(1, math.ceil(_text_units(part) / max(width - 1, 1)))
+    return 14.0 * lines + 4
+
+
+def footer_text() -> str:
+    """The printed footer: export time at the left, "第 1 页 共 3 页" in the middle (Excel's codes:
+    &L/&C sections, &P page, &N pages)."""
+    exported = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    return f"&L导出时间：{exported}&C第 &P 页 共 &N 页"
+
+
+def _print_setup(ws, *, landscape: bool, header_end: int) -> None:
+    ws.set_paper(9)  # A4
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.repeat_rows(0, header_end)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.8)
+    ws.set_footer(footer_text(), {"margin": 0.3})
+
+
 def write_xlsx(sheets: Sequence[Sheet], fileobj) -> None:
     workbook = xlsxwriter.Workbook(
         fileobj,
@@ -136,6 +170,12 @@ def write_xlsx(sheets: Sequence[Sheet], fileobj) -> None:
             row += 1
         label_above: set[int] = set()
         if sheet.header_groups:
+            heights = []
+            col = 0
+            for label, span in sheet.header_groups:
+                heights.append(header_height(label, sum(c.width for c in sheet.columns[col : col + span])))
+                col += span
+            ws.set_row(row, max(heights))
             col = 0
             for label, span in sheet.header_groups:
                 if span > 1:
@@ -149,6 +189,7 @@ def write_xlsx(sheets: Sequence[Sheet], fileobj) -> None:
                     ws.write_string(row, col, label, header_format)
                 col += span
             row += 1
+        ws.set_row(row, max(header_height(c.header, c.width) for c in sheet.columns))
         for index, column in enumerate(sheet.columns):
             if index in label_above:
                 ws.write_blank(row, index, None, header_format)
@@ -156,7 +197,6 @@ def write_xlsx(sheets: Sequence[Sheet], fileobj) -> None:
                 ws.write_string(row, index, column.header, header_format)
         header_end = row
         ws.freeze_panes(header_end + 1, 0)
-        ws.repeat_rows(0, header_end)
         row += 1
         for values in sheet.rows:
             _write_row(ws, row, sheet.columns, values, cell_formats)
@@ -164,17 +204,16 @@ def write_xlsx(sheets: Sequence[Sheet], fileobj) -> None:
         if sheet.total_row is not None:
             _write_row(ws, row, sheet.columns, sheet.total_row, total_formats)
             row += 1
-        ws.set_paper(9)  # A4
-        if sheet.landscape:
-            ws.set_landscape()
-        ws.fit_to_pages(1, 0)
-        ws.center_horizontally()
+        _print_setup(ws, landscape=sheet.landscape, header_end=header_end)
     workbook.close()
 
 
 def _write_row(ws, row: int, columns: Sequence[Column], values: Sequence, formats) -> None:
     for col, (column, value) in enumerate(zip(columns, values, strict=False)):
-        fmt = formats.get(column.kind, formats["text"])
+        kind = column.kind
+        if kind == "count" and isinstance(value, (int, Decimal)) and value == int(value):
+            kind = "int"
+        fmt = formats.get(kind, formats["text"])
         value = _cell_value(value)
         if value is None or value == "":
             ws.write_blank(row, col, None, fmt)
@@ -250,7 +289,17 @@ def csv_response(*, filename: str, columns: Sequence[Column], rows: Iterable[Seq
 
 _XML_ESCAPE = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
 _XML_ESCAPE.update({c: None for c in range(32) if c not in (9, 10, 13)})
-_FAST_STYLE = {"text": 2, "forced_text": 3, "int": 4, "decimal": 5, "money": 5, "rate": 6, "date": 7, "datetime": 8}
+_FAST_STYLE = {
+    "text": 2,
+    "forced_text": 3,
+    "int": 4,
+    "count": 5,
+    "decimal": 5,
+    "money": 5,
+    "rate": 6,
+    "date": 7,
+    "datetime": 8,
+}
 _EXCEL_EPOCH = date(1899, 12, 30)
 CELL_CACHE = 2000  # distinct values per column whose cell XML write_xlsx_fast keeps (a few MB in all)
 _EXCEL_EPOCH_DT = datetime(1899, 12, 30)
@@ -364,6 +413,7 @@ def write_xlsx_fast(sheet: Sheet, fileobj) -> None:
                 + "/>"
                 for i, c in enumerate(sheet.columns)
             )
+            header_row_height = max(header_height(c.header, c.width) for c in sheet.columns)
             header = "".join(
                 f'<c r="{letters[i]}1" s="1" t="inlineStr"><is><t>{c.header.translate(_XML_ESCAPE)}</t></is></c>'
                 for i, c in enumerate(sheet.columns)
@@ -378,7 +428,7 @@ def write_xlsx_fast(sheet: Sheet, fileobj) -> None:
                     '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
                     "</sheetView></sheetViews>"
                     f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
-                    f'<row r="1">{header}</row>'
+                    f'<row r="1" ht="{header_row_height}" customHeight="1">{header}</row>'
                 ).encode()
             )
             number = 1
@@ -416,12 +466,14 @@ def write_xlsx_fast(sheet: Sheet, fileobj) -> None:
                     buffer.clear()
             raw.write("".join(buffer).encode())
             landscape = "landscape" if sheet.landscape else "portrait"
+            footer = footer_text().translate(_XML_ESCAPE)
             raw.write(
                 (
                     "</sheetData>"
                     '<printOptions horizontalCentered="1"/>'
-                    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+                    '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.8" header="0.3" footer="0.3"/>'
                     f'<pageSetup paperSize="9" orientation="{landscape}" fitToWidth="1" fitToHeight="0"/>'
+                    f"<headerFooter><oddFooter>{footer}</oddFooter></headerFooter>"
                     "</worksheet>"
                 ).encode()
             )

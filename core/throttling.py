@@ -13,6 +13,19 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.throttling import UserRateThrottle
 
+from core.unavailable import RETRY_AFTER_SECONDS, is_unavailable
+
+
+class ThrottleUnavailable(exceptions.APIException):
+    """The cache holding the counts is unreachable: 503 with ``Retry-After`` (the API adds the header)."""
+
+    status_code = 503
+    default_code = "service_unavailable"
+
+    def __init__(self):
+        super().__init__(detail=_("导入限流服务暂时不可用（缓存无法连接），请稍后再试。"))
+        self.wait = RETRY_AFTER_SECONDS
+
 
 class RosterImportThrottle(UserRateThrottle):
     """Roster imports (dry runs included) per user: ``ROSTER_IMPORT_RATE``, e.g. ``30/hour``.
@@ -22,6 +35,15 @@ class RosterImportThrottle(UserRateThrottle):
     """
 
     scope = "roster_import"
+
+    def allow_request(self, request, view):
+        # Fail closed: without the shared counts nobody may import (a 503, never a 500 or a free pass).
+        try:
+            return super().allow_request(request, view)
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise ThrottleUnavailable from exc
+            raise
 
     def get_rate(self):
         # Read at request time (not at class definition) so that the setting can be changed in tests.

@@ -177,3 +177,43 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class DocumentKind(models.TextChoices):
+    BULLETIN = "bulletin", _("月度通报")
+    SETTLEMENT = "settlement", _("结算函")
+    ASSESSMENT = "assessment", _("考核结果通报")
+
+
+class DocumentNumber(models.Model):
+    """A 文号 the system gave a document of a plan year: serials run per year and issuer, one per document.
+
+    The city office may correct the text (an office that numbers its documents elsewhere keeps its own
+    number); the serial stays, so the next document's number never repeats one already issued.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="document_numbers")
+    # Each issuing office numbers its own documents: the city office its bulletins and assessment
+    # notices, the finance bureau its settlement letters.
+    prefix = models.CharField(_("发文字号"), max_length=20)
+    kind = models.CharField(_("公文类别"), max_length=20, choices=DocumentKind.choices)
+    # What the document is about within its kind: the month of a bulletin, a settlement's id.
+    subject = models.CharField(_("事由"), max_length=40)
+    serial = models.PositiveIntegerField(_("年度序号"))
+    number = models.CharField(_("文号"), max_length=60)
+    issued_on = models.DateField(_("成文日期"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("编号人")
+    )
+    issued_at = models.DateTimeField(_("编号时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("公文文号")
+        verbose_name_plural = _("公文文号")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind", "subject"], name="document_number_once_per_subject"),
+            models.UniqueConstraint(fields=["plan", "prefix", "serial"], name="document_serial_unique_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

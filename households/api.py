@@ -187,7 +187,7 @@ class HouseholdExportView(APIView):
         plan = plan_get(year=year)
         try:
             return export_response(request, plan, filtered(request, plan))
-        except pii.PiiKeyMissing as exc:
+        except (pii.PiiKeyMissing, pii.PiiUnreadable) as exc:
             return pii_error(exc)
 
 

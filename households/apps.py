@@ -19,9 +19,13 @@ class HouseholdsConfig(AppConfig):
     verbose_name = _("改造户花名册")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from households import checks
         from subsidies.hooks import finance_panel_register
 
         finance_panel_register(finance_payable_panel)
+        post_migrate.connect(checks.record_index_key_after_migrate, sender=self)
         keyring = getattr(settings, "PII_KEYRING", None)
         if keyring is not None and keyring.development:
             logger.warning(

@@ -29,7 +29,12 @@ class ExportStateSerializer(serializers.Serializer):
     rows_total = serializers.IntegerField(allow_null=True, help_text="null until the task has counted the rows")
     percent = serializers.IntegerField()
     status_url = serializers.CharField()
-    download_url = serializers.CharField(allow_null=True, help_text="set once the file is ready")
+    download_url = serializers.CharField(
+        allow_null=True, help_text="set once the file is ready; null again once downloaded (the file is deleted)"
+    )
+    error = serializers.CharField(
+        allow_null=True, help_text="what went wrong for a failed export, e.g. 导出中断，请重新导出 (its worker died)"
+    )
 
 
 def export_json(export, year: int) -> dict:
@@ -44,6 +49,7 @@ def export_json(export, year: int) -> dict:
         "download_url": reverse("api-households-export-job-download", kwargs={"year": year, "pk": export.pk})
         if ready
         else None,
+        "error": roster_jobs.export_error_message(export),
     }
 
 
@@ -80,7 +86,7 @@ class ExportJobDownloadView(APIView):
 
     @extend_schema(
         responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes},
-        summary="Download a finished background roster export (yours only, kept a day)",
+        summary="Download a finished background roster export (yours only; deleted once downloaded or after ROSTER_EXPORT_KEEP_MINUTES)",
     )
     def get(self, request, year: int, pk: int):
         plan = plan_get(year=year)

@@ -34,6 +34,7 @@ def _status_json(export, year: int) -> dict:
         if roster_jobs.export_file_path(export)
         else None,
         "error": bool(export.error),
+        "error_message": roster_jobs.export_error_message(export),
     }
 
 
@@ -45,7 +46,12 @@ def roster_export_page(request, year: int, pk: int):
     return render(
         request,
         "households/export.html",
-        {"plan": plan, "export": export, "state": _status_json(export, plan.year), "keep_hours": 24},
+        {
+            "plan": plan,
+            "export": export,
+            "state": _status_json(export, plan.year),
+            "keep_minutes": int(roster_jobs.export_keep().total_seconds() // 60),
+        },
     )
 
 
@@ -65,12 +71,16 @@ def roster_export_download(request, year: int, pk: int):
 
 
 def export_file_response(export, plan) -> FileResponse:
-    """The finished file of a background export (page and API); 404 while it is not ready or expired."""
+    """The finished file of a background export (page and API); 404 while it is not ready, expired or
+    already downloaded: the file is deleted from disk once opened for its owner (the open handle still
+    streams it), so whole ID numbers do not stay on the server."""
     path = roster_jobs.export_file_path(export)
     if path is None:
         raise Http404
+    handle = path.open("rb")
+    roster_jobs.export_file_downloaded(export)
     return FileResponse(
-        path.open("rb"),
+        handle,
         as_attachment=True,
         filename=f"改造户花名册-{plan.year}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

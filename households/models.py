@@ -201,7 +201,8 @@ class ExportStatus(models.TextChoices):
 
 
 class RosterExport(models.Model):
-    """A whole-roster export written by a background task (households/tasks.py); the file is kept a day."""
+    """A whole-roster export written by a background task (households/tasks.py); the file is deleted once
+    downloaded or after ROSTER_EXPORT_KEEP_MINUTES."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
@@ -221,3 +222,22 @@ class RosterExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.plan_id} {self.status}"
+
+
+class IndexKeyFingerprint(models.Model):
+    """The fingerprint of the PII_INDEX_KEY the stored blind indexes were made with (one row).
+
+    Written on the first migrate and by ``rotate_pii_key``; the system check ``households.E050``
+    compares it with the configured key at start-up, so that a changed key is refused instead of
+    silently finding nothing (exact search) or registering duplicates (re-imports).
+    """
+
+    fingerprint = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("身份证号索引密钥指纹")
+        verbose_name_plural = _("身份证号索引密钥指纹")
+
+    def __str__(self) -> str:
+        return self.fingerprint[:12]

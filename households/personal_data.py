@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from counties.models import Plan, Role
 from counties.selectors import require_role
-from households import pii
+from households import hooks, pii
 from households.models import ExportAudit, Household, PersonalDataAction
 
 ROTATION_BATCH = 1000
@@ -61,6 +61,39 @@ def pii_rotate_batch(*, after_pk: int = 0, size: int = ROTATION_BATCH) -> tuple[
     return len(rows), (rows[-1].pk if rows else None)
 
 
+@transaction.atomic
+def pii_reindex_batch(*, after_pk: int = 0, size: int = ROTATION_BATCH) -> tuple[int, int | None]:
+    """Recompute the blind indexes of the next ``size`` households (by id) under the configured PII_INDEX_KEY.
+
+    Each batch commits on its own; an interrupted re-index is run again from the start (recomputing an
+    index already under the new key gives the same value). Returns (how many, the last id or None).
+    """
+    rows = list(
+        Household.objects.exclude(pii_cipher="")
+        .filter(pk__gt=after_pk)
+        .order_by("pk")
+        .select_for_update()
+        .only("pk", "pii_cipher", "id_number_index", "phone_index")[:size]
+    )
+    for household in rows:
+        id_number, phone = pii.reveal(household.pii_cipher)
+        household.id_number_index, household.phone_index = pii.id_index(id_number), pii.phone_index(phone)
+    Household.objects.bulk_update(rows, ["id_number_index", "phone_index"], batch_size=500)
+    return len(rows), (rows[-1].pk if rows else None)
+
+
+def index_key_agrees_with_data() -> bool | None:
+    """Whether the configured index key gives a stored household's own index back (None: no household to try).
+
+    The data's own proof, beside the stored fingerprint: decrypt one household and recompute its index.
+    """
+    household = Household.objects.exclude(pii_cipher="").only("pii_cipher", "id_number_index").order_by("pk").first()
+    if household is None:
+        return None
+    id_number, _phone = pii.reveal(household.pii_cipher)
+    return pii.id_index(id_number) == household.id_number_index
+
+
 PURGE_ROLES = (Role.ADMIN, Role.CITY_OFFICE)
 
 
@@ -69,8 +102,11 @@ def purge_allowed_from(plan: Plan) -> date:
 
 
 @transaction.atomic
-def personal_data_purge(*, user, plan: Plan, today: date | None = None) -> int:
-    """Clear the names, ID and phone numbers of a closed plan's households; returns how many were cleared.
+def personal_data_purge(*, user, plan: Plan, today: date | None = None) -> dict[str, int]:
+    """Clear the names, ID and phone numbers of a closed plan's households and what field visits hold of them.
+
+    Returns the counts: ``households`` cleared, and what each registered purger cleared (inspections:
+    ``visit_positions``, ``visit_notes``, ``photos``, ``photo_files``).
 
     Refused before the retention period (``PII_RETENTION_DAYS`` after the plan's deadline). Everything
     else stays (county, township, village, type, area class, area, dates, status, acceptance, payment),
@@ -97,13 +133,20 @@ def personal_data_purge(*, user, plan: Plan, today: date | None = None) -> int:
             updated_at=timezone.now(),
         )
     )
+    counts = {"households": cleared}
+    for purger in hooks.personal_data_purgers():
+        counts.update(purger(plan=plan))
     audit = ExportAudit(
         user=user,
         plan=plan,
         rows=cleared,
         action=PersonalDataAction.PURGE,
-        filters={"deadline": plan.deadline.isoformat(), "retention_days": settings.PII_RETENTION_DAYS},
+        filters={
+            "deadline": plan.deadline.isoformat(),
+            "retention_days": settings.PII_RETENTION_DAYS,
+            **{name: n for name, n in counts.items() if name != "households"},
+        },
     )
     audit.full_clean()
     audit.save()
-    return cleared
+    return counts

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac as std_hmac
 import os
 import re
 import time
@@ -26,6 +28,7 @@ from cryptography.hazmat.primitives import hashes, hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 from households.idnumber import id_number_problem, mask_id, mask_phone, normalise_id
 
@@ -240,3 +243,43 @@ def redact(text: str) -> str:
         return text
     text = _ID_LIKE.sub(lambda m: mask_id(m.group(0).upper()), str(text))
     return _PHONE_LIKE.sub(lambda m: mask_phone(m.group(0)), text)
+
+
+# What the fingerprint is an HMAC of: public text, so that the stored fingerprint reveals nothing of
+# the key (HMAC is one-way in its key) yet equals only for the same key.
+FINGERPRINT_MESSAGE = b"yuncheng-heating PII_INDEX_KEY fingerprint v1"
+
+
+def index_key_fingerprint() -> str:
+    """HMAC-SHA256 of a fixed text under the configured PII_INDEX_KEY (64 hex): comparable, never the key."""
+    return std_hmac.new(_keyring().index_key, FINGERPRINT_MESSAGE, hashlib.sha256).hexdigest()
+
+
+def index_key_fingerprint_stored() -> str | None:
+    from households.models import IndexKeyFingerprint
+
+    return IndexKeyFingerprint.objects.filter(pk=1).values_list("fingerprint", flat=True).first()
+
+
+def index_key_fingerprint_record() -> str:
+    """Store the configured index key's fingerprint (first migrate, ``rotate_pii_key``)."""
+    from households.models import IndexKeyFingerprint
+
+    fingerprint = index_key_fingerprint()
+    IndexKeyFingerprint.objects.update_or_create(pk=1, defaults={"fingerprint": fingerprint})
+    return fingerprint
+
+
+def index_key_check() -> str | None:
+    """A Chinese description of what is wrong with PII_INDEX_KEY against the database, or None.
+
+    None also when nothing can be compared yet (no fingerprint stored: a database not migrated yet);
+    the readiness probe and the system check ``households.E050`` both call this.
+    """
+    stored = index_key_fingerprint_stored()
+    if stored is None or std_hmac.compare_digest(stored, index_key_fingerprint()):
+        return None
+    return _(
+        "配置的 PII_INDEX_KEY 与数据库中身份证号索引所用的密钥不同（密钥指纹不符）：按身份证号精确查找将查不到，"
+        "重新导入会登记重复户。请恢复原来的 PII_INDEX_KEY；更换索引密钥只能用 manage.py rotate_pii_key --reindex。"
+    )

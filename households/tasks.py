@@ -1,7 +1,8 @@
 """Background tasks of the roster on django-tasks (the backport of Django 6's ``django.tasks``), and the
 functions that queue them.
 
-Run by ``manage.py db_worker`` (database backend, ``django_tasks_db``); the tests run them immediately.
+Run by ``manage.py task_worker`` (operations: django_tasks_db's ``db_worker`` with heartbeats; database
+backend, ``django_tasks_db``); the tests run them immediately.
 Moving to Django 6 changes the import below, not the tasks.
 """
 

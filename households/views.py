@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +47,8 @@ from households.selectors import (
 )
 from subsidies.selectors import can_read_subsidies
 
+log = logging.getLogger("households.pii")
+
 PAGE_SIZE = 50
 
 
@@ -69,6 +72,21 @@ class _Counter:
 
 def _list_filters(request) -> dict:
     return {k: v for k, v in request.GET.items() if k in ("county", "type", "status", "q") and v}
+
+
+def pii_error_page(request, exc):
+    """A key problem is the operator's to fix: a Chinese 503 page naming the key id (the English detail for the log)."""
+    log.error("personal data not readable: %s", exc)
+    missing = isinstance(exc, pii.PiiKeyMissing)
+    message = (
+        _("解密所需的密钥 %(key)s 未配置（PII_KEYS），暂时无法读取完整身份证号。请联系系统管理员。")
+        if missing
+        else _("已存储的身份证号无法用密钥 %(key)s 解密（密钥与加密时所用的不同，或数据已损坏）。请联系系统管理员。")
+    ) % {"key": exc.key_id}
+    code = "pii_key_missing" if missing else "pii_unreadable"
+    response = render(request, "pii_unavailable.html", {"message": message, "code": code}, status=503)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def export_response(request, plan: Plan, queryset):
@@ -109,8 +127,8 @@ def household_list(request, year: int):
     if request.GET.get("format") == "xlsx":
         try:
             return export_response(request, plan, queryset)
-        except pii.PiiKeyMissing as exc:
-            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        except (pii.PiiKeyMissing, pii.PiiUnreadable) as exc:
+            return pii_error_page(request, exc)
     rates = subsidy_rates_for_user(user=request.user, plan=plan)
     try:
         page = roster_page.roster_page(
@@ -254,7 +272,10 @@ def households_mark_paid(request, year: int):
 def household_reveal(request, year: int, pk: int):
     """“显示完整身份证号” for one household (city office, finance, admin): audited, never cached."""
     plan = plan_get(year=year)
-    revealed = services.household_reveal(user=request.user, plan=plan, pk=pk, request=request)
+    try:
+        revealed = services.household_reveal(user=request.user, plan=plan, pk=pk, request=request)
+    except (pii.PiiKeyMissing, pii.PiiUnreadable) as exc:
+        return pii_error_page(request, exc)
     response = render(
         request,
         "households/reveal.html",

@@ -6,9 +6,12 @@ and the 合计 row, every figure a value. Rows come from ``progress_table`` (sco
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import Column, Sheet
+from counties.templatetags.heating import pct_points
+from reports.states import state_label
 
 
 def _period_label(period: str) -> str:
@@ -29,13 +32,13 @@ def progress_export(table: dict) -> dict:
     for t in types:
         columns += [
             Column(_("%(type)s目标") % {"type": t.name}, "int", 10),
-            Column(_("%(type)s完成") % {"type": t.name}, "decimal" if t.is_area else "int", 10),
+            Column(_("%(type)s完成") % {"type": t.name}, "count" if t.is_area else "int", 10),
             Column(_("%(type)s完成率") % {"type": t.name}, "rate", 9),
         ]
         groups.append((_("%(type)s（户）") % {"type": t.name}, 3))
     columns += [
         Column(_("总户数目标"), "int", 11),
-        Column(_("总户数完成"), "decimal" if any_area else "int", 11),
+        Column(_("总户数完成"), "count" if any_area else "int", 11),
         Column(_("总户数完成率"), "rate", 9),
     ]
     groups.append((_("总户数"), 3))
@@ -80,3 +83,36 @@ def progress_sheet(*, table: dict) -> Sheet:
 
 def progress_filename(*, plan, period: str, extension: str) -> str:
     return f"{plan.year}年清洁取暖进度表_{period}.{extension}"
+
+
+def status_sheet(*, plan, grid: dict) -> Sheet:
+    """报送情况: counties × months, each cell the month's state and its first submission date; the
+    months' completeness and timeliness below."""
+    periods = grid["periods"]
+    columns = [Column(_("县（市、区）"), "text", 14)] + [Column(p, "text", 16) for p in periods]
+    rows = []
+    for row in grid["rows"]:
+        cells = [row["county"].name]
+        for cell in row["cells"]:
+            state = cell["state"]
+            text = state_label(state)
+            if state.submitted_at:
+                text += _("，%(date)s报送") % {"date": timezone.localtime(state.submitted_at).strftime("%m-%d")}
+            cells.append(text)
+        rows.append(cells)
+    months = grid["months"]
+    rows.append([_("已报送（个）")] + [str(m["submitted"]) for m in months])
+    rows.append([_("报送率")] + [pct_points(m["completeness_percent"] or 0) for m in months])
+    rows.append([_("按时报送（个）")] + [str(m["on_time"]) for m in months])
+    rows.append([_("及时率")] + [pct_points(m["timeliness_percent"] or 0) for m in months])
+    return Sheet(
+        name=_("报送情况"),
+        columns=columns,
+        rows=rows,
+        title=_("%(title)s 月报报送情况") % {"title": plan.title},
+        notes=[_("草稿不算报送；是否逾期按首次报送时间判断。导出时的状态。")],
+    )
+
+
+def status_filename(*, plan) -> str:
+    return _("%(year)s年月报报送情况.xlsx") % {"year": plan.year}

@@ -1,6 +1,9 @@
 """Shapes of report requests and responses. Parsing only: every rule lives in reports.services."""
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reports.models import NARRATIVE_MAX_LENGTH, Report, ReportEvent, ReportStatus
@@ -113,3 +116,57 @@ class ReportEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReportEvent
         fields = ["id", "at", "actor", "action", "action_label", "reason", "changes", "version"]
+
+
+# --- progress (GET /plans/{year}/progress/): renders reports.selectors.progress_table -----------------
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "integer"}, {"type": "string"}],
+        "description": "households: an integer, or a decimal string where m² converted to households is fractional",
+    }
+)
+class UnitsField(serializers.Field):
+    def to_representation(self, value):
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else str(value)
+        return value
+
+
+@extend_schema_field({"type": "string", "description": "m² with two places, e.g. \"1000.00\""})
+class SquareMetresField(serializers.Field):
+    """m² as a string with two places ("1000.00")."""
+
+    def to_representation(self, value) -> str:
+        return str(Decimal(value).quantize(Decimal("0.01")))
+
+
+class ProgressCellSerializer(serializers.Serializer):
+    target = serializers.IntegerField(help_text="households")
+    completed = UnitsField(help_text="approved reports up to the period")
+    pending = UnitsField(help_text="submitted, not yet approved")
+    rate = serializers.CharField(allow_null=True, help_text="completed ÷ target, 4 places; null without a target")
+    # m² types only (building_retrofit): the same figures in m².
+    target_m2 = SquareMetresField(required=False)
+    completed_m2 = SquareMetresField(required=False)
+    pending_m2 = SquareMetresField(required=False)
+
+
+class ProgressRowSerializer(serializers.Serializer):
+    county = serializers.CharField(source="county.code")
+    county_name = serializers.CharField(source="county.name")
+    types = serializers.DictField(child=ProgressCellSerializer(), help_text="per retrofit type code")
+    total = ProgressCellSerializer()
+
+
+class ProgressTotalsSerializer(serializers.Serializer):
+    types = serializers.DictField(child=ProgressCellSerializer(), help_text="per retrofit type code")
+    total = ProgressCellSerializer()
+
+
+class ProgressSerializer(serializers.Serializer):
+    plan = serializers.IntegerField(source="plan.year")
+    period = serializers.CharField()
+    rows = ProgressRowSerializer(many=True)
+    totals = ProgressTotalsSerializer()

@@ -54,7 +54,12 @@ def report_state(report: dict | None, *, period: str, today: date) -> CellState:
 
 def report_state_of(report: Report, *, today: date | None = None) -> CellState:
     """``report_state`` of one report object (the report list shows it beside each row)."""
-    values = {"pk": report.pk, "status": report.status, "submitted_at": report.submitted_at, "deadline": report.deadline}
+    values = {
+        "pk": report.pk,
+        "status": report.status,
+        "submitted_at": report.submitted_at,
+        "deadline": report.deadline,
+    }
     return report_state(values, period=report.period, today=today or timezone.localdate())
 
 
@@ -65,3 +70,23 @@ def with_states(reports) -> list[Report]:
     for report in rows:
         report.state = report_state_of(report, today=today)
     return rows
+
+
+def state_label(state: CellState) -> str:
+    """The state in words, as the status grid's badge says it (exports and documents)."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "approved": _("已审核"),
+        "on_time": _("按时报送"),
+        "late": _("逾期报送"),
+        "returned": _("已退回"),
+        "draft": _("草稿"),
+        "missing": _("未报送"),
+    }
+    label = labels.get(state.code, _("未到期"))
+    if state.code == "approved" and state.late:
+        label += _("（逾期报送）")
+    elif state.code == "missing" and state.has_draft:
+        label += _("（草稿未报送）")
+    return label

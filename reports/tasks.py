@@ -1,7 +1,7 @@
 """Background tasks of the monthly reports, on django-tasks (the backport of Django 6's ``django.tasks``).
 
 django-tasks has no periodic scheduler: the daily cron line runs ``manage.py remind_overdue``, which
-enqueues ``remind_overdue_task``; a ``db_worker`` sends the e-mails, so a slow or unreachable mail
+enqueues ``remind_overdue_task``; a ``task_worker`` sends the e-mails, so a slow or unreachable mail
 server holds up a worker, not cron. The tests run tasks immediately.
 """
 

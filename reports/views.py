@@ -154,9 +154,10 @@ def report_create(request):
 
 
 def _own_county_code(user) -> str:
-    from counties.models import County
-
-    return County.objects.filter(pk=scope_for_user(user).county_id).values_list("code", flat=True).first() or ""
+    # A clerk's scope is its own county: the scoped selector names it (others see every county, and own none).
+    if not scope_for_user(user).is_clerk:
+        return ""
+    return counties_for_user(user=user).values_list("code", flat=True).first() or ""
 
 
 

@@ -1,33 +1,50 @@
 """Subsidy API (see core/api.py for the pattern: scoped selectors, services, one error shape).
 
 Read: finance bureau, city office, administrators (every county); county clerks (their own county).
-Departments and users without a role: 403. Writes: see each view.
+Departments and users without a role: 403. Writes: see each view. Every role rule is a class of
+subsidies.permissions in ``permission_classes`` (or checked after a scoped lookup, so that outside the
+caller's scope is 404); every answer renders through its output serializer (subsidies.serializers).
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from urllib.parse import quote
+
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import AnyAccept
 from core.api_schema import as_of_period_parameter
 from core.exports import csv_response, xlsx_response
 from counties.selectors import plan_get
 from subsidies import payloads, selectors, services
-from subsidies.exports import export_filename, subsidy_sheets, summary_columns, summary_rows
-from subsidies.permissions import FinanceOnly, FinanceWrites, RuleEditors, api_rules
+from subsidies.exports import export_filename, settlement_filename, subsidy_sheets, summary_columns, summary_rows
+from subsidies.permissions import (
+    FinanceOnly,
+    FinanceWrites,
+    GridInvestmentVoiders,
+    GridInvestors,
+    RuleEditors,
+    SettlementReaders,
+    SubsidyReaders,
+    api_rules,
+)
 from subsidies.serializers import (
     GridAllocationSerializer,
     GridInvestmentSerializer,
+    GridSerializer,
     PaymentSerializer,
+    PaymentsSerializer,
+    RuleSerializer,
+    RulesSerializer,
     RuleUpdateSerializer,
     SettlementCreateSerializer,
+    SettlementSerializer,
+    SettlementsSerializer,
     SubsidyTableSerializer,
     VoidSerializer,
 )
@@ -36,34 +53,26 @@ PERIOD_PARAM = as_of_period_parameter("as-of month YYYY-MM inside the plan (defa
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class AnyAccept(BaseContentNegotiation):
-    """File downloads answer whatever the Accept header says (errors are still JSON)."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 def _live_payload(request, year) -> dict:
     plan = plan_get(year=year)
-    selectors.subsidy_scope(request.user)
     period = selectors.period_parse(plan=plan, value=request.query_params.get("period"))
     return payloads.subsidy_payload(selectors.subsidy_table_for_user(user=request.user, plan=plan, period=period))
 
 
 class SubsidyTableView(APIView):
+    permission_classes = api_rules(SubsidyReaders)
+
     @extend_schema(
         parameters=[PERIOD_PARAM],
         responses=SubsidyTableSerializer,
         summary="Subsidies due per county, type, area class and paying level as of a month",
     )
     def get(self, request, year: int):
-        return Response(_live_payload(request, year))
+        return Response(SubsidyTableSerializer(_live_payload(request, year)).data)
 
 
 class SubsidyExportXlsxView(APIView):
+    permission_classes = api_rules(SubsidyReaders)
     content_negotiation_class = AnyAccept
 
     @extend_schema(parameters=[PERIOD_PARAM], responses={(200, XLSX): OpenApiTypes.BINARY}, summary="Subsidy workbook")
@@ -73,6 +82,7 @@ class SubsidyExportXlsxView(APIView):
 
 
 class SubsidyExportCsvView(APIView):
+    permission_classes = api_rules(SubsidyReaders)
     content_negotiation_class = AnyAccept
 
     @extend_schema(
@@ -85,45 +95,23 @@ class SubsidyExportCsvView(APIView):
         return csv_response(filename=export_filename(payload, "csv"), columns=columns, rows=rows, total_row=total)
 
 
-def _rule_dict(rule, changes) -> dict:
-    return {
-        "id": rule.pk,
-        "type": rule.retrofit_type.code,
-        "type_name": rule.retrofit_type.name,
-        "area_class": rule.area_class,
-        "level": rule.level,
-        "amount": selectors.money_str(rule.amount),
-        "unit": rule.retrofit_type.unit,
-        "changes": [
-            {
-                "changed_by": c.changed_by.username,
-                "changed_at": c.changed_at.isoformat(),
-                "old_amount": selectors.money_str(c.old_amount),
-                "new_amount": selectors.money_str(c.new_amount),
-                "reason": c.reason,
-            }
-            for c in changes
-        ],
-    }
-
-
 class SubsidyRulesView(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="The plan's subsidy rules with their change history")
+    permission_classes = api_rules(SubsidyReaders)
+
+    @extend_schema(responses=RulesSerializer, summary="The plan's subsidy rules with their change history")
     def get(self, request, year: int):
         plan = plan_get(year=year)
-        rules = list(selectors.subsidy_rules_for_user(user=request.user, plan=plan))
-        changes: dict[int, list] = {}
-        for change in selectors.rule_changes_for_user(user=request.user, plan=plan):
-            changes.setdefault(change.rule_id, []).append(change)
-        return Response({"plan": plan.year, "rules": [_rule_dict(r, changes.get(r.pk, [])) for r in rules]})
+        rules = selectors.subsidy_rules_for_user(user=request.user, plan=plan)
+        changes = selectors.rule_changes_for_user(user=request.user, plan=plan)
+        return Response(RulesSerializer(payloads.rules_payload(plan, rules, changes)).data)
 
 
 class SubsidyRuleView(APIView):
-    permission_classes = api_rules(RuleEditors)
+    permission_classes = api_rules(RuleEditors, SubsidyReaders)
 
     @extend_schema(
         request=RuleUpdateSerializer,
-        responses=OpenApiTypes.OBJECT,
+        responses=RuleSerializer,
         summary="Change a rule's rate (finance bureau or city office; audited)",
     )
     def patch(self, request, year: int, pk: int):
@@ -133,32 +121,33 @@ class SubsidyRuleView(APIView):
         serializer.is_valid(raise_exception=True)
         rule = services.subsidy_rule_update(rule=rule, actor=request.user, **serializer.validated_data)
         changes = list(rule.changes.select_related("changed_by"))
-        return Response(_rule_dict(rule, changes))
+        return Response(RuleSerializer(payloads.rule_payload(rule, changes)).data)
 
 
 def _grid_response(request, plan, http_status=status.HTTP_200_OK):
     grid = selectors.grid_summary_for_user(user=request.user, plan=plan)
     investments = selectors.grid_investments_for_user(user=request.user, plan=plan)
-    return Response(payloads.grid_payload(grid, investments), status=http_status)
+    return Response(GridSerializer(payloads.grid_payload(grid, investments)).data, status=http_status)
 
 
 class GridView(APIView):
-    @extend_schema(
-        responses=OpenApiTypes.OBJECT, summary="Grid support: investments, county support due, city allocation"
-    )
+    permission_classes = api_rules(SubsidyReaders)
+
+    @extend_schema(responses=GridSerializer, summary="Grid support: investments, county support due, city allocation")
     def get(self, request, year: int):
         return _grid_response(request, plan_get(year=year))
 
 
 class GridInvestmentsView(APIView):
+    permission_classes = api_rules(GridInvestors, SubsidyReaders)
+
     @extend_schema(
         request=GridInvestmentSerializer,
-        responses={201: OpenApiTypes.OBJECT},
+        responses={201: GridSerializer},
         summary="Record a grid investment (the county's clerk, or the finance bureau)",
     )
     def post(self, request, year: int):
         plan = plan_get(year=year)
-        selectors.subsidy_scope(request.user)
         serializer = GridInvestmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -168,16 +157,15 @@ class GridInvestmentsView(APIView):
 
 
 class GridAllocationsView(APIView):
-    permission_classes = api_rules(FinanceOnly)
+    permission_classes = api_rules(FinanceOnly, SubsidyReaders)
 
     @extend_schema(
         request=GridAllocationSerializer,
-        responses=OpenApiTypes.OBJECT,
+        responses=GridSerializer,
         summary="Set a county's share of the city grid support (finance bureau; never above the total)",
     )
     def post(self, request, year: int):
         plan = plan_get(year=year)
-        selectors.subsidy_scope(request.user)
         serializer = GridAllocationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         county = selectors.subsidy_county_get_for_user(
@@ -190,16 +178,18 @@ class GridAllocationsView(APIView):
 
 
 class GridInvestmentVoidView(APIView):
+    permission_classes = api_rules(SubsidyReaders)
+
     @extend_schema(
         request=VoidSerializer,
-        responses=OpenApiTypes.OBJECT,
+        responses=GridSerializer,
         summary="Void a mistaken grid investment (finance bureau, or the clerk of its county; reason required)",
     )
     def post(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         investment = selectors.grid_investment_get_for_user(user=request.user, plan=plan, pk=pk)
-        if not selectors.can_void_grid_investment(request.user, investment):
-            raise PermissionDenied(_("只有本县填报员或市财政局可以作废配套电网投资。"))
+        # After the scoped lookup, not in permission_classes: outside the caller's scope is 404, never 403.
+        GridInvestmentVoiders.check(request.user)
         serializer = VoidSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.grid_investment_void(
@@ -212,29 +202,27 @@ def _payments_response(request, plan, period, http_status=status.HTTP_200_OK):
     counties = list(selectors.subsidy_counties_for_user(user=request.user, plan=plan))
     result = selectors.payment_compute(plan=plan, period=period, counties=counties)
     payments = selectors.payments_for_user(user=request.user, plan=plan)
-    return Response(payloads.payments_payload(result, payments), status=http_status)
+    return Response(PaymentsSerializer(payloads.payments_payload(result, payments)).data, status=http_status)
 
 
 class PaymentsView(APIView):
-    permission_classes = api_rules(FinanceWrites)
+    permission_classes = api_rules(FinanceWrites, SubsidyReaders)
 
     @extend_schema(
-        parameters=[PERIOD_PARAM], responses=OpenApiTypes.OBJECT, summary="Due vs paid vs outstanding, and payments"
+        parameters=[PERIOD_PARAM], responses=PaymentsSerializer, summary="Due vs paid vs outstanding, and payments"
     )
     def get(self, request, year: int):
         plan = plan_get(year=year)
-        selectors.subsidy_scope(request.user)
         period = selectors.period_parse(plan=plan, value=request.query_params.get("period"))
         return _payments_response(request, plan, period)
 
     @extend_schema(
         request=PaymentSerializer,
-        responses={201: OpenApiTypes.OBJECT},
+        responses={201: PaymentsSerializer},
         summary="Record a disbursement (finance bureau; above the outstanding amount only with a reason)",
     )
     def post(self, request, year: int):
         plan = plan_get(year=year)
-        selectors.subsidy_scope(request.user)
         serializer = PaymentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -244,9 +232,11 @@ class PaymentsView(APIView):
 
 
 class PaymentVoidView(APIView):
+    permission_classes = api_rules(SubsidyReaders)
+
     @extend_schema(
         request=VoidSerializer,
-        responses=OpenApiTypes.OBJECT,
+        responses=PaymentsSerializer,
         summary="Void a mistaken disbursement (finance bureau; reason required)",
     )
     def post(self, request, year: int, pk: int):
@@ -261,41 +251,45 @@ class PaymentVoidView(APIView):
 
 
 class SettlementsView(APIView):
-    permission_classes = api_rules(FinanceWrites)
+    permission_classes = api_rules(FinanceWrites, SubsidyReaders, SettlementReaders)
 
     @extend_schema(
-        responses=OpenApiTypes.OBJECT,
+        responses=SettlementsSerializer,
         summary="Frozen settlements (finance bureau, city office)",
         operation_id="plans_subsidies_settlements_list",
     )
     def get(self, request, year: int):
         plan = plan_get(year=year)
         settlements = selectors.settlements_for_user(user=request.user, plan=plan)
-        return Response({"plan": plan.year, "settlements": [payloads.settlement_payload(s) for s in settlements]})
+        body = {"plan": plan.year, "settlements": [payloads.settlement_payload(s) for s in settlements]}
+        return Response(SettlementsSerializer(body).data)
 
     @extend_schema(
         request=SettlementCreateSerializer,
-        responses={201: OpenApiTypes.OBJECT},
+        responses={201: SettlementSerializer},
         summary="Freeze a settlement as of a month (finance bureau)",
     )
     def post(self, request, year: int):
         plan = plan_get(year=year)
-        selectors.settlements_for_user(user=request.user, plan=plan)
         serializer = SettlementCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         settlement = services.settlement_create(plan=plan, actor=request.user, **serializer.validated_data)
-        return Response(payloads.settlement_payload(settlement, with_figures=True), status=status.HTTP_201_CREATED)
+        body = SettlementSerializer(payloads.settlement_payload(settlement, with_figures=True)).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class SettlementView(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="A frozen settlement with its stored figures")
+    permission_classes = api_rules(SubsidyReaders, SettlementReaders)
+
+    @extend_schema(responses=SettlementSerializer, summary="A frozen settlement with its stored figures")
     def get(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         settlement = selectors.settlement_get_for_user(user=request.user, plan=plan, pk=pk)
-        return Response(payloads.settlement_payload(settlement, with_figures=True))
+        return Response(SettlementSerializer(payloads.settlement_payload(settlement, with_figures=True)).data)
 
 
 class SettlementFileView(APIView):
+    permission_classes = api_rules(SubsidyReaders, SettlementReaders)
     content_negotiation_class = AnyAccept
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY}, summary="The stored workbook of a settlement")
@@ -303,8 +297,6 @@ class SettlementFileView(APIView):
         plan = plan_get(year=year)
         settlement = selectors.settlement_get_for_user(user=request.user, plan=plan, pk=pk, with_file=True)
         response = HttpResponse(bytes(settlement.xlsx), content_type=XLSX)
-        response["Content-Disposition"] = (
-            f'attachment; filename="settlement-{plan.year}-{settlement.period}-{settlement.pk}.xlsx"'
-        )
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(settlement_filename(settlement))}"
         response["X-Content-SHA256"] = settlement.sha256
         return response

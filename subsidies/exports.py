@@ -87,7 +87,7 @@ DETAIL_COLUMNS = [
     (gettext_noop("改造类型"), "text", 16),
     (gettext_noop("城乡"), "text", 14),
     (gettext_noop("计量单位"), "text", 8),
-    (gettext_noop("累计完成量"), "decimal", 12),
+    (gettext_noop("累计完成量"), "count", 12),
     (gettext_noop("市级标准（元）"), "money", 12),
     (gettext_noop("市级补助（元）"), "money", 14),
     (gettext_noop("县级标准（元）"), "money", 12),
@@ -170,4 +170,9 @@ def subsidy_xlsx_bytes(payload: dict) -> bytes:
 
 
 def export_filename(payload: dict, ext: str) -> str:
-    return f"subsidies-{payload['plan']}-{payload['period']}.{ext}"
+    return f"{payload['plan']}年补助资金汇总_截至{payload['period']}.{ext}"
+
+
+def settlement_filename(settlement) -> str:
+    """2021年补助资金结算_截至2021-09_第5号.xlsx (a settlement's stored workbook)."""
+    return f"{settlement.plan.year}年补助资金结算_截至{settlement.period}_第{settlement.pk}号.xlsx"

@@ -150,3 +150,33 @@ def settlement_payload(settlement: Settlement, *, with_figures: bool = False) ->
     if with_figures:
         body["figures"] = settlement.figures
     return body
+
+
+def rule_payload(rule, changes) -> dict:
+    return {
+        "id": rule.pk,
+        "type": rule.retrofit_type.code,
+        "type_name": rule.retrofit_type.name,
+        "area_class": rule.area_class,
+        "level": rule.level,
+        "amount": money_str(rule.amount),
+        "unit": rule.retrofit_type.unit,
+        "changes": [
+            {
+                "changed_by": c.changed_by.username,
+                "changed_at": c.changed_at.isoformat(),
+                "old_amount": money_str(c.old_amount),
+                "new_amount": money_str(c.new_amount),
+                "reason": c.reason,
+            }
+            for c in changes
+        ],
+    }
+
+
+def rules_payload(plan, rules, changes) -> dict:
+    """Every rule with its own changes (``changes``: every change of the plan's rules, oldest first)."""
+    by_rule: dict[int, list] = {}
+    for change in changes:
+        by_rule.setdefault(change.rule_id, []).append(change)
+    return {"plan": plan.year, "rules": [rule_payload(r, by_rule.get(r.pk, [])) for r in rules]}

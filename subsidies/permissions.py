@@ -7,6 +7,22 @@ from rest_framework import permissions
 
 from counties.models import Role
 from counties.permissions import HasRole, RolePermission
+from subsidies.selectors import READ_ROLES
+
+
+class SubsidyReaders(RolePermission):
+    """Money: finance, the city office, administrators, and county clerks (their own county's, by scoping).
+    Departments and users without a role see no money anywhere."""
+
+    roles = READ_ROLES
+    message = _("您的角色无权查看补助资金。")
+
+
+class SettlementReaders(RolePermission):
+    """Settlements are city-wide documents: the roles that see every county's money."""
+
+    roles = (Role.FINANCE, Role.CITY_OFFICE, Role.ADMIN)
+    message = _("结算快照仅限市财政局、市清洁取暖办查看。")
 
 
 class FinanceOnly(RolePermission):
@@ -21,6 +37,18 @@ class RuleEditors(RolePermission):
 
     roles = (Role.FINANCE, Role.CITY_OFFICE)
     message = _("只有市财政局或市清洁取暖办可以修改补助标准。")
+
+
+class GridInvestors(RolePermission):
+    """Grid investments (record, void): the finance bureau, or a county clerk. *Which* county a clerk may
+    act for is scoping, not a role rule: its scoped lookups find only its own county and its investments."""
+
+    roles = (Role.FINANCE, Role.COUNTY_CLERK)
+    message = _("只有本县填报员或市财政局可以登记配套电网投资。")
+
+
+class GridInvestmentVoiders(GridInvestors):
+    message = _("只有本县填报员或市财政局可以作废配套电网投资。")
 
 
 class FinanceWrites(FinanceOnly):

@@ -71,13 +71,6 @@ def subsidy_scope(user) -> Scope:
     return scope_for_user(user)
 
 
-def can_record_grid_investment(user, county_id: int | None = None) -> bool:
-    scope = scope_for_user(user)
-    if scope.role == Role.FINANCE:
-        return True
-    return scope.is_clerk and (county_id is None or county_id == scope.county_id)
-
-
 def plan_counties(*, plan: Plan, queryset=None) -> QuerySet[County]:
     """Counties that take part in the plan (targets or approved reports), in annex order. Unscoped."""
     queryset = County.objects.all() if queryset is None else queryset
@@ -270,11 +263,6 @@ def grid_investment_get_for_user(*, user, plan: Plan, pk) -> GridInvestment:
         return grid_investments_for_user(user=user, plan=plan).get(pk=int(pk))
     except (GridInvestment.DoesNotExist, ValueError, TypeError):
         raise Http404(_("未找到该配套电网投资记录。")) from None
-
-
-def can_void_grid_investment(user, investment: GridInvestment) -> bool:
-    """Finance, or the clerk of the investment's county."""
-    return can_record_grid_investment(user, investment.county_id)
 
 
 def grid_allocated_total(*, plan: Plan, exclude_county_id: int | None = None) -> Decimal:

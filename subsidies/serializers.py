@@ -77,10 +77,30 @@ class SettlementCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+# --- answers: render the dicts of subsidies.payloads (money already strings with two places) ---------
+
+
 class ShareSerializer(serializers.Serializer):
     units = serializers.JSONField(help_text="households (integer), or m² (string) for per-m² types")
     city_share = serializers.CharField()
     county_share = serializers.CharField()
+
+
+class SubsidyTypeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    has_rule = serializers.BooleanField()
+    rates = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(allow_null=True)),
+        help_text="per area class, per level: the rate in yuan (null where no rule is set)",
+    )
+
+
+def _shares_by_type() -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.DictField(child=ShareSerializer()), help_text="per retrofit type code, per area class"
+    )
 
 
 class SubsidyRowSerializer(serializers.Serializer):
@@ -89,7 +109,7 @@ class SubsidyRowSerializer(serializers.Serializer):
     city_share = serializers.CharField()
     county_share = serializers.CharField()
     total = serializers.CharField()
-    by_type = serializers.DictField(child=serializers.DictField(child=ShareSerializer()))
+    by_type = _shares_by_type()
 
 
 class SubsidyTotalsSerializer(serializers.Serializer):
@@ -101,7 +121,141 @@ class SubsidyTotalsSerializer(serializers.Serializer):
 class SubsidyTableSerializer(serializers.Serializer):
     plan = serializers.IntegerField()
     period = serializers.CharField()
-    types = serializers.ListField(child=serializers.DictField())
+    types = SubsidyTypeSerializer(many=True)
     rows = SubsidyRowSerializer(many=True)
-    by_type = serializers.DictField(child=serializers.DictField(child=ShareSerializer()))
+    by_type = _shares_by_type()
     totals = SubsidyTotalsSerializer()
+
+
+class RuleChangeSerializer(serializers.Serializer):
+    changed_by = serializers.CharField(help_text="username")
+    changed_at = serializers.CharField(help_text="ISO 8601")
+    old_amount = serializers.CharField()
+    new_amount = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class RuleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.CharField(help_text="retrofit type code")
+    type_name = serializers.CharField()
+    area_class = serializers.CharField()
+    level = serializers.ChoiceField(choices=Level.choices)
+    amount = serializers.CharField(help_text=MONEY_HELP)
+    unit = serializers.CharField()
+    changes = RuleChangeSerializer(many=True)
+
+
+class RulesSerializer(serializers.Serializer):
+    plan = serializers.IntegerField()
+    rules = RuleSerializer(many=True)
+
+
+class _VoidFieldsSerializer(serializers.Serializer):
+    voided = serializers.BooleanField()
+    voided_at = serializers.CharField(allow_null=True, help_text="ISO 8601")
+    voided_by = serializers.CharField(allow_null=True, help_text="username")
+    void_reason = serializers.CharField(allow_blank=True)
+
+
+class GridRowSerializer(serializers.Serializer):
+    county = serializers.CharField()
+    county_name = serializers.CharField()
+    invested = serializers.CharField()
+    county_support = serializers.CharField()
+    city_allocated = serializers.CharField()
+
+
+class GridTotalsSerializer(serializers.Serializer):
+    invested = serializers.CharField()
+    county_support = serializers.CharField()
+    city_allocated = serializers.CharField()
+
+
+class GridInvestmentOutSerializer(_VoidFieldsSerializer):
+    id = serializers.IntegerField()
+    county = serializers.CharField()
+    project = serializers.CharField()
+    amount = serializers.CharField()
+    invested_on = serializers.CharField(help_text="YYYY-MM-DD")
+    recorded_by = serializers.CharField()
+    recorded_at = serializers.CharField(help_text="ISO 8601")
+
+
+class GridSerializer(serializers.Serializer):
+    rate = serializers.CharField(help_text="the county's share of its grid investment, e.g. 0.15")
+    city_total = serializers.CharField()
+    # Only for callers who see every county (a clerk sees its own county's figures only).
+    allocated = serializers.CharField(required=False)
+    unallocated = serializers.CharField(required=False)
+    rows = GridRowSerializer(many=True)
+    totals = GridTotalsSerializer()
+    investments = GridInvestmentOutSerializer(many=True)
+
+
+class PaymentCellSerializer(serializers.Serializer):
+    subsidy = serializers.CharField(help_text="retrofit subsidy due")
+    grid = serializers.CharField(help_text="grid support due")
+    due = serializers.CharField()
+    paid = serializers.CharField(help_text="every payment not voided")
+    outstanding = serializers.CharField()
+
+
+def _by_level() -> serializers.DictField:
+    return serializers.DictField(child=PaymentCellSerializer(), help_text="per level (city, county)")
+
+
+class PaymentRowSerializer(serializers.Serializer):
+    county = serializers.CharField()
+    county_name = serializers.CharField()
+    levels = _by_level()
+
+
+class PaymentOutSerializer(_VoidFieldsSerializer):
+    id = serializers.IntegerField()
+    county = serializers.CharField()
+    level = serializers.ChoiceField(choices=Level.choices)
+    paid_on = serializers.CharField(help_text="YYYY-MM-DD")
+    document_number = serializers.CharField()
+    amount = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    recorded_by = serializers.CharField()
+    recorded_at = serializers.CharField(help_text="ISO 8601")
+
+
+class PaymentsSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    rows = PaymentRowSerializer(many=True)
+    totals = _by_level()
+    payments = PaymentOutSerializer(many=True)
+
+
+@extend_schema_field(SubsidyTableSerializer)
+class StoredFiguresField(serializers.JSONField):
+    """A settlement's figures as stored when it was frozen (subsidies.payloads.subsidy_payload): shown
+    untouched, never recomputed, so an old settlement reads as it was signed."""
+
+
+@extend_schema_field(SubsidyTotalsSerializer)
+class StoredTotalsField(serializers.JSONField):
+    pass
+
+
+class SettlementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    plan = serializers.IntegerField(allow_null=True)
+    period = serializers.CharField()
+    sha256 = serializers.CharField(help_text="of the stored workbook")
+    created_by = serializers.CharField()
+    created_at = serializers.CharField(help_text="ISO 8601")
+    superseded_by = serializers.IntegerField(allow_null=True)
+    current = serializers.BooleanField()
+    note = serializers.CharField(allow_blank=True)
+    totals = StoredTotalsField(allow_null=True)
+    # One settlement (GET …/settlements/{id}/, and the answer to its creation) carries its figures.
+    figures = StoredFiguresField(required=False)
+
+
+class SettlementsSerializer(serializers.Serializer):
+    plan = serializers.IntegerField()
+    settlements = SettlementSerializer(many=True)

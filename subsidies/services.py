@@ -11,13 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from counties.models import County, Plan, Role
+from counties.models import County, Plan
 from counties.selectors import plan_types, scope_for_user
 from counties.services import upsert_counted
 from subsidies.exports import subsidy_xlsx_bytes
 from subsidies.models import GridAllocation, GridInvestment, Level, Payment, Settlement, SubsidyRule, SubsidyRuleChange
 from subsidies.payloads import subsidy_payload
-from subsidies.permissions import FinanceOnly, RuleEditors
+from subsidies.permissions import FinanceOnly, GridInvestmentVoiders, GridInvestors, RuleEditors
 from subsidies.selectors import (
     ZERO,
     grid_allocated_total,
@@ -100,9 +100,9 @@ def grid_investment_record(
     *, plan: Plan, county: County, project: str, amount, invested_on: date, actor
 ) -> GridInvestment:
     """A county's grid-retrofit investment: by that county's clerk or by the finance bureau."""
-    scope = scope_for_user(actor)
-    if not (scope.role == Role.FINANCE or (scope.is_clerk and scope.county_id == county.pk)):
-        raise PermissionDenied(_("只有本县填报员或市财政局可以登记配套电网投资。"))
+    GridInvestors.check(actor)
+    if not scope_for_user(actor).allows_county(county.pk):  # a clerk: its own county only
+        raise PermissionDenied(GridInvestors.message)
     _check_plan_date(plan, invested_on, "invested_on")
     investment = GridInvestment(
         plan=plan,
@@ -217,9 +217,9 @@ def payment_void(*, payment: Payment, actor, reason: str) -> Payment:
 @transaction.atomic
 def grid_investment_void(*, investment: GridInvestment, actor, reason: str) -> GridInvestment:
     """Void a mistaken grid investment (finance bureau, or the clerk of its county)."""
-    scope = scope_for_user(actor)
-    if not (scope.role == Role.FINANCE or (scope.is_clerk and scope.county_id == investment.county_id)):
-        raise PermissionDenied(_("只有本县填报员或市财政局可以作废配套电网投资。"))
+    GridInvestmentVoiders.check(actor)
+    if not scope_for_user(actor).allows_county(investment.county_id):  # a clerk: its own county only
+        raise PermissionDenied(GridInvestmentVoiders.message)
     investment = GridInvestment.objects.select_for_update().get(pk=investment.pk)
     return _void(investment, actor=actor, reason=reason, already=_("该配套电网投资记录已作废，不能重复作废。"))
 

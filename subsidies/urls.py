@@ -1,7 +1,7 @@
 # Page routes; included from yuncheng_heating/urls.py.
 from django.urls import path
 
-from subsidies import views
+from subsidies import document_views, views
 
 P = "plans/<int:year>/subsidies/"
 
@@ -15,4 +15,9 @@ urlpatterns = [
     path(P + "payments/<int:pk>/void/", views.payment_void, name="subsidy-payment-void"),
     path(P + "settlements/", views.settlement_add, name="subsidy-settlement-add"),
     path(P + "settlements/<int:pk>/", views.settlement_detail, name="subsidy-settlement"),
+    path(
+        P + "settlements/<int:pk>/letter.docx",
+        document_views.settlement_letter_download,
+        name="subsidy-settlement-letter",
+    ),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from subsidies.forms import (
     add_service_errors,
 )
 from subsidies.hooks import finance_panels
-from subsidies.permissions import FinanceOnly, RuleEditors
+from subsidies.permissions import FinanceOnly, GridInvestmentVoiders, GridInvestors, RuleEditors
 
 
 def _page_url(plan, period=None) -> str:
@@ -62,7 +62,7 @@ def _render_page(request, plan, *, period=None, forms=None, status=200, period_e
         "sees_all": scope.sees_all_counties,
         "is_finance": finance,
         "can_edit_rules": RuleEditors.allows(user),
-        "can_record_investment": selectors.can_record_grid_investment(user),
+        "can_record_investment": GridInvestors.allows(user),
         # The roster's figures (payable for accepted households) come from the layer above.
         **finance_panels(user=user, plan=plan),
     }
@@ -122,8 +122,7 @@ def _county(request, plan, code):
 def grid_investment_add(request, year: int):
     plan = plan_get(year=year)
     selectors.subsidy_scope(request.user)
-    if not selectors.can_record_grid_investment(request.user):
-        raise PermissionDenied(_("只有本县填报员或市财政局可以登记配套电网投资。"))
+    GridInvestors.check(request.user)
     counties = list(selectors.subsidy_counties_for_user(user=request.user, plan=plan))
     form = GridInvestmentForm(request.POST, counties=counties)
 
@@ -246,8 +245,7 @@ def payment_void(request, year: int, pk: int):
 def grid_investment_void(request, year: int, pk: int):
     plan = plan_get(year=year)
     investment = selectors.grid_investment_get_for_user(user=request.user, plan=plan, pk=pk)
-    if not selectors.can_void_grid_investment(request.user, investment):
-        raise PermissionDenied(_("只有本县填报员或市财政局可以作废配套电网投资。"))
+    GridInvestmentVoiders.check(request.user)
 
     def action(reason):
         services.grid_investment_void(investment=investment, actor=request.user, reason=reason)

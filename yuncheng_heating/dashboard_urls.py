@@ -1,7 +1,7 @@
 # Page routes; included from yuncheng_heating/urls.py.
 from django.urls import path
 
-from yuncheng_heating import dashboard_views
+from yuncheng_heating import dashboard_views, document_views
 
 urlpatterns = [
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
@@ -9,4 +9,5 @@ urlpatterns = [
     path("dashboard/trends/", dashboard_views.trends, name="trends"),
     path("counties/<str:code>/", dashboard_views.county_detail, name="county-detail"),
     path("bulletin/", dashboard_views.bulletin_page, name="bulletin"),
+    path("bulletin/number/", document_views.bulletin_number_edit, name="bulletin-number"),
 ]

@@ -12,6 +12,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.exports import xlsx_response
+from counties.documents import document_number_find
+from counties.models import DocumentKind
 from counties.permissions import page_permission
 from counties.selectors import county_get_for_user, plan_latest, scope_for_user
 from households.models import Finding
@@ -25,8 +28,10 @@ from reports.dashboard import (
     status_grid_for_user,
     trends_for_user,
 )
+from reports.exports import status_filename, status_sheet
 from reports.periods import clean_as_of_period, default_as_of_period
-from reports.permissions import DashboardRoles
+from reports.permissions import CityOfficeOnly, DashboardRoles
+from yuncheng_heating.document_views import bulletin_docx
 
 
 def _plan():
@@ -81,6 +86,8 @@ def dashboard(request):
 def status_grid(request):
     plan = _plan()
     grid = status_grid_for_user(user=request.user, plan=plan)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(filename=status_filename(plan=plan), sheets=[status_sheet(plan=plan, grid=grid)])
     # The grid opens on the current month (the plan's last after it ended), not on its first.
     current = default_as_of_period(plan=plan)
     return render(request, "dashboard/status_grid.html", {"plan": plan, "grid": grid, "current": current})
@@ -152,6 +159,8 @@ def bulletin_page(request):
     scope = _any_role(request.user)
     plan = _plan()
     period = _as_of(request, plan)
+    if request.GET.get("format") == "docx":
+        return bulletin_docx(request=request, plan=plan, period=period)
     data = bulletin(plan=plan, period=period)
     return render(
         request,
@@ -162,6 +171,8 @@ def bulletin_page(request):
             "periods": plan.periods(),
             "data": data,
             "own_county_id": scope.county_id,
+            "document_number": document_number_find(plan=plan, kind=DocumentKind.BULLETIN, subject=period),
+            "may_number": CityOfficeOnly.allows(request.user),
             "inspections": inspection_summary_public(plan=plan),
             "visit_findings": VisitFinding.choices,
         },

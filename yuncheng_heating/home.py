@@ -33,7 +33,9 @@ def filer_todo(*, user, plan: Plan, today: date | None = None) -> dict:
     returned = []
     drafts = {}
     reported = set()
-    for report in own_reports_for_user(user=user).filter(plan=plan).values("pk", "period", "status", "return_reason", "deadline"):
+    for report in (
+        own_reports_for_user(user=user).filter(plan=plan).values("pk", "period", "status", "return_reason", "deadline")
+    ):
         if report["status"] == ReportStatus.RETURNED:
             returned.append(
                 {

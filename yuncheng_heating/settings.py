@@ -100,6 +100,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every response and every log record of the request carry its id (core/request_id.py).
     "core.request_id.RequestIdMiddleware",
+    # Then the access log line and the request metrics, timing everything inside them.
+    "core.access_log.AccessLogMiddleware",
+    "operations.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -115,6 +118,8 @@ MIDDLEWARE = [
     "accounts.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A database or cache outage raised by a view is a 503 with Retry-After (core/unavailable.py).
+    "core.unavailable.ServiceUnavailableMiddleware",
     # last: turns a login refused by a lock into the lockout response (accounts.lockout)
     "axes.middleware.AxesMiddleware",
 ]
@@ -152,6 +157,16 @@ DATABASES = {
         DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")), conn_health_checks=True
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` has the server and a task worker on one file: WAL lets readers and the writer go on
+    # side by side, IMMEDIATE takes the write lock when a transaction starts (not halfway, where SQLite
+    # cannot wait and answers "database is locked") and the timeout is how long a writer waits for it.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_TIMEOUT_SECONDS", "20")),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -198,6 +213,17 @@ MEDIA_URL = "/media-not-served/"
 INSPECTION_PHOTO_MAX_BYTES = int(os.environ.get("INSPECTION_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 INSPECTION_PHOTOS_PER_VISIT = 5
 INSPECTION_RECTIFICATION_DAYS = int(os.environ.get("INSPECTION_RECTIFICATION_DAYS", "15"))
+
+# Official documents (公文): the issuing office and the prefix of its 文号 (运清洁取暖办〔2021〕12号).
+OFFICIAL_DOCUMENT_ISSUER = os.environ.get("OFFICIAL_DOCUMENT_ISSUER", "运城市冬季清洁取暖工作领导小组办公室")
+OFFICIAL_DOCUMENT_PREFIX = os.environ.get("OFFICIAL_DOCUMENT_PREFIX", "运清洁取暖办")
+# The finance bureau's letters (a settlement's cover letter) carry its own 发文字号.
+FINANCE_DOCUMENT_ISSUER = os.environ.get("FINANCE_DOCUMENT_ISSUER", "运城市财政局")
+FINANCE_DOCUMENT_PREFIX = os.environ.get("FINANCE_DOCUMENT_PREFIX", "运财建函")
+OFFICIAL_DOCUMENT_ADDRESSEES = os.environ.get(
+    "OFFICIAL_DOCUMENT_ADDRESSEES", "各县（市、区）人民政府，运城开发区管委会，市直有关单位："
+)
+OFFICIAL_DOCUMENT_CC = os.environ.get("OFFICIAL_DOCUMENT_CC", "市委办公室，市人大办公室，市政府办公室，市政协办公室。")
 # Empty: the photo view streams the file. Set e.g. "/protected-media/" when nginx serves MEDIA_ROOT
 # as an internal location: the view then answers with X-Accel-Redirect after its scope check.
 INSPECTION_PHOTO_ACCEL_PREFIX = os.environ.get("INSPECTION_PHOTO_ACCEL_PREFIX", "")
@@ -217,6 +243,8 @@ TLS = env_bool("TLS")
 if TLS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    # A load balancer or Prometheus may probe gunicorn over plain HTTP on the intranet side.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -236,6 +264,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background roster exports: a file (it may hold whole IDs) is deleted once downloaded or after this.
+ROSTER_EXPORT_KEEP_MINUTES = int(os.environ.get("ROSTER_EXPORT_KEEP_MINUTES", "60"))
+# Task workers (manage.py task_worker) beat every TASK_HEARTBEAT_SECONDS; one silent for
+# TASK_WORKER_TIMEOUT_SECONDS is gone: its running tasks are failed and readiness reports no worker.
+TASK_HEARTBEAT_SECONDS = float(os.environ.get("TASK_HEARTBEAT_SECONDS", "10"))
+TASK_WORKER_TIMEOUT_SECONDS = float(os.environ.get("TASK_WORKER_TIMEOUT_SECONDS", "60"))
 
 # Roster imports (dry runs included) per user; DRF rate syntax: number/second|minute|hour|day.
 ROSTER_IMPORT_RATE = os.environ.get("ROSTER_IMPORT_RATE", "30/hour")
@@ -341,16 +376,34 @@ SECURITY_LOG_RETENTION_DAYS = int(os.environ.get("SECURITY_LOG_RETENTION_DAYS", 
 if SECURITY_LOG_RETENTION_DAYS < 180:
     raise ImproperlyConfigured("SECURITY_LOG_RETENTION_DAYS must be at least 180 (等保 2.0: six months).")
 
+# Prometheus /metrics (operations/views.py): from these client addresses, or with this bearer token.
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES") or ["127.0.0.1", "::1"]
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# LOG_FORMAT=json: one JSON line per event in UTC (core/json_logging.py), with an access line per
+# request (core/access_log.py); otherwise plain text, access lines only with ACCESS_LOG=1.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+ACCESS_LOG = env_bool("ACCESS_LOG", LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
-    "formatters": {"default": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "default"}},
+    "formatters": {
+        "default": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {"()": "core.json_logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "default",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR", "filters": ["request_id"]},
         # axes logs every login at INFO; the security log (accounts) records what matters
         "axes": {"level": "WARNING"},
+        "heating.access": {"level": "INFO" if ACCESS_LOG else "WARNING"},
     },
 }

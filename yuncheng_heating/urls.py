@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from counties import api as counties_api
 from counties import views as counties_views
+from yuncheng_heating import api as site_api
 from yuncheng_heating import views as home_views
 
 api_v1 = [
@@ -15,6 +16,7 @@ api_v1 = [
     path("", include("subsidies.api_urls")),
     path("", include("households.api_urls")),
     path("", include("inspections.api_urls")),
+    path("plans/<int:year>/bulletin/export.docx", site_api.BulletinDocxView.as_view(), name="api-bulletin-docx"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's init script as a file of its own (``?script``): no inline script.
     path(
@@ -25,6 +27,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # Health and readiness for the load balancer (operations/views.py): no login.
+    path("", include("operations.urls")),
     path("", counties_views.root, name="root"),
     path("home/", home_views.home, name="home"),
     path("plans/<int:year>/targets/", counties_views.target_table, name="target-table"),

@@ -28,7 +28,7 @@
       var p = document.createElement("p");
       p.id = "export-error";
       p.className = "error";
-      p.textContent = box.getAttribute("data-label-failed");
+      p.textContent = state.error_message || box.getAttribute("data-label-failed");
       box.appendChild(p);
     }
     return state.status === "done" || state.status === "failed";

@@ -14,6 +14,7 @@ import sys
 from io import BytesIO
 from pathlib import Path
 
+import httpx
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -22,6 +23,8 @@ from tests.conftest import PASSWORD
 from tests.households.helpers import XLSX, row, workbook
 
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
+# The generated client waits 5 s by default; a loaded CI machine may take longer (a roster import).
+TIMEOUT = httpx.Timeout(60.0)
 
 
 @pytest.fixture
@@ -68,14 +71,16 @@ def closing():
 @pytest.mark.django_db(transaction=True)
 def test_a_generated_client_reports_approves_imports_and_reads_a_lock(generated, live_server, users, closing):
     client_module, models = generated("client"), generated("models")
-    anonymous = client_module.Client(base_url=live_server.url, raise_on_unexpected_status=True)
+    anonymous = client_module.Client(base_url=live_server.url, raise_on_unexpected_status=True, timeout=TIMEOUT)
     closing(anonymous)
     token_create = generated("api.auth.auth_token_create")
 
     def sign_in(username):
         body = models.TokenRequestRequest(username=username, password=PASSWORD)
         token = typed(token_create.sync_detailed(client=anonymous, body=body), models.Token).token
-        signed_in = client_module.AuthenticatedClient(base_url=live_server.url, token=token, prefix="Token")
+        signed_in = client_module.AuthenticatedClient(
+            base_url=live_server.url, token=token, prefix="Token", timeout=TIMEOUT
+        )
         closing(signed_in)
         return signed_in
 
@@ -86,9 +91,7 @@ def test_a_generated_client_reports_approves_imports_and_reads_a_lock(generated,
     line = models.ReportCreateRequestLinesItem.from_dict(
         {"type": "coal_to_electric", "area_class": "rural", "households": 10}
     )
-    body = models.ReportCreateRequest(
-        plan=2021, county="140802", period="2021-07", lines=[line], narrative="进展顺利"
-    )
+    body = models.ReportCreateRequest(plan=2021, county="140802", period="2021-07", lines=[line], narrative="进展顺利")
     report = typed(generated("api.reports.reports_create").sync_detailed(client=clerk, body=body), models.Report, 201)
     submit = generated("api.reports.reports_submit_create")
     submitted = typed(
@@ -168,3 +171,66 @@ def _an_idle_finding_on_one_of(*, imported_county):
         finding="idle", photos=[photo],
     )
     return household
+
+
+@pytest.mark.django_db(transaction=True)
+def test_through_a_generated_client_finance_reads_rules_records_and_lists_payments_and_reads_progress(
+    generated, live_server, users, make_report, closing
+):
+    from datetime import date
+
+    make_report("140802", "2021-07", {("coal_to_electric", "urban"): 100})
+    client_module, models = generated("client"), generated("models")
+    token_create = generated("api.auth.auth_token_create")
+    anonymous = client_module.Client(base_url=live_server.url, raise_on_unexpected_status=True, timeout=TIMEOUT)
+    closing(anonymous)
+    body = models.TokenRequestRequest(username="finance", password=PASSWORD)
+    token = typed(token_create.sync_detailed(client=anonymous, body=body), models.Token).token
+    finance = client_module.AuthenticatedClient(base_url=live_server.url, token=token, prefix="Token", timeout=TIMEOUT)
+    closing(finance)
+
+    rules_retrieve = generated("api.plans.plans_subsidies_rules_retrieve")
+    rules = typed(rules_retrieve.sync_detailed(year=2021, client=finance), models.Rules)
+    assert rules.plan == 2021 and all(type(r) is models.Rule for r in rules.rules)
+    urban_city = next(
+        r
+        for r in rules.rules
+        if (r.type_, r.area_class, r.level) == ("coal_to_electric", "urban", models.LevelEnum.CITY)
+    )
+    assert urban_city.amount == "2000.00" and urban_city.changes == []
+
+    payment = models.PaymentRequest(
+        county="140802",
+        level=models.LevelEnum.CITY,
+        paid_on=date(2021, 8, 1),
+        document_number="运财建〔2021〕12号",
+        amount="50000.00",
+    )
+    recorded = typed(
+        generated("api.plans.plans_subsidies_payments_create").sync_detailed(year=2021, client=finance, body=payment),
+        models.Payments,
+        201,
+    )
+    assert [(p.county, p.amount, p.voided) for p in recorded.payments] == [("140802", "50000.00", False)]
+
+    listed = typed(
+        generated("api.plans.plans_subsidies_payments_retrieve").sync_detailed(
+            year=2021, client=finance, period="2021-10"
+        ),
+        models.Payments,
+    )
+    yuhu = next(r for r in listed.rows if r.county == "140802")
+    city = yuhu.levels["city"]
+    assert type(city) is models.PaymentCell
+    # 100 urban coal-to-electricity households at the city's 2,000 yuan, less the 50,000 paid.
+    assert (city.subsidy, city.paid, city.outstanding) == ("200000.00", "50000.00", "150000.00")
+
+    progress = typed(
+        generated("api.plans.plans_progress_retrieve").sync_detailed(year=2021, client=finance, period="2021-10"),
+        models.Progress,
+    )
+    row = next(r for r in progress.rows if r.county == "140802")
+    cell = row.types["coal_to_electric"]
+    assert type(cell) is models.ProgressCell
+    assert (cell.target, cell.completed, cell.rate) == (10000, 100, "0.0100")
+    assert type(progress.totals) is models.ProgressTotals and progress.totals.total.target == 89369

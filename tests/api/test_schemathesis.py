@@ -35,6 +35,7 @@ DATA_DEPENDENT_OPERATIONS = {
     "/api/v1/plans/{year}/progress/",  # ?period= a month of the plan
     "/api/v1/plans/{year}/progress/export.csv",
     "/api/v1/plans/{year}/progress/export.xlsx",
+    "/api/v1/plans/{year}/bulletin/export.docx",  # ?period= a month of the plan
     "/api/v1/plans/{year}/subsidies/",
     "/api/v1/plans/{year}/subsidies/export.csv",
     "/api/v1/plans/{year}/subsidies/export.xlsx",

@@ -61,8 +61,13 @@ NOT_PAGES = {
     "admin-password-change",  # redirects to password-change
     "admin-login",  # redirects to login
     "captcha-image",  # a PNG (the login page with its CAPTCHA is swept)
+    "bulletin-number",  # POST (the city office corrects a bulletin's 文号)
+    "subsidy-settlement-letter",  # a .docx (the settlement page is swept)
     "javascript-catalog",
     "set_language",
+    "healthz",  # JSON for the load balancer (operations)
+    "readyz",
+    "metrics",  # Prometheus text
 }
 
 

@@ -65,3 +65,29 @@ def test_a_clerk_sees_its_county_page_with_its_chart(live_server, users, progres
     page.wait_for_selector("#trend-chart canvas, #trend-chart svg")
     assert page.locator("#history-table tbody tr").count() == 5
     screenshot(page, "dashboard-county-clerk")
+
+
+def test_the_annex_table_prints_whole_on_a4_landscape(live_server, users, progress_data, page, tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    browser_login(page, live_server, "city")
+    page.goto(f"{live_server.url}/dashboard/?period=2021-08")
+    page.wait_for_selector("#progress-table")
+    sums = page.eval_on_selector_all("#progress-table tfoot td", "cells => cells.map(c => c.textContent.trim())")
+    page.emulate_media(media="print")
+    arrow = page.eval_on_selector("#progress-table th.sortable", "th => getComputedStyle(th, '::after').content")
+    assert arrow in ("none", "normal")
+    pdf = tmp_path / "dashboard.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    total_line = next(line for line in text.splitlines() if line.strip().startswith("合计"))
+    # Every column of the 合计 row is on the page, down to 总户数's completion rate at the right.
+    assert total_line.split() == ["合计", *sums]
+    assert "总户数" in text
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    size = next(line for line in info.splitlines() if line.startswith("Page size"))
+    width, height = float(size.split()[2]), float(size.split()[4])
+    assert (round(width), round(height)) == (842, 595), size  # A4 landscape

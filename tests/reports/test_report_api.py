@@ -97,3 +97,31 @@ def test_the_progress_api_refuses_a_bad_period_with_400(users, api, period):
     response = api(users["city"]).get(f"/api/v1/plans/2021/progress/?period={period}")
     assert response.status_code == 400
     assert "period" in response.json()["errors"]
+
+
+def test_the_list_parameters_narrow_the_list_within_the_callers_scope(users, api, make_report):
+    july = make_report("140802", "2021-07")
+    august = make_report("140802", "2021-08", status=ReportStatus.SUBMITTED)
+    other = make_report("140881", "2021-07")
+    city, clerk = api(users["city"]), api(users["clerk"])
+
+    def ids(client, query):
+        response = client.get(f"{URL}?{query}")
+        assert response.status_code == 200, response.json()
+        return {r["id"] for r in response.json()["results"]}
+
+    assert ids(city, "plan=2021") == {july.pk, august.pk, other.pk}
+    assert ids(city, "plan=2022") == set()
+    assert ids(city, "county=140881") == {other.pk}
+    assert ids(city, "county=") == {july.pk, august.pk, other.pk}
+    assert ids(city, "period=2021-07") == {july.pk, other.pk}
+    assert ids(city, "status=submitted&county=140802") == {august.pk}
+    # A filter never widens the scope: the clerk of 140802 asking for another county gets nothing.
+    assert ids(clerk, "county=140881") == set()
+
+
+def test_one_report_ignores_the_lists_parameters(users, api, make_report):
+    report = make_report("140802", "2021-07")
+    response = api(users["city"]).get(f"{URL}{report.pk}/?status=x&plan=")
+    assert response.status_code == 200
+    assert response.json()["id"] == report.pk

@@ -188,3 +188,10 @@ def test_another_countys_settlement_or_unknown_ids_are_404(users, api):
     assert api(users["finance"]).get(API + "settlements/999999/").status_code == 404
     assert api(users["finance"]).patch(API + "rules/999999/", {"amount": "1"}, format="json").status_code == 404
     assert Settlement.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", ["city", "admin"])
+def test_a_role_that_may_not_record_grid_investments_is_refused_before_its_body_is_read(users, api, role):
+    response = api(users[role]).post(f"{API}grid/investments/", {"amount": 100}, format="json")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "只有本县填报员或市财政局可以登记配套电网投资。"

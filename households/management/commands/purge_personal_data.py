@@ -5,7 +5,8 @@
 Refused before PII_RETENTION_DAYS after the plan's deadline. Asks for the plan's year as confirmation
 unless --yes. Counts, types, villages, dates and money stay, so statistics and settlements still add
 up. Recorded (who, when, how many) like whole-ID exports, under the application user given by --user
-(an administrator or the city office).
+(an administrator or the city office). Field visits of the plan lose their GPS positions and notes,
+and their photos (files and thumbnails) are deleted; the report counts each.
 """
 
 from __future__ import annotations
@@ -47,9 +48,21 @@ class Command(BaseCommand):
             if answer.strip() != str(plan.year):
                 raise CommandError("not confirmed; nothing was changed")
         try:
-            cleared = personal_data_purge(user=user, plan=plan)
+            counts = personal_data_purge(user=user, plan=plan)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         except PermissionDenied:
             raise CommandError(f"{user.username!r} is neither an administrator nor the city office") from None
-        self.stdout.write(self.style.SUCCESS(f"cleared the personal data of {cleared} households of plan {plan.year}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"cleared the personal data of {counts['households']} households of plan {plan.year}.")
+        )
+        # Field visits: what the purgers registered by higher apps (inspections) cleared.
+        labels = {
+            "visit_positions": "visit GPS positions cleared",
+            "visit_notes": "visit notes cleared",
+            "photos": "photos deleted",
+            "photo_files": "photo and thumbnail files deleted",
+        }
+        for name, n in counts.items():
+            if name != "households":
+                self.stdout.write(f"{labels.get(name, name)}: {n}")

@@ -6,6 +6,13 @@ Deploy a new key first: add it to PII_KEYS, make it ``current``, keep the old on
 this. It works in batches that commit one by one, prints its progress, and can be interrupted and run
 again at any time (it only picks up values not yet under the current key). When it reports that no
 value is left under an old key, that key can be removed from PII_KEYS.
+
+    python manage.py rotate_pii_key --reindex
+
+is the one way to change PII_INDEX_KEY: with the new index key configured (the application stays
+refused by the start-up check meanwhile), it recomputes every household's blind indexes from the
+decrypted numbers and then records the new key's fingerprint. Interrupted, it is run again.
+Every run checks the index key against the data and records its fingerprint when they agree.
 """
 
 from __future__ import annotations
@@ -15,15 +22,27 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from households import pii
-from households.personal_data import ROTATION_BATCH, pii_key_usage, pii_rotate_batch, pii_rotation_remaining
+from households.personal_data import (
+    ROTATION_BATCH,
+    index_key_agrees_with_data,
+    pii_key_usage,
+    pii_reindex_batch,
+    pii_rotate_batch,
+    pii_rotation_remaining,
+)
 
 
 class Command(BaseCommand):
     help = "Re-encrypt stored ID and phone numbers under the current PII key (batched, resumable)."
+    # The start-up check refuses a changed PII_INDEX_KEY; this command is how one changes it (--reindex).
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=ROTATION_BATCH)
         parser.add_argument("--status", action="store_true", help="only report how many values each key holds")
+        parser.add_argument(
+            "--reindex", action="store_true", help="recompute the blind indexes under a new PII_INDEX_KEY"
+        )
 
     def handle(self, *args, **options):
         size = options["batch_size"]
@@ -37,6 +56,16 @@ class Command(BaseCommand):
             raise CommandError(str(pii.PiiKeyMissing(unknown[0])))
         if options["status"]:
             return
+        if options["reindex"]:
+            self._reindex(size)
+        elif pii.index_key_check() is not None:
+            raise CommandError(pii.index_key_check() + " (run with --reindex to change PII_INDEX_KEY on purpose)")
+        elif index_key_agrees_with_data() is False:
+            raise CommandError(
+                "PII_INDEX_KEY does not reproduce the stored blind indexes: restore the key they were made "
+                "with, or run with --reindex"
+            )
+        pii.index_key_fingerprint_record()
         total = pii_rotation_remaining()
         done, last, started = 0, 0, time.monotonic()
         while True:
@@ -58,6 +87,16 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"no value is left under {', '.join(map(repr, unused))}: it can be removed from PII_KEYS."
             )
+
+    def _reindex(self, size: int) -> None:
+        done, last = 0, 0
+        while True:
+            count, last_pk = pii_reindex_batch(after_pk=last, size=size)
+            if not count:
+                break
+            done, last = done + count, last_pk
+            self.stdout.write(f"re-indexed {done} households")
+        self.stdout.write(self.style.SUCCESS(f"re-indexed {done} households under the configured PII_INDEX_KEY."))
 
     @staticmethod
     def _usage(usage: dict[str, int]) -> str:
