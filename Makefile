@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_PASSWORD ?= yuncheng2021
+# `make run PORT=8410` serves on another port (8000 if not given).
+PORT ?= 8000
 export DEBUG ?= 1
 
 .PHONY: run test check lint venv migrate demo messages bench clean
@@ -26,7 +28,7 @@ run: demo
 	@echo "演示账号密码 / demo password: $(DEMO_PASSWORD)  (city, finance, energy, clerk-140802 …)"
 	@# A task worker beside the server (background exports), stopped with it.
 	$(BIN)/python manage.py task_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Two workers: these machines have two cores. PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2

@@ -60,6 +60,9 @@ class Sheet:
     total_row: Sequence | None = None
     landscape: bool = True
     notes: list[str] = field(default_factory=list)
+    # Drop-down lists under the header: (column index, allowed values), down to row ``validation_rows``.
+    validations: list[tuple[int, list[str]]] = field(default_factory=list)
+    validation_rows: int = 0
 
 
 # Excel refuses these in a worksheet name (and XML refuses control characters anywhere).
@@ -204,6 +207,15 @@ def write_xlsx(sheets: Sequence[Sheet], fileobj) -> None:
         if sheet.total_row is not None:
             _write_row(ws, row, sheet.columns, sheet.total_row, total_formats)
             row += 1
+        for col, choices in sheet.validations:
+            # A warning, not a stop: the importer also reads codes and other spellings (城镇, urban).
+            ws.data_validation(
+                header_end + 1,
+                col,
+                header_end + sheet.validation_rows,
+                col,
+                {"validate": "list", "source": choices, "error_type": "warning", "ignore_blank": True},
+            )
         _print_setup(ws, landscape=sheet.landscape, header_end=header_end)
     workbook.close()
 
@@ -226,7 +238,7 @@ def _write_row(ws, row: int, columns: Sequence[Column], values: Sequence, format
             ws.write_datetime(row, col, value, fmt)
         else:
             # write_string never interprets its argument, so "=1+1" stays text.
-            ws.write_string(row, col, str(value), formats["text"])
+            ws.write_string(row, col, str(value), formats["forced_text" if column.kind == "forced_text" else "text"])
 
 
 def xlsx_response(*, filename: str, sheets: Sequence[Sheet], fast: bool = False) -> FileResponse:

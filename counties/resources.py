@@ -1,10 +1,11 @@
-from import_export import fields, resources
+from import_export import fields
 from import_export.widgets import ForeignKeyWidget
 
+from core.admin_tools import CspResource
 from counties.models import County, Plan, RetrofitType, Target
 
 
-class CountyResource(resources.ModelResource):
+class CountyResource(CspResource):
     class Meta:
         model = County
         import_id_fields = ("code",)
@@ -14,7 +15,7 @@ class CountyResource(resources.ModelResource):
         report_skipped = False
 
 
-class TargetResource(resources.ModelResource):
+class TargetResource(CspResource):
     plan = fields.Field(attribute="plan", column_name="plan", widget=ForeignKeyWidget(Plan, field="year"))
     county = fields.Field(attribute="county", column_name="county", widget=ForeignKeyWidget(County, field="code"))
     retrofit_type = fields.Field(

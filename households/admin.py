@@ -3,7 +3,7 @@ from django.db import transaction
 
 from core.admin_tools import person_column
 from households import pii, roster_summary
-from households.models import ExportAudit, Household, SpotCheck, SpotCheckItem
+from households.models import ExportAudit, Household
 
 
 @admin.register(Household)
@@ -60,18 +60,6 @@ class HouseholdAdmin(admin.ModelAdmin):
         if phone_index:
             results |= queryset.filter(phone_index=phone_index)
         return results, may_have_duplicates
-
-
-class SpotCheckItemInline(admin.TabularInline):
-    model = SpotCheckItem
-    raw_id_fields = ("household",)
-    extra = 0
-
-
-@admin.register(SpotCheck)
-class SpotCheckAdmin(admin.ModelAdmin):
-    list_display = ("county", "checked_on", "inspector")
-    inlines = [SpotCheckItemInline]
 
 
 @admin.register(ExportAudit)

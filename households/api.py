@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 
 from core.api import error_response
 from core.api_schema import as_of_period_parameter
-from core.pagination import StrictPageNumberPagination
 from core.throttling import RosterImportThrottle, throttled_error
 from counties.selectors import plan_get
 from households import acceptance, importer, pii, roster_page, services
@@ -24,10 +23,6 @@ from households.selectors import (
     households_for_user,
     payable_by_county,
     reconciliation,
-    require_reader,
-    require_writer,
-    spot_check_summary,
-    spot_checks_for_user,
     subsidy_rates_for_user,
 )
 from households.serializers import (
@@ -41,7 +36,6 @@ from households.serializers import (
     ImportRequestSerializer,
     ReconciliationSerializer,
     RosterImportResultSerializer,
-    SpotCheckSerializer,
 )
 from households.views import export_response, template_response
 
@@ -198,6 +192,7 @@ def import_result_json(result: services.ImportResult) -> dict:
         "rows": result.rows,
         "created": result.created,
         "updated": result.updated,
+        "skipped_title_rows": result.skipped_title_rows,
         "preview": result.preview,  # area_m2 as the decimal string: RosterImportResultSerializer
     }
 
@@ -241,7 +236,8 @@ def run_import(request, year: int, data) -> Response:
 
 
 class HouseholdImportView(APIView):
-    """Import a roster workbook (multipart ``file``; ``mode`` create|update; ``dry_run``; ``county`` for the city office).
+    """Import a roster (multipart ``file``: .xlsx, .xls or CSV in UTF-8/GB18030; ``mode`` create|update; ``dry_run``;
+    ``county`` for the city office). The result carries ``skipped_title_rows`` (title rows above the header).
 
     Any problem: 400 with every problem per row and column, nothing written.
     """
@@ -315,68 +311,6 @@ class PaymentView(APIView):
             paid_on=serializer.validated_data["paid_on"],
         )
         return Response(HouseholdPaymentResultSerializer({"paid": count}).data)
-
-
-def summary_json(summary) -> list[dict]:
-    return [
-        {
-            "county": row["county"].code,
-            "county_name": row["county"].name,
-            "checked": row["checked"],
-            "findings": {
-                code: {"count": value["count"], "rate": format(value["rate"], "f")}
-                for code, value in row["findings"].items()
-            },
-        }
-        for row in summary
-    ]
-
-
-class SpotCheckListView(APIView):
-    @extend_schema(responses={200: dict}, summary="Spot-check visits")
-    def get(self, request, year: int):
-        require_reader(request.user)
-        plan = plan_get(year=year)
-        paginator = StrictPageNumberPagination()
-        visits = paginator.paginate_queryset(spot_checks_for_user(user=request.user, plan=plan), request, view=self)
-        return paginator.get_paginated_response(
-            [
-                {
-                    "id": v.pk,
-                    "county": v.county.code,
-                    "checked_on": v.checked_on,
-                    "inspector": v.inspector,
-                    "note": v.note,
-                }
-                for v in visits
-            ]
-        )
-
-    @extend_schema(request=SpotCheckSerializer, responses={201: dict}, summary="Record a spot-check visit")
-    def post(self, request, year: int):
-        plan = plan_get(year=year)
-        require_writer(request.user)
-        serializer = SpotCheckSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        visit = services.spot_check_record(
-            user=request.user,
-            plan=plan,
-            county_code=data["county"],
-            checked_on=data["checked_on"],
-            inspector=data["inspector"],
-            note=data["note"],
-            items=[dict(item) for item in data["items"]],
-        )
-        return Response({"id": visit.pk, "items": visit.items.count()}, status=status.HTTP_201_CREATED)
-
-
-class SpotCheckSummaryView(APIView):
-    @extend_schema(responses={200: dict}, summary="Spot-check findings per county")
-    def get(self, request, year: int):
-        require_reader(request.user)
-        plan = plan_get(year=year)
-        return Response({"plan": plan.year, "rows": summary_json(spot_check_summary(user=request.user, plan=plan))})
 
 
 class ReconciliationView(APIView):

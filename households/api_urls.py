@@ -29,7 +29,5 @@ urlpatterns = [
     ),
     path("plans/<int:year>/households/acceptance/", api.AcceptanceView.as_view(), name="api-households-acceptance"),
     path("plans/<int:year>/households/payment/", api.PaymentView.as_view(), name="api-households-payment"),
-    path("plans/<int:year>/spot-checks/", api.SpotCheckListView.as_view(), name="api-spot-checks"),
-    path("plans/<int:year>/spot-checks/summary/", api.SpotCheckSummaryView.as_view(), name="api-spot-checks-summary"),
     path("plans/<int:year>/reconciliation/", api.ReconciliationView.as_view(), name="api-reconciliation"),
 ]

@@ -1,5 +1,5 @@
 """Demo roster for ``seed_demo --with-progress``: a few dozen households per county, so that the
-roster, acceptance, spot-check and reconciliation pages have something to show on ``make run``.
+roster, acceptance and reconciliation pages (the spot checks: inspections.demo) have something to show on ``make run``.
 
 Deterministic (seeded) and idempotent: a plan that already has households is left alone.
 """
@@ -10,13 +10,12 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from counties.models import Plan, Target, Unit
 from households import pii, roster_summary
 from households.idnumber import check_char
-from households.models import Finding, Household, HouseholdStatus, SpotCheck, SpotCheckItem
+from households.models import Household, HouseholdStatus
 
 PER_COUNTY = 24
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马胡郭何"
@@ -35,8 +34,6 @@ def seed_roster(*, plan: Plan) -> int:
     if Household.objects.filter(plan=plan).exists():
         return 0
     rng = random.Random(2021)
-    clerk_model = get_user_model()
-    inspector = clerk_model.objects.filter(username="city").first() or clerk_model.objects.order_by("pk").first()
     targets = Target.objects.filter(plan=plan, households__gt=0).select_related("county", "retrofit_type")
     by_county: dict = {}
     for target in targets:
@@ -73,17 +70,4 @@ def seed_roster(*, plan: Plan) -> int:
             )
     Household.objects.bulk_create(households)
     roster_summary.summary_recount(plan_id=plan.pk)
-    findings = [Finding.IN_USE] * 6 + [Finding.IDLE, Finding.COAL_RESUMED]
-    for county in by_county:
-        check = SpotCheck.objects.create(
-            plan=plan,
-            county=county,
-            checked_on=date(2021, 12, 15),
-            inspector="市清洁取暖办督查组",
-            created_by=inspector,
-        )
-        sample = list(Household.objects.filter(plan=plan, county=county).order_by("pk")[:5])
-        SpotCheckItem.objects.bulk_create(
-            [SpotCheckItem(spot_check=check, household=h, finding=rng.choice(findings)) for h in sample]
-        )
     return len(households)

@@ -1,27 +1,12 @@
 """Hooks through which higher apps add to the roster's figures.
 
-The field visits (inspections) sit above the roster: their findings reach the spot-check summary
-through a counter that inspections registers here (``InspectionsConfig.ready``), not by an import.
+The field visits (inspections) and the task worker (operations) sit above the roster: they register
+here (in their ``AppConfig.ready``) what the roster must call of theirs, rather than being imported.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
-_finding_counters: list[Callable[..., Iterable[dict]]] = []
-
-
-def spot_check_counter_register(counter: Callable[..., Iterable[dict]]) -> Callable[..., Iterable[dict]]:
-    """``counter(*, plan, county_ids, type_ids, findings)`` yields ``{"county_id", "finding", "n"}``
-    rows (``None`` ids: no restriction); registered once."""
-    if counter not in _finding_counters:
-        _finding_counters.append(counter)
-    return counter
-
-
-def spot_check_counters() -> tuple[Callable[..., Iterable[dict]], ...]:
-    return tuple(_finding_counters)
-
+from collections.abc import Callable
 
 # The field data of purged households (inspections' visits: positions, notes, photos) is cleared by
 # purgers that inspections registers (``InspectionsConfig.ready``); each returns its counts by name.

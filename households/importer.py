@@ -1,16 +1,18 @@
-"""Reading a roster workbook: file checks, then one parsed and validated row at a time.
+"""Reading a roster file: file checks, then one parsed and validated row at a time.
 
 Nothing here writes; ``services.household_import`` decides and writes. Memory stays bounded: the
 upload is checked (size, then ``core.xlsx_guard``: zip structure, decompressed sizes,
 the rows and columns every sheet refers to) before python-calamine builds its grid, and rows are
-converted to Python one at a time.
+converted to Python one at a time. An .xls is checked record by record (``core.xls_guard``) before
+xlrd reads it; a CSV is decoded strictly and streamed (``core.csv_guard``). The header is looked for
+in the first rows (``roster_files``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 import python_calamine
@@ -18,7 +20,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core import xlsx_guard
+from core import csv_guard, xls_guard, xlsx_guard
+from households import roster_files
 from households.idnumber import id_number_problem, normalise_id
 from households.models import Hardship, Household
 
@@ -73,13 +76,27 @@ with translation.override("zh-hans"):
     HARDSHIP_VALUES = {str(h.label): h.value for h in Hardship} | {h.value: h.value for h in Hardship} | {"": "none"}
 PHONE_RE = re.compile(r"^[0-9+\-() ]{5,20}$")
 DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+# Excel's day numbers (1900 date system) read as dates when a date column was formatted General:
+# 1990-01-01 to 2099-12-31 only, so that a year (2021) or a count is never taken for a date.
+SERIAL_DATE_RE = re.compile(r"^\d{5}(?:\.0+)?$")
+SERIAL_EPOCH = date(1899, 12, 30)
+SERIAL_RANGE = (32874, 73050)
+# The roster export's masked IDs (idnumber.mask_id), and an ID that Excel turned into 1.40802E+17.
+MASKED_ID_RE = re.compile(r"^\d{6}\*{4,12}[0-9X]{4}$")
+SCIENTIFIC_RE = re.compile(r"^\d(?:\.\d+)?E\+\d+$")
+EXAMPLE_MARK = "示例"
 MAX_LENGTHS = {f.name: f.max_length for f in Household._meta.concrete_fields if getattr(f, "max_length", None)}
 
 
 class ImportFileError(Exception):
-    """The upload as a whole cannot be read (HTTP 400, or 413 when too large)."""
+    """The upload as a whole cannot be read (HTTP 400, or 413 when too large).
+
+    Every such message ends by saying which files are accepted.
+    """
 
     def __init__(self, code: str, message: str, *, http_status: int = 400):
+        accepted = _("可导入的文件：.xlsx、.xls、.csv（UTF-8 或 GBK/GB18030 编码）。")
+        message = message if accepted in message else f"{message}{accepted}"
         super().__init__(message)
         self.code = code
         self.message = message
@@ -124,7 +141,7 @@ def roster_limits() -> xlsx_guard.XlsxLimits:
     )
 
 
-def _check_container(fileobj, size: int) -> None:
+def _check_size(size: int) -> None:
     limit = settings.FILE_UPLOAD_MAX_BYTES
     if size > limit:
         raise ImportFileError(
@@ -133,15 +150,10 @@ def _check_container(fileobj, size: int) -> None:
             % {"size": size / 1024 / 1024, "limit": limit // 1024 // 1024},
             http_status=413,
         )
-    try:
-        xlsx_guard.check_xlsx(fileobj, size=size, limits=roster_limits())
-    except xlsx_guard.WorkbookRefused as exc:
-        raise ImportFileError(exc.code, exc.message) from None
 
 
-def open_rows(fileobj, size: int):
-    """Check the upload and return (header row, iterator over data rows as (row number, values))."""
-    _check_container(fileobj, size)
+def _xlsx_rows(fileobj, size: int):
+    xlsx_guard.check_xlsx(fileobj, size=size, limits=roster_limits())
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(fileobj)
         sheet = workbook.get_sheet_by_index(0)
@@ -156,14 +168,41 @@ def open_rows(fileobj, size: int):
         )
     try:
         rows = sheet.iter_rows()
-        header = next(rows, None)
     except Exception:
         raise ImportFileError("corrupt", _("文件已损坏，无法读取。请重新保存后上传。")) from None
-    if header is None:
-        raise ImportFileError("empty_file", _("工作表为空，请使用模板填写。"))
-    first_row = (sheet.start or (0, 0))[0] + 1
+    return enumerate(rows, start=(sheet.start or (0, 0))[0] + 1)
 
-    return header, enumerate(rows, start=first_row + 1)
+
+def _guarded(numbered):
+    """A reader's refusal found while rows are read (CSV is streamed) as the import's file error."""
+    try:
+        yield from numbered
+    except xlsx_guard.WorkbookRefused as exc:
+        raise ImportFileError(exc.code, exc.message) from None
+
+
+def open_rows(fileobj, size: int) -> roster_files.Table:
+    """Check the upload (.xlsx, .xls or CSV, told apart by content) and find its header."""
+    _check_size(size)
+    if size == 0:
+        raise ImportFileError("empty_file", _("文件为空。"))
+    fileobj.seek(0)
+    head = fileobj.read(8)
+    fileobj.seek(0)
+    try:
+        if head.startswith(b"PK\x03\x04"):
+            numbered = _xlsx_rows(fileobj, size)
+        elif xls_guard.is_ole(head):
+            numbered = enumerate(xls_guard.xls_rows(fileobj.read(), limits=roster_limits()), start=1)
+        else:
+            # Django's upload wrapper is not a buffered stream; the file under it is.
+            numbered = enumerate(csv_guard.csv_rows(getattr(fileobj, "file", fileobj), limits=roster_limits()), 1)
+        table = roster_files.find_header(_guarded(numbered), header_positions)
+    except xlsx_guard.WorkbookRefused as exc:
+        raise ImportFileError(exc.code, exc.message) from None
+    if table is None:
+        raise ImportFileError("empty_file", _("工作表为空，请使用模板填写。"))
+    return table
 
 
 def header_positions(header) -> dict[str, int]:
@@ -178,7 +217,9 @@ def header_positions(header) -> dict[str, int]:
 
 def _text(value) -> str:
     if value.__class__ is str:
-        return value.strip()
+        value = value.strip()
+        # A leading ' (typed to keep Excel from changing the value, or left by a CSV export) is no data.
+        return value[1:].lstrip() if value[:1] == "'" else value
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -193,6 +234,11 @@ def _parse_date(value):
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, (int, float)) or SERIAL_DATE_RE.match(_text(value)):
+        serial = int(float(_text(value) if isinstance(value, str) else value))
+        if not SERIAL_RANGE[0] <= serial <= SERIAL_RANGE[1]:
+            raise ValueError
+        return SERIAL_EPOCH + timedelta(days=serial)
     match = DATE_RE.match(_text(value))
     if not match:
         raise ValueError
@@ -269,17 +315,19 @@ class RowParser:
             problem(COUNTY, _("请填写县（市、区），或在导入时选择县（市、区）。"))
 
         raw_id = cells[ID_NUMBER]
-        id_number = ""
+        id_number = "" if isinstance(raw_id, (int, float)) else normalise_id(raw_id).lstrip("'")
         if raw_id == "":
             problem(ID_NUMBER, _("必填项不能为空。"))
-        elif isinstance(raw_id, (int, float)):
+        elif isinstance(raw_id, (int, float)) or SCIENTIFIC_RE.match(id_number):
             digits = _text(raw_id)
             if len(digits) == 15:
                 problem(ID_NUMBER, _("不接受15位旧身份证号，请填写18位身份证号。"))
             else:
-                problem(ID_NUMBER, _("身份证号被存成了数字，末位可能已丢失。请把该列设为文本格式后重新填写。"))
+                problem(ID_NUMBER, numeric_id_message(digits))
+            id_number = ""
+        elif MASKED_ID_RE.match(id_number):
+            raise ImportFileError("masked_export", masked_export_message())
         else:
-            id_number = normalise_id(raw_id)
             reason = id_number_problem(id_number, today=self.today)
             if reason:
                 problem(ID_NUMBER, reason)
@@ -361,6 +409,23 @@ class RowParser:
             ),
             [],
         )
+
+
+def numeric_id_message(shown: str) -> str:
+    return _(
+        "身份证号被存成了数字（%(v)s）：Excel 只保留15位有效数字，后几位已丢失，无法还原。"
+        "请把身份证号列设为文本格式（选中该列，右键“设置单元格格式”，选“文本”），"
+        "再重新输入或粘贴完整的身份证号（也可在号码前加英文单引号 '）。"
+    ) % {"v": shown[:30]}
+
+
+def masked_export_message() -> str:
+    return _("这是导出的脱敏花名册，身份证号已隐去，不能用于导入。请下载导入模板，填写完整的身份证号后上传。")
+
+
+def is_example(values) -> bool:
+    """The template's example row (first cell “示例…”): not data."""
+    return bool(values) and isinstance(values[0], str) and values[0].strip().startswith(EXAMPLE_MARK)
 
 
 def is_blank(values) -> bool:

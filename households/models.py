@@ -27,13 +27,6 @@ class AcceptanceResult(models.TextChoices):
     FAILED = "failed", _("不合格")
 
 
-class Finding(models.TextChoices):
-    IN_USE = "in_use", _("正常使用")
-    IDLE = "idle", _("改而不用")
-    COAL_RESUMED = "coal_resumed", _("燃煤复烧")
-    REMOVED = "removed", _("设备已拆除")
-
-
 class Household(models.Model):
     """One retrofitted household (改造户) on a plan's roster. An ID number is registered once per plan, city-wide."""
 
@@ -96,45 +89,6 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county} {self.village} {self.head_name}"
-
-
-class SpotCheck(models.Model):
-    """A check visit (抽查) against 改而不用、燃煤复烧."""
-
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="spot_checks", verbose_name=_("年度方案"))
-    county = models.ForeignKey(
-        County, on_delete=models.PROTECT, related_name="spot_checks", verbose_name=_("县（市、区）")
-    )
-    checked_on = models.DateField(_("抽查日期"))
-    inspector = models.CharField(_("检查人"), max_length=100)
-    note = models.CharField(_("备注"), max_length=500, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-checked_on", "-pk"]
-        verbose_name = _("抽查")
-        verbose_name_plural = _("抽查")
-
-    def __str__(self) -> str:
-        return f"{self.county} {self.checked_on}"
-
-
-class SpotCheckItem(models.Model):
-    spot_check = models.ForeignKey(SpotCheck, on_delete=models.CASCADE, related_name="items")
-    household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="spot_check_items", verbose_name=_("改造户")
-    )
-    finding = models.CharField(_("检查结果"), max_length=15, choices=Finding.choices)
-
-    class Meta:
-        ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["spot_check", "household"], name="spot_check_item_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.household_id} {self.finding}"
 
 
 class PersonalDataAction(models.TextChoices):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.exports import Column, Sheet
@@ -36,9 +39,36 @@ HARDSHIP_LABELS = {value: ("" if value == Hardship.NONE else label) for value, l
 RESULT_LABELS = dict(AcceptanceResult.choices)
 
 
+# A published sample number (GB 11643's own example), never a resident's.
+EXAMPLE_ID = "11010519491231002X"
+
+
+def _example_row(*, with_county: bool, type_name: str) -> list:
+    """The template's one example row; its first cell marks it, and the import skips it (importer.is_example).
+
+    Cells, not interface text: like the headers they stay Chinese in every language, or the mark
+    would no longer be recognised.
+    """
+    mark = importer.EXAMPLE_MARK + "（导入时跳过此行）"
+    values = [
+        "东郭镇",
+        "东郭村",
+        "张三",
+        EXAMPLE_ID,
+        "13800000000",
+        type_name,
+        importer.AREA_CLASS_EXPORT["rural"],
+        "",
+        date(2021, 7, 15),
+        "",
+        _("示例行，可删除"),
+    ]
+    return [mark, *values] if with_county else [mark, *values[1:]]
+
+
 def template_sheets(*, with_county: bool) -> list[Sheet]:
     columns = ([COUNTY_COLUMN] if with_county else []) + IMPORT_COLUMNS
-    types = RetrofitType.objects.order_by("order", "code")
+    types = list(RetrofitType.objects.order_by("order", "code"))
     notes_rows = [
         [_("必填列"), "、".join(importer.REQUIRED) + _("；既有建筑节能改造须填面积。")],
         [_("改造类型"), "、".join(f"{t.name}（{t.code}）" for t in types)],
@@ -47,11 +77,28 @@ def template_sheets(*, with_county: bool) -> list[Sheet]:
         [_("完工日期"), _("如 2021-07-15；未完工可留空。")],
         [_("困难类别"), _("留空，或 建档立卡贫困户、低保户、五保户")],
         [_("上限"), _("每个文件最多 %(n)d 行。") % {"n": importer.MAX_ROWS}],
+        [_("示例行"), _("第2行是示例（第一格为“示例…”），导入时自动跳过，可保留或删除。")],
+        [_("文件格式"), _("可导入 .xlsx、.xls 或 .csv（UTF-8 或 GBK/GB18030 编码）；表头上方可以有标题行。")],
     ]
     if with_county:
         notes_rows.insert(0, [importer.COUNTY, _("县（市、区）名称或行政区划代码，如 盐湖区 或 140802")])
+    headers = [c.header for c in columns]
+    with translation.override("zh-hans"):
+        hardships = [str(h.label) for h in Hardship if h != Hardship.NONE]
+    validations = [
+        (headers.index(importer.TYPE), [t.name for t in types]),
+        (headers.index(importer.AREA_CLASS), list(importer.AREA_CLASS_EXPORT.values())),
+        (headers.index(importer.HARDSHIP), hardships),
+    ]
+    example = _example_row(with_county=with_county, type_name=types[0].name if types else "")
     return [
-        Sheet(name=_("花名册"), columns=columns, rows=[]),
+        Sheet(
+            name=_("花名册"),
+            columns=columns,
+            rows=[example],
+            validations=validations,
+            validation_rows=importer.MAX_ROWS,
+        ),
         Sheet(
             name=_("填写说明"), columns=[Column(_("项目"), "text", 12), Column(_("说明"), "text", 80)], rows=notes_rows
         ),

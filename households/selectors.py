@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from counties.models import County, Plan, RetrofitType, Role
 from counties.selectors import counties_for_user, require_role, scope_for_user
 from households import pii
-from households.hooks import spot_check_counters
-from households.models import Finding, Household, HouseholdStatus, RosterSummary, SpotCheck, SpotCheckItem
+from households.models import Household, HouseholdStatus, RosterSummary
 from subsidies.selectors import can_read_subsidies, money, rule_rate, rules_for_plan
 
 READ_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE, Role.DEPARTMENT, Role.COUNTY_CLERK)
@@ -241,57 +240,6 @@ def pii_key_missing(queryset: QuerySet[Household]) -> str | None:
         rest = rest.exclude(pii_cipher__startswith=f"{key_id}:")
     token = rest.values_list("pii_cipher", flat=True).first()
     return pii.key_id_of(token) if token else None
-
-
-def spot_check_summary(*, user, plan: Plan) -> list[dict]:
-    """Per visible county: households checked and the count and rate of each finding. Three queries.
-
-    Counts both kinds of check: the desk-entered spot checks (SpotCheckItem) and what the counters
-    registered in ``households.hooks`` add: the field inspection visits recorded on a phone, whose
-    finding is one of the four shared codes (``inspections.selectors.visit_finding_counts``).
-    """
-    scope = scope_for_user(user)
-    items = SpotCheckItem.objects.filter(spot_check__plan=plan)
-    if scope.county_ids is not None:
-        items = items.filter(spot_check__county_id__in=scope.county_ids)
-    if scope.type_ids is not None:
-        items = items.filter(household__retrofit_type_id__in=scope.type_ids)
-    counts: dict[int, dict[str, int]] = {}
-    for row in items.values("spot_check__county_id", "finding").annotate(n=Count("pk")):
-        counts.setdefault(row["spot_check__county_id"], {})[row["finding"]] = row["n"]
-    for counter in spot_check_counters():
-        rows = counter(plan=plan, county_ids=scope.county_ids, type_ids=scope.type_ids, findings=Finding.values)
-        for row in rows:
-            by_finding = counts.setdefault(row["county_id"], {})
-            by_finding[row["finding"]] = by_finding.get(row["finding"], 0) + row["n"]
-    result = []
-    for county in counties_for_user(user=user).filter(pk__in=counts.keys()).order_by("order", "code"):
-        by_finding = counts[county.pk]
-        checked = sum(by_finding.values())
-        result.append(
-            {
-                "county": county,
-                "checked": checked,
-                "findings": {
-                    f.value: {
-                        "count": by_finding.get(f.value, 0),
-                        "rate": (Decimal(by_finding.get(f.value, 0)) / Decimal(checked)).quantize(Decimal("0.0001")),
-                    }
-                    for f in Finding
-                },
-            }
-        )
-    return result
-
-
-def spot_checks_for_user(*, user, plan: Plan) -> QuerySet[SpotCheck]:
-    scope = scope_for_user(user)
-    queryset = SpotCheck.objects.filter(plan=plan).select_related("county")
-    if scope.role is None:
-        return queryset.none()
-    if scope.county_ids is not None:
-        queryset = queryset.filter(county_id__in=scope.county_ids)
-    return queryset
 
 
 def reconciliation(*, user, plan: Plan, period: str | None = None) -> dict:

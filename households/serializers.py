@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from households.models import AcceptanceResult, Finding
+from households.models import AcceptanceResult
 
 # Row ids are 64-bit (BigAutoField): a larger number is invalid input, never a query that overflows.
 ID_MAX = 2**63 - 1
@@ -41,20 +41,6 @@ class AcceptanceSerializer(serializers.Serializer):
     accepted_on = serializers.DateField()
     accepted_by = serializers.CharField(max_length=100)
     result = serializers.ChoiceField(choices=AcceptanceResult.choices)
-
-
-class SpotCheckItemSerializer(serializers.Serializer):
-    household = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
-    id_number = serializers.CharField(required=False, allow_blank=True)
-    finding = serializers.ChoiceField(choices=Finding.choices)
-
-
-class SpotCheckSerializer(serializers.Serializer):
-    county = serializers.CharField()
-    checked_on = serializers.DateField()
-    inspector = serializers.CharField(max_length=100)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
-    items = SpotCheckItemSerializer(many=True)
 
 
 class HouseholdSerializer(serializers.Serializer):
@@ -129,6 +115,7 @@ class RosterImportResultSerializer(serializers.Serializer):
     rows = serializers.IntegerField(help_text="data rows read")
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
+    skipped_title_rows = serializers.IntegerField(help_text="non-blank title rows above the header, not read")
     preview = ImportPreviewRowSerializer(many=True, help_text="the first rows, ID numbers masked")
 
 

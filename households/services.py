@@ -21,12 +21,9 @@ from households.acceptance import pks_and_counties
 from households.idnumber import mask_id, normalise_id
 from households.models import (
     ExportAudit,
-    Finding,
     Household,
     HouseholdStatus,
     PersonalDataAction,
-    SpotCheck,
-    SpotCheckItem,
 )
 from households.permissions import RecordsPayment, SeesWholeIds
 from households.selectors import (
@@ -55,6 +52,7 @@ class ImportResult:
     updated: int = 0
     problems: list[importer.Problem] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
+    skipped_title_rows: int = 0  # title rows above the header, not read (roster_files)
 
     @property
     def ok(self) -> bool:
@@ -109,13 +107,15 @@ def household_import(
             raise ValidationError({"county": [_("未知的县（市、区）代码。")]})
         fixed_county_id = county.pk
 
-    header, rows = importer.open_rows(fileobj, size)
-    positions = importer.header_positions(header)
-    result = ImportResult(mode=mode, dry_run=dry_run)
+    table = importer.open_rows(fileobj, size)
+    rows, header_row = table.rows, table.header_row
+    positions = importer.header_positions(table.header)
+    result = ImportResult(mode=mode, dry_run=dry_run, skipped_title_rows=table.skipped_title_rows)
     missing = [name for name in importer.REQUIRED if name not in positions]
     if missing:
         result.problems = [
-            importer.Problem(1, name, _("缺少“%(name)s”列，请使用下载的模板。") % {"name": name}) for name in missing
+            importer.Problem(table.header_row, name, _("缺少“%(name)s”列，请使用下载的模板。") % {"name": name})
+            for name in missing
         ]
         return result
 
@@ -137,7 +137,7 @@ def household_import(
     parsed: list[importer.ParsedRow] = []
     problems = result.problems
     for row_number, values in rows:
-        if importer.is_blank(values):
+        if importer.is_blank(values) or importer.is_example(values):
             continue
         result.rows += 1
         if result.rows > importer.MAX_ROWS:
@@ -175,7 +175,7 @@ def household_import(
             parsed.append(item)
     # The reader's sheet (held by the row iterator) and the duplicate check are done with: let them go
     # before the registrations and the write, which is where a large import peaks.
-    del rows, seen
+    del rows, seen, table
     # One batch of registrations at a time: an update of 100,000 households never holds 100,000 of them.
     checks = itertools.chain(((item.row, item.id_index, item.county_id, item) for item in parsed), pending)
     while batch := list(itertools.islice(checks, REGISTRATION_BATCH)):
@@ -191,7 +191,7 @@ def household_import(
     del pending
     problems.sort(key=lambda p: p.row)  # stable: a row's own problems first, as before
     if result.rows == 0 and not problems:
-        problems.append(importer.Problem(2, "", _("表中没有数据行。")))
+        problems.append(importer.Problem(header_row + 1, "", _("表中没有数据行。")))
     if elsewhere:
         cross_county_conflict_log(user=user, plan=plan, rows=elsewhere, mode=mode, dry_run=dry_run, stage="check")
     if problems:
@@ -304,68 +304,6 @@ def _writable_households(*, user, plan: Plan):
     return scope, households_for_user(user=user, plan=plan)
 
 
-@transaction.atomic
-def spot_check_record(
-    *, user, plan: Plan, county_code: str, checked_on: date, inspector: str, items: list[dict], note: str = ""
-) -> SpotCheck:
-    """Record a check visit (抽查): the households checked and the finding for each.
-
-    ``items``: ``[{"household": pk or "id_number": "...", "finding": "in_use|idle|coal_resumed|removed"}]``.
-    """
-    scope, queryset = _writable_households(user=user, plan=plan)
-    county = County.objects.filter(code=county_code).first()
-    if county is None or not scope.allows_county(county.pk):
-        raise ValidationError({"county": [_("未知的县（市、区）。")]})
-    errors: dict[str, list[str]] = {}
-    if not items:
-        errors["items"] = [_("请至少填写一户检查结果。")]
-    wanted_pks, wanted_ids = set(), set()
-    for index, item in enumerate(items or []):
-        if item.get("finding") not in Finding.values:
-            errors[f"items.{index}.finding"] = [_("检查结果应为正常使用、改而不用、燃煤复烧或设备已拆除。")]
-        if item.get("household"):
-            wanted_pks.add(item["household"])
-        elif item.get("id_number"):
-            wanted_ids.add(pii.id_index(normalise_id(item["id_number"])))
-        else:
-            errors[f"items.{index}.household"] = [_("请指定改造户。")]
-    found = {
-        (h.pk, h.id_number_index): h
-        for h in queryset.filter(county=county).filter(pk__in=[p for p in wanted_pks if str(p).isdigit()])
-        | queryset.filter(county=county, id_number_index__in=wanted_ids)
-    }
-    by_pk = {pk: h for (pk, _index), h in found.items()}
-    by_index = {index: h for (_pk, index), h in found.items()}
-    resolved = []
-    seen = set()
-    for index, item in enumerate(items or []):
-        household = (by_pk.get(int(item["household"])) if str(item.get("household") or "").isdigit() else None) or (
-            by_index.get(pii.id_index(normalise_id(item["id_number"]))) if item.get("id_number") else None
-        )
-        if household is None:
-            errors.setdefault(f"items.{index}.household", [_("未找到该改造户（须为本县已登记的改造户）。")])
-        elif household.pk in seen:
-            errors.setdefault(f"items.{index}.household", [_("同一户在一次抽查中重复。")])
-        else:
-            seen.add(household.pk)
-            resolved.append((household, item.get("finding")))
-    spot_check = SpotCheck(
-        plan=plan, county=county, checked_on=checked_on, inspector=(inspector or "").strip(), note=note, created_by=user
-    )
-    try:
-        spot_check.full_clean(exclude=["created_by"])
-    except ValidationError as exc:
-        for key, messages in exc.message_dict.items():
-            errors.setdefault(key, []).extend(messages)
-    if checked_on and checked_on > timezone.localdate():
-        errors.setdefault("checked_on", []).append(_("抽查日期不能晚于今天。"))
-    if errors:
-        raise ValidationError(errors)
-    spot_check.save()
-    SpotCheckItem.objects.bulk_create(
-        [SpotCheckItem(spot_check=spot_check, household=h, finding=finding) for h, finding in resolved]
-    )
-    return spot_check
 
 
 def export_audit_record(

@@ -27,6 +27,5 @@ urlpatterns = [
         export_views.roster_export_download,
         name="household-export-download",
     ),
-    path("plans/<int:year>/spot-checks/", views.spot_checks, name="household-spot-checks"),
     path("plans/<int:year>/reconciliation/", views.reconciliation_page, name="household-reconciliation"),
 ]

@@ -23,8 +23,7 @@ from counties.models import Plan
 from counties.selectors import counties_for_user, plan_get, retrofit_types_for_user, scope_for_user
 from households import importer, pii, roster_page, services
 from households.acceptance import households_accept
-from households.forms import AcceptanceForm, FilterForm, MarkPaidForm, SelectedAcceptanceForm, SpotCheckForm
-from households.models import Finding
+from households.forms import AcceptanceForm, FilterForm, MarkPaidForm, SelectedAcceptanceForm
 from households.permissions import RecordsPayment
 from households.roster_export import export_sheet, template_sheets
 from households.selectors import (
@@ -41,8 +40,6 @@ from households.selectors import (
     require_reader,
     require_writer,
     sees_whole_ids,
-    spot_check_summary,
-    spot_checks_for_user,
     subsidy_rates_for_user,
 )
 from subsidies.selectors import can_read_subsidies
@@ -400,57 +397,6 @@ def acceptance(request, year: int):
                 messages.success(request, outcome.message())
             return redirect("household-acceptance", year=plan.year)
     return render(request, "households/acceptance.html", {"plan": plan, "form": form})
-
-
-@login_required
-def spot_checks(request, year: int):
-    scope = require_reader(request.user)
-    plan = plan_get(year=year)
-    can_write = scope.role in WRITE_ROLES
-    form = None
-    if can_write:
-        counties = counties_for_user(user=request.user).order_by("order", "code")
-        form = SpotCheckForm(request.POST or None, counties=counties)
-    if request.method == "POST":
-        require_writer(request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                visit = services.spot_check_record(
-                    user=request.user,
-                    plan=plan,
-                    county_code=data["county"],
-                    checked_on=data["checked_on"],
-                    inspector=data["inspector"],
-                    note=data["note"],
-                    items=data["lines"],
-                )
-            except ValidationError as exc:
-                for key, messages_ in exc.message_dict.items():
-                    for message in messages_:
-                        line = _line_label(key)
-                        form.add_error(None, f"{line}{message}")
-            else:
-                messages.success(request, _("已记录抽查，共%(n)d户。") % {"n": visit.items.count()})
-                return redirect("household-spot-checks", year=plan.year)
-    return render(
-        request,
-        "households/spot_checks.html",
-        {
-            "plan": plan,
-            "form": form,
-            "summary": spot_check_summary(user=request.user, plan=plan),
-            "findings": Finding.choices,
-            "visits": spot_checks_for_user(user=request.user, plan=plan)[:20],
-        },
-    )
-
-
-def _line_label(key: str) -> str:
-    parts = key.split(".")
-    if len(parts) >= 2 and parts[0] == "items" and parts[1].isdigit():
-        return _("第%(n)d户：") % {"n": int(parts[1]) + 1}
-    return ""
 
 
 @login_required

@@ -1,10 +1,10 @@
-"""Read-mostly admin: samples, visits and rectifications change through the services, not here.
+"""Read-mostly admin: samples, desk spot checks, visits and rectifications change through the services, not here.
 Photo files are not linked (they are personal data served only by the scoped photo view)."""
 
 from django.contrib import admin
 
 from core.admin_tools import person_column
-from inspections.models import Rectification, Sample, Visit
+from inspections.models import CheckBatch, Rectification, Sample, Visit
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -22,6 +22,13 @@ class SampleAdmin(ReadOnlyAdmin):
     exclude = ("inspectors",)
 
 
+@admin.register(CheckBatch)
+class CheckBatchAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "plan", "county", "checked_on", "inspector", person_column(CheckBatch, "created_by"))
+    list_filter = ("plan", "county")
+    list_select_related = ("plan", "county", "created_by")
+
+
 @admin.register(Visit)
 class VisitAdmin(ReadOnlyAdmin):
     list_display = (
@@ -36,7 +43,7 @@ class VisitAdmin(ReadOnlyAdmin):
     )
     list_filter = ("plan", "kind", "finding", "county")
     list_select_related = ("plan", "county", "created_by")
-    raw_id_fields = ("household", "sample")
+    raw_id_fields = ("household", "sample", "batch")
 
 
 @admin.register(Rectification)

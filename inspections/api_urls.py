@@ -3,6 +3,7 @@ from django.urls import path
 
 from inspections import api
 from inspections import api_rectifications as rect
+from inspections import api_spot_checks as spot
 
 P = "plans/<int:year>/inspections/"
 
@@ -34,4 +35,7 @@ urlpatterns = [
         rect.RectificationReturnView.as_view(),
         name="api-rectification-return",
     ),
+    # Once the roster's; the same URLs and names, now over the inspections' visits.
+    path("plans/<int:year>/spot-checks/", spot.SpotCheckListView.as_view(), name="api-spot-checks"),
+    path("plans/<int:year>/spot-checks/summary/", spot.SpotCheckSummaryView.as_view(), name="api-spot-checks-summary"),
 ]

@@ -8,9 +8,7 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("现场检查与整改")
 
     def ready(self):
-        from households.hooks import personal_data_purger_register, spot_check_counter_register
+        from households.hooks import personal_data_purger_register
         from inspections.personal_data import visits_personal_data_purge
-        from inspections.selectors import visit_finding_counts
 
-        spot_check_counter_register(visit_finding_counts)
         personal_data_purger_register(visits_personal_data_purge)

@@ -1,12 +1,13 @@
-"""Demo field inspections for ``seed_demo --with-progress``: a sample assigned to ``inspector``, some
-visits with generated photos, open (and one submitted) rectifications. Deterministic and idempotent:
-a plan that already has a sample is left alone."""
+"""Demo field inspections for ``seed_demo --with-progress``: a desk-entered spot check per county,
+a sample assigned to ``inspector``, some visits with generated photos, open (and one submitted)
+rectifications. Deterministic and idempotent: a plan that already has checks or a sample is left alone."""
 
 from __future__ import annotations
 
 import io
+import random
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -15,8 +16,10 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from counties.models import Plan
+from households.models import Household
 from inspections import services
-from inspections.models import Sample
+from inspections.models import CheckBatch, Sample, VisitFinding, VisitKind
+from inspections.services_spot_checks import desk_visited_at
 
 FINDINGS = ["in_use", "in_use", "idle", "in_use", "coal_resumed", "vacant", "in_use", "removed"]
 
@@ -71,6 +74,45 @@ def seed_inspections(*, plan: Plan) -> int:
     first = sample.visits.filter(rectification__isnull=False).order_by("pk").first()
     if first is not None and clerk is not None:
         services.rectification_resolve(
-            user=clerk, plan=plan, pk=first.rectification.pk, note="演示：已恢复使用电采暖设备。", photos=[demo_photo(99)]
+            user=clerk,
+            plan=plan,
+            pk=first.rectification.pk,
+            note="演示：已恢复使用电采暖设备。",
+            photos=[demo_photo(99)],
         )
+    return visits
+
+
+@transaction.atomic
+def seed_spot_checks(*, plan: Plan) -> int:
+    """One desk-entered spot check per county with a roster: its first five households, checked on
+    2021-12-15 by the city office's team (what the roster's demo seeded before the two were one domain)."""
+    if CheckBatch.objects.filter(plan=plan).exists():
+        return 0
+    users = get_user_model().objects
+    recorder = users.filter(username="city").first() or users.order_by("pk").first()
+    if recorder is None:
+        return 0
+    rng = random.Random(2021)
+    findings = [VisitFinding.IN_USE] * 6 + [VisitFinding.IDLE, VisitFinding.COAL_RESUMED]
+    checked_on = date(2021, 12, 15)
+    visits = 0
+    county_ids = Household.objects.filter(plan=plan).values_list("county_id", flat=True).distinct().order_by()
+    for county_id in sorted(county_ids):
+        batch = CheckBatch.objects.create(
+            plan=plan, county_id=county_id, checked_on=checked_on, inspector="市清洁取暖办督查组", created_by=recorder
+        )
+        sample = Household.objects.filter(plan=plan, county_id=county_id).order_by("pk")[:5]
+        for household in sample:
+            batch.visits.create(
+                uuid=uuid.UUID(int=0xD3E1_0000_0000 + household.pk),
+                plan=plan,
+                kind=VisitKind.INSPECTION,
+                household=household,
+                county_id=county_id,
+                finding=rng.choice(findings),
+                visited_at=desk_visited_at(checked_on),
+                created_by=recorder,
+            )
+            visits += 1
     return visits

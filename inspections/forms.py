@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.people import person
 from counties.models import County, Role
 from households.models import HouseholdStatus
 from inspections.models import SAMPLE_STATUSES
@@ -36,6 +37,8 @@ class SampleDrawForm(forms.Form):
         self.fields["inspectors"].queryset = get_user_model().objects.filter(
             groups__name=Role.INSPECTOR.value, is_active=True
         )
+        # Inspectors by name, as the samples table lists them; the posted values stay usernames.
+        self.fields["inspectors"].label_from_instance = person
 
 
 class ResolveForm(forms.Form):

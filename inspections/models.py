@@ -9,19 +9,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from counties.models import County, Plan
-from households.models import AcceptanceResult, Finding, Household, HouseholdStatus
+from households.models import AcceptanceResult, Household, HouseholdStatus
 
 
 class VisitFinding(models.TextChoices):
-    # The four codes of the desk spot checks (households.Finding), plus two a visit can end in.
-    IN_USE = Finding.IN_USE.value, Finding.IN_USE.label
-    IDLE = Finding.IDLE.value, Finding.IDLE.label
-    COAL_RESUMED = Finding.COAL_RESUMED.value, Finding.COAL_RESUMED.label
-    REMOVED = Finding.REMOVED.value, Finding.REMOVED.label
+    # The four codes a desk-entered spot check may record (DESK_FINDINGS), plus two a field visit can end in.
+    IN_USE = "in_use", _("正常使用")
+    IDLE = "idle", _("改而不用")
+    COAL_RESUMED = "coal_resumed", _("燃煤复烧")
+    REMOVED = "removed", _("设备已拆除")
     VACANT = "vacant", _("无人居住")
     NOT_FOUND = "not_found", _("未找到")
 
 
+# What a desk-entered check (CheckBatch) records: someone who found nobody home entered nothing.
+DESK_FINDINGS = (VisitFinding.IN_USE, VisitFinding.IDLE, VisitFinding.COAL_RESUMED, VisitFinding.REMOVED)
 # Findings that open a rectification.
 RECTIFY_FINDINGS = (VisitFinding.IDLE, VisitFinding.COAL_RESUMED)
 SAMPLE_STATUSES = (HouseholdStatus.COMPLETED, HouseholdStatus.ACCEPTED, HouseholdStatus.PAID)
@@ -74,6 +76,30 @@ class SampleHousehold(models.Model):
         return f"{self.sample_id}:{self.household_id}"
 
 
+class CheckBatch(models.Model):
+    """A spot check (抽查) entered at a desk afterwards: one county, one day, who checked, and a visit
+    (``Visit.batch``) per household checked. Before the two were one domain these were the roster's
+    ``households.SpotCheck``; their ids were kept when they moved here."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="check_batches", verbose_name=_("年度方案"))
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="check_batches", verbose_name=_("县（市、区）")
+    )
+    checked_on = models.DateField(_("抽查日期"))
+    inspector = models.CharField(_("检查人"), max_length=100)
+    note = models.CharField(_("备注"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-checked_on", "-pk"]
+        verbose_name = _("抽查")
+        verbose_name_plural = _("抽查")
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.checked_on}"
+
+
 class VisitKind(models.TextChoices):
     INSPECTION = "inspection", _("抽查")
     ACCEPTANCE = "acceptance", _("验收")
@@ -87,6 +113,10 @@ class Visit(models.Model):
     kind = models.CharField(_("类别"), max_length=12, choices=VisitKind.choices)
     sample = models.ForeignKey(
         Sample, on_delete=models.PROTECT, null=True, blank=True, related_name="visits", verbose_name=_("抽查样本")
+    )
+    # Set for a desk-entered spot check's visits (no sample, photos or position); null for the field's.
+    batch = models.ForeignKey(
+        CheckBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="visits", verbose_name=_("抽查")
     )
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="visits", verbose_name=_("改造户"))
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="visits", verbose_name=_("县（市、区）"))

@@ -20,10 +20,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from counties.models import Plan, Role
+from counties.models import Plan, Profile, RetrofitType, Role, Unit
 from counties.selectors import counties_for_user, require_role, scope_for_user
 from households.models import Household, HouseholdStatus
 from inspections.models import (
+    CheckBatch,
     Photo,
     Rectification,
     RectificationStatus,
@@ -120,9 +121,37 @@ def task_households_for_user(*, user, plan: Plan) -> QuerySet[Household]:
     if scope.county_ids is not None:
         households = households.filter(county_id__in=scope.county_ids)
     if scope.is_acceptor:
-        return households.filter(status=HouseholdStatus.COMPLETED)
+        return households.filter(status=HouseholdStatus.COMPLETED).exclude(retrofit_type__in=_not_engaged_types(user))
     entries = SampleHousehold.objects.filter(sample__plan=plan, sample__inspectors=user)
     return households.filter(pk__in=entries.values("household_id"))
+
+
+def _not_engaged_types(user) -> QuerySet[RetrofitType]:
+    """Third-party acceptance is of the works (煤改电, 煤改气, 集中供热); building retrofits (measured
+    in m²) are accepted by the firm only when its profile lists that type among its 负责的改造类型."""
+    # Non-null only: NOT IN over a NULL excludes everything in SQL.
+    engaged = Profile.objects.filter(user=user, retrofit_types__isnull=False).values("retrofit_types")
+    return RetrofitType.objects.filter(unit=Unit.M2).exclude(pk__in=engaged)
+
+
+def field_households_left(*, user, plan: Plan) -> list[dict]:
+    """Per county, the field user's households still to do: an inspector's sampled households with no
+    visit in their sample, an acceptor's households left to accept. One query."""
+    scope = require_role(user, *VISIT_WRITE_ROLES)
+    if scope.is_acceptor:
+        households = task_households_for_user(user=user, plan=plan)
+    else:
+        entries = SampleHousehold.objects.filter(sample__plan=plan, sample__inspectors=user).filter(~Exists(_visited()))
+        if scope.county_ids is not None:
+            entries = entries.filter(county_id__in=scope.county_ids)
+        households = Household.objects.filter(pk__in=entries.values("household_id"))
+    rows = (
+        households.order_by()
+        .values("county__code", "county__name", "county__order")
+        .annotate(left=Count("pk"))
+        .order_by("county__order", "county__code")
+    )
+    return [{"code": r["county__code"], "name": r["county__name"], "left": r["left"]} for r in rows]
 
 
 def task_sample_for(*, user, plan: Plan, household: Household) -> Sample | None:
@@ -279,13 +308,23 @@ def _summary(*, scope, user, plan: Plan, today: date | None) -> list[dict]:
     return result
 
 
-def visit_finding_counts(*, plan: Plan, county_ids, type_ids, findings) -> list[dict]:
-    """Inspection visits per county and finding, for the roster's spot-check summary (registered in
-    ``households.hooks``). A visit that found nobody home (``vacant``) or no household (``not_found``)
-    saw no equipment, so it is not a check there; ``inspection_summary`` counts it as visited."""
-    visits = Visit.objects.filter(plan=plan, kind=VisitKind.INSPECTION, finding__in=findings)
-    if county_ids is not None:
-        visits = visits.filter(county_id__in=county_ids)
-    if type_ids is not None:
-        visits = visits.filter(household__retrofit_type_id__in=type_ids)
-    return list(visits.values("county_id", "finding").annotate(n=Count("pk")).order_by())
+def spot_check_summary(*, user, plan: Plan) -> list[dict]:
+    """Per visible county with a household checked: ``checked`` and each finding's count and rate.
+
+    The inspection summary's own figures (``visited`` is ``checked``), so the spot-check page, its API
+    and the dashboard can never disagree with the inspections summary: field visits and desk-entered
+    checks alike, a household checked twice counted once with its latest finding."""
+    return [
+        {"county": row["county"], "checked": row["visited"], "findings": row["findings"]}
+        for row in inspection_summary(user=user, plan=plan)
+        if row["visited"]
+    ]
+
+
+def check_batches_for_user(*, user, plan: Plan) -> QuerySet[CheckBatch]:
+    """The desk-entered spot checks of the counties the user may see (any role on the roster)."""
+    scope = require_role(user, *SUMMARY_ROLES)
+    batches = CheckBatch.objects.filter(plan=plan).select_related("county")
+    if scope.county_ids is not None:
+        batches = batches.filter(county_id__in=scope.county_ids)
+    return batches

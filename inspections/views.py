@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from counties.decorators import role_required
 from counties.models import County
 from counties.selectors import plan_latest, scope_for_user
+from counties.templatetags.heating import draw_seed
 from inspections import selectors, services
 from inspections.forms import ReasonForm, ResolveForm, SampleDrawForm
 from inspections.models import RectificationStatus, VisitFinding
@@ -133,11 +134,25 @@ def sample_draw(request):
             messages.success(
                 request,
                 _("已抽取样本 #%(id)d：%(n)d 户，随机种子 %(seed)s。")
-                % {"id": sample.pk, "n": sample.entries.count(), "seed": sample.seed},
+                % {"id": sample.pk, "n": sample.entries.count(), "seed": draw_seed(sample.seed)},
             )
     else:
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     return redirect("inspections-home")
+
+
+@require_GET
+@role_required
+def sample_verify(request, pk: int):
+    """重新抽取核对 as a page (the API answers the same check in JSON): the draw re-run over today's
+    roster, and whether it still gives the stored households."""
+    plan = _plan()
+    sample = selectors.sample_get_for_user(user=request.user, plan=plan, pk=pk)
+    return render(
+        request,
+        "inspections/sample_verify.html",
+        {"plan": plan, "sample": sample, "result": services.sample_verify(sample=sample)},
+    )
 
 
 @require_GET

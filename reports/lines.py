@@ -29,6 +29,9 @@ class LineInput:
     area_class: str
     households: int
     area_m2: Decimal
+    # A typed 0 is kept (the clerk says "none this month"); a blank cell is not a zero and is not
+    # stored, so a month with nothing entered can be told from an all-zero month at submission.
+    entered: bool = True
 
     @property
     def key(self) -> str:
@@ -127,12 +130,14 @@ def clean_lines(*, plan: Plan, raw_lines) -> list[LineInput]:
                     _("%(type)s按面积（area_m2）填报，不填户数。") % {"type": retrofit_type.name}
                 ]
             area = _clean_area(raw.get("area_m2"), f"{prefix}.area_m2", errors)
-            lines.append(LineInput(retrofit_type, area_class, 0, area))
+            lines.append(LineInput(retrofit_type, area_class, 0, area, not _is_blank(raw.get("area_m2"))))
         else:
             if not _is_blank(raw.get("area_m2")) and str(raw.get("area_m2")).strip() not in ("0",):
                 errors[f"{prefix}.area_m2"] = [_("%(type)s按户数填报，不填面积。") % {"type": retrofit_type.name}]
             households = _clean_households(raw.get("households"), f"{prefix}.households", errors)
-            lines.append(LineInput(retrofit_type, area_class, households, Decimal("0")))
+            lines.append(
+                LineInput(retrofit_type, area_class, households, Decimal("0"), not _is_blank(raw.get("households")))
+            )
     if errors:
         raise ValidationError(errors)
     return lines
@@ -196,12 +201,22 @@ def check_explanation(report: Report, lines: list[LineInput], narrative: str) ->
 
 
 def line_snapshot(report: Report) -> dict[str, str]:
+    """The report's figures for its history; a stored 0 reads as no figure (as before zeros were kept)."""
     return {
         f"{line.retrofit_type.code}/{line.area_class}": str(
             line.area_m2 if line.retrofit_type.is_area else line.households
         )
         for line in report.lines.select_related("retrofit_type")
+        if line.households or line.area_m2
     }
+
+
+def check_not_blank(report: Report) -> None:
+    """A county report with no cell entered is not a report of zero progress: refuse to submit it.
+    (A department's report has no figures, only its narrative.) An all-zero month passes here and
+    needs its narrative like any month (``report_submit``)."""
+    if report.county_id is not None and not report.lines.exists():
+        raise ValidationError({"lines": [_("本月未填写任何数据；如本月确无进展，请在各项填 0 并在说明中写明")]})
 
 
 def replace_lines(report: Report, lines: list[LineInput]) -> None:
@@ -216,6 +231,6 @@ def replace_lines(report: Report, lines: list[LineInput]) -> None:
                 area_m2=line.area_m2,
             )
             for line in lines
-            if line.households or line.area_m2
+            if line.entered or line.households or line.area_m2
         ]
     )

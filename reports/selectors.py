@@ -319,6 +319,18 @@ def report_events_for_user(*, user, report: Report) -> list:
     return visible
 
 
+def report_unchanged_since_return(*, report: Report) -> bool:
+    """A returned report nobody has edited since it was returned: resubmitting it sends the reviewer
+    what they already refused, which may be meant (the return was a misunderstanding) or an oversight,
+    so the page asks rather than refuses. Edits are events; a save that changed nothing records none."""
+    if report.status != ReportStatus.RETURNED:
+        return False
+    returned = report.events.filter(action=ReportAction.RETURN).order_by("-pk").values_list("pk", flat=True).first()
+    if returned is None:
+        return False
+    return not report.events.filter(action=ReportAction.EDIT, pk__gt=returned).exists()
+
+
 def report_abilities(*, user, report: Report) -> dict:
     """What the page may offer this user for this report (the services enforce the same rules)."""
     scope = scope_for_user(user)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.api import ConflictError
 from counties.models import County, Plan, Role
 from counties.selectors import scope_for_user
-from reports.lines import LineInput, check_explanation, clean_lines, line_snapshot, replace_lines
+from reports.lines import LineInput, check_explanation, check_not_blank, clean_lines, line_snapshot, replace_lines
 from reports.models import NARRATIVE_MAX_LENGTH, Report, ReportAction, ReportEvent, ReportStatus
 from reports.periods import clean_period, period_deadline
 from reports.permissions import CityOfficeOnly
@@ -256,8 +256,16 @@ def report_submit(*, user, report: Report, version=None) -> Report:
     _require_writer(user, report)
     report = _lock_for_update(report, _clean_version(version))
     _require_editable(report)
+    # Both refusals at once: a blank month with no narrative is told both what to fill and to explain.
+    errors = {}
+    try:
+        check_not_blank(report)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if not report.narrative.strip():
-        raise ValidationError({"narrative": [_("报送前请填写“当月工作推进情况”。")]})
+        errors["narrative"] = [_("报送前请填写“当月工作推进情况”。")]
+    if errors:
+        raise ValidationError(errors)
     check_explanation(report, _current_lines(report), report.narrative)
     now = timezone.now()
     if report.submitted_at is None:

@@ -24,6 +24,7 @@ from reports.selectors import (
     report_events_for_user,
     report_get_for_user,
     report_sheet,
+    report_unchanged_since_return,
     reports_for_user,
 )
 from reports.states import with_states
@@ -102,7 +103,8 @@ def _line_initial(report) -> dict:
     initial = {}
     for line in report.lines.select_related("retrofit_type"):
         value = line.area_m2 if line.retrofit_type.is_area else line.households
-        initial[line_field_name(line.retrofit_type.code, line.area_class)] = "" if not value else str(value)
+        # A stored line was entered, a 0 included (blank cells are not stored): show it as typed.
+        initial[line_field_name(line.retrofit_type.code, line.area_class)] = str(value)
     return initial
 
 
@@ -160,16 +162,22 @@ def _own_county_code(user) -> str:
     return counties_for_user(user=user).values_list("code", flat=True).first() or ""
 
 
-
-def _trial_submit(user, save) -> bool:
+def _trial_submit(user, save) -> dict:
     """保存并报送, first click: run the real save and submit in a transaction, then roll it back.
 
     Whatever would refuse the submission (a missing narrative, an over-target figure without an
     explanation, someone else's newer version) raises here, before anything is saved or any version
     bumped; the page then asks for confirmation, and only the confirmed post saves and submits.
     """
-    rolled_back(lambda: services.report_submit(user=user, report=save()))
-    return True
+    return rolled_back(lambda: _check_submit(user, save()))
+
+
+def _check_submit(user, report) -> dict:
+    """Inside a rolled-back trial: whether the save left a returned report as it was returned (read
+    before the trial submission changes its status), then the submission's own checks."""
+    unchanged = report_unchanged_since_return(report=report)
+    services.report_submit(user=user, report=report)
+    return {"unchanged": unchanged}
 
 
 def _submit_after_save(request, report):
@@ -236,11 +244,12 @@ def report_edit(request, pk):
         request, plan=report.plan, county=report.county, period=report.period, report=report, form=form
     )
     context.update({"conflict": conflict, "deadline": _deadline_info(report), "confirm_submit": confirm_submit})
+    context["resubmit_unchanged"] = bool(confirm_submit) and confirm_submit["unchanged"]
     return render(request, "reports/report_form.html", context)
 
 
 @role_required
-def report_detail(request, pk, *, confirm_submit=False):
+def report_detail(request, pk, *, confirm_submit=False, resubmit_unchanged=False):
     report = report_get_for_user(user=request.user, pk=pk)
     scope = scope_for_user(request.user)
     abilities = report_abilities(user=request.user, report=report)
@@ -264,6 +273,7 @@ def report_detail(request, pk, *, confirm_submit=False):
             "reason_form": ReasonForm(initial={"version": report.version}),
             "show_history": scope.role is not None,
             "confirm_submit": confirm_submit,
+            "resubmit_unchanged": resubmit_unchanged,
         },
     )
 
@@ -313,9 +323,10 @@ def report_submit(request, pk):
         # 报送 from the report page: check first (rolled back), then ask on the page.
         report = report_get_for_user(user=request.user, pk=pk)
         version = request.POST.get("version") or None
+        unchanged = report_unchanged_since_return(report=report)
         try:
             rolled_back(lambda: services.report_submit(user=request.user, report=report, version=version))
-            return report_detail(request, pk, confirm_submit=True)
+            return report_detail(request, pk, confirm_submit=True, resubmit_unchanged=unchanged)
         except ConflictError as exc:
             messages.error(request, exc.message)
         except ValidationError as exc:

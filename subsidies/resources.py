@@ -9,9 +9,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources
+from import_export import fields
 from import_export.widgets import DecimalWidget, ForeignKeyWidget, Widget
 
+from core.admin_tools import CspResource
 from counties.models import Plan, RetrofitType
 from subsidies.models import Level, RuleAreaClass, SubsidyRule
 
@@ -102,7 +103,7 @@ class AmountWidget(DecimalWidget):
         return super().render(value, obj, **kwargs)
 
 
-class SubsidyRuleResource(resources.ModelResource):
+class SubsidyRuleResource(CspResource):
     plan = fields.Field(attribute="plan", column_name=COLUMNS["plan"], widget=PlanWidget())
     retrofit_type = fields.Field(
         attribute="retrofit_type", column_name=COLUMNS["retrofit_type"], widget=RetrofitTypeWidget()

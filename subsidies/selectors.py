@@ -190,7 +190,9 @@ def subsidy_compute(*, plan: Plan, period: str, counties: list[County], types: l
             ac: {lvl: rule_rate(rules, type_id=t.pk, area_class=ac, level=lvl) for lvl in LEVELS} for ac in AREA_CLASSES
         }
         has_rule = any(rate is not None for by_level in rates.values() for rate in by_level.values())
-        type_info.append({"type": t, "rates": rates, "has_rule": has_rule})
+        # A type whose rules are all 不分城乡 (building retrofit) is one group of columns on the page.
+        split = any((t.pk, ac, lvl) in rules for ac in AREA_CLASSES for lvl in LEVELS)
+        type_info.append({"type": t, "rates": rates, "has_rule": has_rule, "split": split})
 
     rows = []
     totals_by_type = {t.code: {ac: Share(units=_zero_units(t)) for ac in AREA_CLASSES} for t in types}

@@ -32,7 +32,12 @@ def _page_url(plan, period=None) -> str:
 
 
 def _type_dict(info) -> dict:
-    return {"code": info["type"].code, "name": info["type"].name, "unit": info["type"].unit}
+    return {
+        "code": info["type"].code,
+        "name": info["type"].name,
+        "unit": info["type"].unit,
+        "split": info.get("split", True),
+    }
 
 
 def _render_page(request, plan, *, period=None, forms=None, status=200, period_error=None, extra=None):

@@ -17,8 +17,6 @@ from counties.documents import document_number_find
 from counties.models import DocumentKind
 from counties.permissions import page_permission
 from counties.selectors import county_get_for_user, plan_latest, scope_for_user
-from households.models import Finding
-from households.selectors import spot_check_summary
 from inspections.models import VisitFinding
 from inspections.selectors import inspection_summary, inspection_summary_public
 from reports.dashboard import (
@@ -71,10 +69,8 @@ def dashboard(request):
             "period": period,
             "periods": plan.periods(),
             "table": table,
-            # 抽查 (改而不用、燃煤复烧): households checked per county and the rate of each finding.
-            "spot_checks": spot_check_summary(user=request.user, plan=plan),
-            "findings": Finding.choices,
-            # Field inspections (issue 14): sampled, visited, finding rates, rectifications per county.
+            # 抽查 (改而不用、燃煤复烧), field visits and desk-entered checks alike: sampled, checked,
+            # finding rates, rectifications per county. One table: the spot-check summary is these figures.
             "inspections": inspection_summary(user=request.user, plan=plan),
             "visit_findings": VisitFinding.choices,
         },

@@ -121,3 +121,46 @@ def city_todo(*, user, plan: Plan, today: date | None = None) -> dict:
         "rectifications": rects,
         "empty": not review and not overdue and not any(rects.values()),
     }
+
+
+def finance_todo(*, user, plan: Plan) -> dict:
+    """Finance's to-do: money still owed to counties (due on approved reports, less what was paid),
+    per county and paying level; and the settlement still to make for the latest month with figures
+    (none yet, or only superseded ones). A fixed number of queries whatever the number of counties."""
+    from subsidies.models import Level
+    from subsidies.selectors import payment_compute, period_default, settlements_for_user, subsidy_counties_for_user
+
+    period = period_default(plan=plan)
+    counties = list(subsidy_counties_for_user(user=user, plan=plan))
+    owed = payment_compute(plan=plan, period=period, counties=counties)
+    labels = dict(Level.choices)
+    payments = [
+        {"county": row["county"], "level": labels[level], "outstanding": cell["outstanding"]}
+        for row in owed["rows"]
+        for level, cell in row["levels"].items()
+        if cell["outstanding"] > 0
+    ]
+    settled = settlements_for_user(user=user, plan=plan).filter(period=period, superseded_by__isnull=True).exists()
+    settle = None if settled else {"period": period}
+    return {
+        "kind": "finance",
+        "payments": payments,
+        "settle": settle,
+        "url": reverse("subsidies", args=[plan.year]),
+        "empty": not payments and settle is None,
+    }
+
+
+def field_todo(*, user, plan: Plan) -> dict:
+    """An inspector's households left to visit in the samples assigned to it, or an acceptor's
+    households left to accept (completed, in the counties and types it was engaged for), by county."""
+    from inspections.selectors import field_households_left
+
+    counties = field_households_left(user=user, plan=plan)
+    return {
+        "kind": "field",
+        "counties": counties,
+        "total": sum(row["left"] for row in counties),
+        "url": reverse("inspections-home"),
+        "empty": not counties,
+    }

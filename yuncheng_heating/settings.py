@@ -74,7 +74,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "knox",
+    # knox and django-tasks' database backend under Chinese names in the admin (vendor_apps.py).
+    "yuncheng_heating.vendor_apps.KnoxConfig",
     "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -83,7 +84,7 @@ INSTALLED_APPS = [
     "csp",
     "captcha",
     "django_tasks",
-    "django_tasks_db",
+    "yuncheng_heating.vendor_apps.TasksDatabaseConfig",
     "counties",
     "subsidies",
     "reports",

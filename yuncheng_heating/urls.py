@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("operations.urls")),
     path("", counties_views.root, name="root"),
     path("home/", home_views.home, name="home"),
+    path("favicon.ico", home_views.favicon, name="favicon"),
     path("plans/<int:year>/targets/", counties_views.target_table, name="target-table"),
     path("", include("reports.urls")),
     path("", include("yuncheng_heating.dashboard_urls")),

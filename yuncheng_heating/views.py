@@ -1,10 +1,12 @@
 """The home page: each role's to-do list first, then its way into the rest of the system."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.http import require_safe
 
 from counties.selectors import plan_latest, scope_for_user
-from yuncheng_heating.home import city_todo, filer_todo
+from yuncheng_heating.home import city_todo, field_todo, filer_todo, finance_todo
 
 
 @login_required
@@ -29,4 +31,16 @@ def home(request):
         todo = filer_todo(user=request.user, plan=plan)
     elif plan is not None and scope.is_city_office:
         todo = city_todo(user=request.user, plan=plan)
+    elif plan is not None and scope.role == "finance":
+        todo = finance_todo(user=request.user, plan=plan)
+    elif plan is not None and scope.is_field:
+        todo = field_todo(user=request.user, plan=plan)
     return render(request, "counties/home.html", {"plan": plan, "scope": scope, "todo": todo})
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico on a first visit whatever the page links: send them to the static
+    icon rather than a 404 in every log. Not a permanent redirect: in production the static name
+    carries a content hash that changes with the file."""
+    return redirect(static("favicon.ico"))

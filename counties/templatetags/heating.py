@@ -35,3 +35,24 @@ def pct_points(value, places=1):
 
 
 register.filter("person", person)
+
+
+def draw_seed(seed: str) -> str:
+    """A sample's seed as people read it. A seed left blank is the draw time, stored as a UTC ISO string
+    (``2021-10-05T06:30:12.123456+00:00``) and still the exact key for a re-draw; shown beside the local
+    draw time it looked like another moment, so a time-like seed shows in local time. Any other seed
+    shows as typed."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    try:
+        moment = datetime.fromisoformat(seed)
+    except (TypeError, ValueError):
+        return seed
+    if timezone.is_naive(moment):
+        return seed
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+
+
+register.filter("draw_seed", draw_seed)

@@ -86,7 +86,12 @@
         statusBox.textContent = interpolate(
           gettext("检查通过：共 %(rows)s 行，将新增 %(created)s 户、更新 %(updated)s 户。请核对下方预览后点击“确认导入”。"),
           { rows: body.rows, created: body.created, updated: body.updated }, true);
+        if (body.skipped_title_rows) {
+          statusBox.textContent += interpolate(gettext("已跳过表头上方的 %s 行标题。"), [body.skipped_title_rows]);
+        }
         title.textContent = interpolate(gettext("预览（前 %s 行）"), [body.preview.length]);
+        lastPreview = interpolate(gettext("将新增 %(created)s 户、更新 %(updated)s 户。"),
+          { created: body.created, updated: body.updated }, true);
         show(confirmButton, true);
       } else {
         statusBox.textContent = interpolate(gettext("导入成功：新增 %(created)s 户，更新 %(updated)s 户。"),
@@ -109,10 +114,27 @@
   }
 
   form.addEventListener("submit", function (event) { event.preventDefault(); send(true); });
+  // 确认导入 asks in the page (no window.confirm: the same step the monthly report takes), saying
+  // what the preview found; only 确定导入 sends the file for real.
+  var ask = document.getElementById("import-confirm");
+  var lastPreview = "";
   confirmButton.addEventListener("click", function () {
-    if (window.confirm(gettext("确认导入？导入后数据将写入花名册。"))) send(false);
+    document.getElementById("import-confirm-text").textContent = lastPreview;
+    show(confirmButton, false);
+    show(ask, true);
+    document.getElementById("import-confirm-yes").focus();
+  });
+  document.getElementById("import-confirm-yes").addEventListener("click", function () {
+    show(ask, false);
+    send(false);
+  });
+  document.getElementById("import-confirm-no").addEventListener("click", function () {
+    show(ask, false);
+    show(confirmButton, true);
+    confirmButton.focus();
   });
   document.getElementById("import-file").addEventListener("change", function () {
+    show(ask, false);
     show(confirmButton, false);
     show(resultBox, false);
     statusBox.textContent = "";

@@ -74,6 +74,8 @@
 
   function stateOf(task) {
     if (queued.some(function (q) { return q.household === task.id; })) return ["queued", gettext("待上传")];
+    // An acceptor accepts (验收); an inspector checks (检查): each list speaks of its own work.
+    if (kind === "acceptance") return task.visited ? ["done", gettext("已验收")] : ["", gettext("未验收")];
     if (task.visited) return ["done", gettext("已检查")];
     return ["", gettext("未检查")];
   }

@@ -58,6 +58,7 @@ NOT_PAGES = {
     "household-export-download",  # a workbook
     "inspections-sw",  # a service worker script
     "inspections-sample-draw",
+    "favicon",  # redirects to the static icon
     "admin-password-change",  # redirects to password-change
     "admin-login",  # redirects to login
     "captcha-image",  # a PNG (the login page with its CAPTCHA is swept)
@@ -91,7 +92,7 @@ def page_route_names():
 def sweep_paths():
     """{route name: [paths]}, the ids filled from the demo data (seed_demo --with-progress)."""
     from households.models import RosterExport
-    from inspections.models import Rectification
+    from inspections.models import Rectification, Sample
     from reports.models import Report, ReportStatus
     from subsidies.models import Settlement
 
@@ -128,6 +129,7 @@ def sweep_paths():
         "inspections-home": ["/inspections/"],
         "inspections-rectifications": ["/inspections/rectifications/"],
         "inspections-rectification": [f"/inspections/rectifications/{first(Rectification.objects)}/"],
+        "inspections-sample-verify": [f"/inspections/samples/{first(Sample.objects)}/verify/"],
         # A background export's progress page, readable by the city office who started it.
         "household-export": [f"/plans/2021/households/exports/{first(RosterExport.objects)}/"],
         # The admin pages people use: the index, the subsidy rules and their import/export (item 8).

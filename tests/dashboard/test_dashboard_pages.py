@@ -147,24 +147,33 @@ def test_an_unknown_county_is_404(web, users):
     assert web(users["city"]).get("/counties/999999/").status_code == 404
 
 
-def test_the_dashboard_shows_spot_check_findings_per_county(users, web, plan):
+def test_the_dashboard_shows_spot_check_findings_per_county_in_one_table(users, web, plan):
     from datetime import date
 
-    from households.models import SpotCheck, SpotCheckItem
-    from tests.households.helpers import make_household
+    from inspections.services_spot_checks import spot_check_record
+    from tests.households.helpers import make_household, make_id
 
-    check = SpotCheck.objects.create(
+    findings = ["in_use", "in_use", "in_use", "coal_resumed"]
+    for seq in range(1, len(findings) + 1):
+        make_household(plan, seq=seq)
+    spot_check_record(
+        user=users["city"],
         plan=plan,
-        county=users["clerk"].profile.county,
+        county_code="140802",
         checked_on=date(2021, 12, 1),
         inspector="督查组",
-        created_by=users["city"],
+        items=[{"id_number": make_id(seq=seq), "finding": f} for seq, f in enumerate(findings, start=1)],
     )
-    findings = ["in_use", "in_use", "in_use", "coal_resumed"]
-    for seq, finding in enumerate(findings, start=1):
-        SpotCheckItem.objects.create(spot_check=check, household=make_household(plan, seq=seq), finding=finding)
-    html = web(users["city"]).get("/dashboard/?period=2021-10").content.decode()
-    row = html.split('id="spot-check-table"')[1].split('data-county="140802"')[1].split("</tr>")[0]
-    cells = [c.split(">", 1)[1].split("<")[0] for c in row.split("<td")[1:]]
-    # 4 checked: 3 in use (75.0%), 0 idle, 1 coal burning resumed (25.0%), 0 removed
-    assert cells == ["盐湖区", "4", "3（75.0%）", "0（0.0%）", "1（25.0%）", "0（0.0%）"]
+    response = web(users["city"]).get("/dashboard/?period=2021-10")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="spot-check-table"' not in html and html.count('id="inspection-summary"') == 1
+    row = html.split('id="inspection-summary"')[1].split('data-county="140802"')[1].split("</tr>")[0]
+    cells = [
+        " ".join(c.split(">", 1)[1].replace("</span>", "").replace('<span class="unit">', "").split())
+        for c in row.split("<td")[1:]
+    ]
+    cells = [c.split("</td")[0] for c in cells]
+    # none sampled, 4 checked: 3 in use (75.0%), 0 idle, 1 coal burning resumed (25.0%), 0 removed,
+    # 0 vacant, 0 not found; no rectification (a desk check opens none)
+    assert cells == ["0", "4", "3 (75.0%)", "0 (0.0%)", "1 (25.0%)", "0 (0.0%)", "0 (0.0%)", "0 (0.0%)", "0", "0", "0"]

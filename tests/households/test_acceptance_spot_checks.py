@@ -3,12 +3,11 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from households.models import Household, SpotCheck
+from households.models import Household
 from tests.households.helpers import id_of, make_household, make_id
 
 pytestmark = pytest.mark.django_db
 ACCEPT = "/api/v1/plans/2021/households/acceptance/"
-SPOT = "/api/v1/plans/2021/spot-checks/"
 
 
 def accept(client, **body):
@@ -74,62 +73,6 @@ def test_read_only_roles_cannot_record_acceptance(api, users, plan):
     h = make_household(plan, seq=1)
     for role in ("finance", "department"):
         assert accept(api(users[role]), households=[h.pk]).status_code == 403
-
-
-def test_a_spot_check_records_each_households_finding_and_the_summary_gives_rates(api, users, plan):
-    households = [make_household(plan, seq=i) for i in range(1, 5)]
-    findings = ["in_use", "idle", "coal_resumed", "in_use"]
-    response = api(users["city"]).post(
-        SPOT,
-        {
-            "county": "140802",
-            "checked_on": "2021-12-10",
-            "inspector": "市清洁取暖办 刘某",
-            "items": [{"household": h.pk, "finding": f} for h, f in zip(households, findings, strict=True)],
-        },
-        format="json",
-    )
-    assert response.status_code == 201, response.json()
-    # a second visit by id number
-    make_household(plan, seq=9)
-    api(users["clerk"]).post(
-        SPOT,
-        {
-            "county": "140802",
-            "checked_on": "2021-12-20",
-            "inspector": "县住建局 王某",
-            "items": [{"id_number": make_id(seq=9), "finding": "removed"}],
-        },
-        format="json",
-    )
-    summary = api(users["city"]).get(SPOT + "summary/").json()["rows"]
-    assert len(summary) == 1
-    row = summary[0]
-    assert row["county"] == "140802" and row["checked"] == 5
-    assert row["findings"]["in_use"] == {"count": 2, "rate": "0.4000"}
-    assert row["findings"]["idle"] == {"count": 1, "rate": "0.2000"}
-    assert row["findings"]["coal_resumed"] == {"count": 1, "rate": "0.2000"}
-    assert row["findings"]["removed"] == {"count": 1, "rate": "0.2000"}
-    assert api(users["other_clerk"]).get(SPOT + "summary/").json()["rows"] == []
-
-
-def test_a_spot_check_cannot_name_another_countys_household_or_repeat_one(api, users, plan):
-    mine = make_household(plan, seq=1)
-    other = make_household(plan, "140881", seq=2)
-    body = {
-        "county": "140802",
-        "checked_on": "2021-12-10",
-        "inspector": "刘某",
-        "items": [{"household": mine.pk, "finding": "in_use"}, {"household": other.pk, "finding": "idle"}],
-    }
-    response = api(users["clerk"]).post(SPOT, body, format="json")
-    assert response.status_code == 400 and "items.1.household" in response.json()["errors"]
-    body["items"] = [{"household": mine.pk, "finding": "in_use"}, {"household": mine.pk, "finding": "idle"}]
-    assert api(users["clerk"]).post(SPOT, body, format="json").status_code == 400
-    body["county"] = "140881"
-    body["items"] = [{"household": other.pk, "finding": "idle"}]
-    assert api(users["clerk"]).post(SPOT, body, format="json").status_code == 400
-    assert SpotCheck.objects.count() == 0
 
 
 def test_only_accepted_households_can_be_marked_paid_and_only_by_city_office_or_finance(api, users, plan):

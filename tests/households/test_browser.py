@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from households.models import Household
 from tests.conftest import PASSWORD, browser_login, screenshot
@@ -29,9 +30,19 @@ def test_a_clerk_previews_an_import_fixes_nothing_and_confirms_it(live_server, u
     assert Household.objects.count() == 0
     assert make_id(seq=1)[:6] + "********" in page.locator("#result-table").inner_text()
     screenshot(page, "households-import-preview")
-    page.once("dialog", lambda dialog: dialog.accept())
+    # Asked in the page, never with a browser dialog; 取消 goes back, 确定导入 imports.
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.click("#confirm-button")
+    expect(page.locator("#import-confirm")).to_be_visible()
+    assert "将新增 2 户、更新 0 户。" in page.locator("#import-confirm").inner_text()
+    page.click("#import-confirm-no")
+    expect(page.locator("#import-confirm")).to_be_hidden()
+    assert Household.objects.count() == 0
+    page.click("#confirm-button")
+    page.click("#import-confirm-yes")
     page.wait_for_selector("text=导入成功")
+    assert not dialogs
     assert Household.objects.count() == 2
 
     page.goto(f"{live_server.url}/plans/2021/households/")
@@ -102,3 +113,31 @@ def test_with_scripts_off_the_import_previews_on_the_server_and_confirms_with_th
         assert Household.objects.count() == 2
     finally:
         context.close()
+
+
+def test_the_import_page_previews_a_gb18030_csv_with_a_title_row_and_says_the_title_was_skipped(
+    live_server, users, page, tmp_path
+):
+    import csv
+    import io
+
+    from tests.households.helpers import HEADERS
+
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["2021年盐湖区清洁取暖改造户花名册"])
+    writer.writerow(HEADERS)
+    for values in (row(1, name="王䶮"), row(2, name="李四")):
+        writer.writerow([v.isoformat() if hasattr(v, "isoformat") else v for v in values])
+    roster = tmp_path / "花名册.csv"
+    roster.write_bytes(text.getvalue().encode("gb18030"))
+
+    browser_login(page, live_server, "clerk-140802")
+    page.goto(f"{live_server.url}/plans/2021/households/import/")
+    page.set_input_files("#import-file", str(roster))
+    page.click("#preview-button")
+    page.wait_for_selector("text=检查通过")
+    status = page.locator("#import-status").inner_text()
+    assert "将新增 2 户" in status and "已跳过表头上方的 1 行标题" in status
+    assert "王䶮" in page.locator("#result-table").inner_text()
+    assert Household.objects.count() == 0

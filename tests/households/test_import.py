@@ -179,11 +179,11 @@ def _zip(entries):
 @pytest.mark.parametrize(
     ("content", "code"),
     [
-        (b"name,id\nzhang,1\n", "not_xlsx"),
-        ("乡镇,村\n".encode(), "not_xlsx"),
+        # Not a zip and not an OLE file: read as CSV, and this is no text.
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "unknown_encoding"),
         (b"PK\x03\x04" + b"\x00" * 200, "corrupt"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512 + "EncryptedPackage".encode("utf-16-le"), "encrypted"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "not_xlsx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "corrupt"),
         (_zip({"hello.txt": "hi"}), "not_xlsx"),
         (_zip({"[Content_Types].xml": "<x/>", "xl/workbook.xml": "<broken"}), "corrupt"),
     ],
@@ -192,6 +192,7 @@ def test_unreadable_files_get_a_clear_error_not_a_500(api, users, content, code)
     response = post_import(api(users["clerk"]), content)
     assert response.status_code == 400
     assert response.json()["code"] == code and response.json()["detail"]
+    assert "可导入的文件：.xlsx、.xls、.csv" in response.json()["detail"]
 
 
 def test_a_decompression_bomb_is_refused(api, users):

@@ -1,6 +1,6 @@
 import pytest
 
-from households.models import Household, SpotCheck
+from households.models import Household
 from tests.households.helpers import make_household, make_id
 
 pytestmark = pytest.mark.django_db
@@ -65,34 +65,6 @@ def test_the_acceptance_form_shows_a_chinese_error_for_an_empty_village(web, use
         },
     )
     assert response.status_code == 200 and "该村没有登记的改造户" in response.content.decode()
-
-
-def test_the_spot_check_form_records_a_visit_from_id_lines(web, users, plan):
-    make_household(plan, seq=1)
-    make_household(plan, seq=2)
-    response = web(users["city"]).post(
-        "/plans/2021/spot-checks/",
-        {
-            "county": "140802",
-            "checked_on": "2021-12-01",
-            "inspector": "刘某",
-            "lines": f"{make_id(seq=1)} 正常使用\n{make_id(seq=2)}，燃煤复烧\n",
-        },
-    )
-    assert response.status_code == 302
-    visit = SpotCheck.objects.get()
-    assert sorted(visit.items.values_list("finding", flat=True)) == ["coal_resumed", "in_use"]
-    html = web(users["city"]).get("/plans/2021/spot-checks/").content.decode()
-    assert 'data-county="140802"' in html and "50%" in html
-
-
-def test_the_spot_check_form_reports_a_bad_line_in_chinese(web, users, plan):
-    response = web(users["city"]).post(
-        "/plans/2021/spot-checks/",
-        {"county": "140802", "checked_on": "2021-12-01", "inspector": "刘某", "lines": "123 很好"},
-    )
-    assert response.status_code == 200 and "第1行" in response.content.decode()
-    assert SpotCheck.objects.count() == 0
 
 
 def test_the_import_page_offers_the_county_choice_only_to_the_city_office(web, users, plan):

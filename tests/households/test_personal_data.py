@@ -157,7 +157,7 @@ def test_no_table_holds_a_whole_id_or_phone_after_imports_updates_previews_expor
     assert "whole_id_export" in security_log and "whole_id_view" in security_log
     assert any(ids[0][:6] + "********" in text for text in security_log)  # the export's search, masked
     assert any(table == "django_admin_log" and "户主改名" in text for table, text in texts)
-    assert any(table == "households_spotcheckitem" for table, _text in texts)
+    assert any(table == "inspections_checkbatch" and text == "督查组" for table, text in texts)
     leaks = [(table, secret) for table, text in texts for secret in secrets if secret in text]
     assert leaks == []
     logged = "\n".join(record.getMessage() for record in caplog.records)

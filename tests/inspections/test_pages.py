@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from households.selectors import spot_check_summary
 from inspections.models import Sample
+from inspections.selectors import spot_check_summary
 from tests.inspections.conftest import visit_data
 
 pytestmark = pytest.mark.django_db
@@ -44,9 +44,10 @@ def test_dashboard_county_page_and_bulletin_show_the_inspection_figures(role, ur
 
 def test_the_spot_check_summary_counts_desk_checks_and_field_visits_alike(field_users, visited, plan):
     row = next(r for r in spot_check_summary(user=field_users["city"], plan=plan) if r["county"].code == "140802")
-    # idle and in_use are checks of the equipment; not_found is not.
-    assert row["checked"] == 2
+    # The inspection summary's figures: every household visited, whatever was found (not_found too).
+    assert row["checked"] == 3
     assert row["findings"]["idle"]["count"] == 1 and row["findings"]["in_use"]["count"] == 1
+    assert row["findings"]["not_found"]["count"] == 1
 
 
 def test_the_city_office_draws_a_sample_from_the_overview_page(web, field_users, roster):

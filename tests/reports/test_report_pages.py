@@ -178,7 +178,9 @@ def test_submitting_from_the_report_page_checks_first_then_asks_then_submits(use
     response = clerk.post(f"/reports/{empty.pk}/submit/", {"version": empty.version}, follow=True)
     assert "报送前请填写“当月工作推进情况”。" in response.content.decode()
     assert 'id="submit-confirm"' not in response.content.decode()
-    ready = make_report("140802", "2021-08", status=ReportStatus.DRAFT, narrative="本月推进顺利。")
+    ready = make_report(
+        "140802", "2021-08", {("coal_to_electric", "urban"): 5}, status=ReportStatus.DRAFT, narrative="本月推进顺利。"
+    )
     response = clerk.post(f"/reports/{ready.pk}/submit/", {"version": ready.version})
     assert response.status_code == 200 and 'id="submit-confirm"' in response.content.decode()
     assert Report.objects.get(pk=ready.pk).status == ReportStatus.DRAFT

@@ -13,9 +13,17 @@ def test_a_report_first_submitted_after_its_deadline_is_late_and_stays_late_on_r
     clerk, city = api(users["clerk"]), api(users["city"])
     with mock.patch("reports.periods.timezone.localdate", return_value=date(2021, 7, 20)):
         report = clerk.post(
-            URL, {"plan": 2021, "county": "140802", "period": "2021-07", "narrative": "按期推进中。"}, format="json"
+            URL,
+            {
+                "plan": 2021,
+                "county": "140802",
+                "period": "2021-07",
+                "narrative": "按期推进中。",
+                "lines": [{"type": "coal_to_electric", "area_class": "urban", "households": 3}],
+            },
+            format="json",
         ).json()
-    clerk.post(f"{URL}{report['id']}/submit/", {}, format="json")
+    assert clerk.post(f"{URL}{report['id']}/submit/", {}, format="json").status_code == 200
     # the test runs years after July 2021: the first submission is late
     data = city.get(f"{URL}{report['id']}/").json()
     assert data["is_late"] is True and data["deadline"] == "2021-07-31"

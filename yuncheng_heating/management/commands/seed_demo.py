@@ -90,7 +90,9 @@ class Command(BaseCommand):
 
             created = seed_roster(plan=plan)
             self.stdout.write(self.style.SUCCESS(f"演示改造户花名册：新建 {created} 户（已有数据时跳过）。"))
-            from inspections.demo import seed_inspections
+            from inspections.demo import seed_inspections, seed_spot_checks
 
+            checked = seed_spot_checks(plan=plan)
+            self.stdout.write(self.style.SUCCESS(f"演示抽查：{checked} 户的检查结果（已有抽查时跳过）。"))
             visits = seed_inspections(plan=plan)
             self.stdout.write(self.style.SUCCESS(f"演示现场检查：{visits} 条带照片的检查记录（已有样本时跳过）。"))
