@@ -15,24 +15,27 @@ from core.api_schema import as_of_period_parameter
 from core.throttling import RosterImportThrottle, throttled_error
 from counties.selectors import plan_get
 from households import acceptance, importer, pii, roster_page, services
+from households.filters import households_filtered
+from households.permissions import ReadsRoster, RecordsPayment, SeesWholeIds, WritesRoster, api_rules
 from households.selectors import (
     household_get_for_user,
     household_rows,
-    households_filter,
     households_for_user,
     payable_by_county,
     reconciliation,
-    require_reader,
-    require_writer,
     subsidy_rates_for_user,
 )
 from households.serializers import (
+    AcceptanceOutcomeSerializer,
     AcceptanceSerializer,
     HouseholdPageSerializer,
+    HouseholdPaymentResultSerializer,
     HouseholdPaymentSerializer,
     HouseholdRevealSerializer,
     HouseholdSerializer,
     ImportRequestSerializer,
+    ReconciliationSerializer,
+    RosterImportResultSerializer,
 )
 from households.views import export_response, template_response
 
@@ -81,15 +84,7 @@ FILTER_PARAMS = [
 
 
 def filtered(request, plan):
-    queryset = households_for_user(user=request.user, plan=plan)
-    params = request.query_params
-    return households_filter(
-        queryset,
-        county=params.get("county", ""),
-        type_code=params.get("type", ""),
-        status=params.get("status", ""),
-        q=params.get("q", ""),
-    )
+    return households_filtered(households_for_user(user=request.user, plan=plan), request.query_params)
 
 
 LIST_PARAMS = [
@@ -109,6 +104,8 @@ class HouseholdListView(APIView):
     null beyond (then ``count_exceeds`` is 10000): a province is not counted on every request.
     """
 
+    permission_classes = api_rules(ReadsRoster)
+
     @extend_schema(
         parameters=LIST_PARAMS,
         responses=HouseholdPageSerializer,
@@ -116,7 +113,6 @@ class HouseholdListView(APIView):
         operation_id="plans_households_list",  # one object per page, not a list: name it as the list it is
     )
     def get(self, request, year: int):
-        require_reader(request.user)
         plan = plan_get(year=year)
         rates = subsidy_rates_for_user(user=request.user, plan=plan)
         paginator = roster_page.RosterPagination()
@@ -126,13 +122,14 @@ class HouseholdListView(APIView):
             view=self,
             rows_of=lambda queryset: household_rows(queryset, whole_ids=False, rates=rates),
         )
-        return paginator.get_paginated_response([household_json(r) for r in rows])
+        return paginator.get_paginated_response(HouseholdSerializer([household_json(r) for r in rows], many=True).data)
 
 
 class HouseholdDetailView(APIView):
+    permission_classes = api_rules(ReadsRoster)
+
     @extend_schema(responses=HouseholdSerializer, summary="One household")
     def get(self, request, year: int, pk: int):
-        require_reader(request.user)
         plan = plan_get(year=year)
         household = household_get_for_user(user=request.user, plan=plan, pk=pk)
         row = next(
@@ -142,11 +139,13 @@ class HouseholdDetailView(APIView):
                 rates=subsidy_rates_for_user(user=request.user, plan=plan),
             )
         )
-        return Response(household_json(row))
+        return Response(HouseholdSerializer(household_json(row)).data)
 
 
 class HouseholdRevealView(APIView):
     """“Show whole ID” for one household: its whole ID and phone number (city office, finance, admin; audited)."""
+
+    permission_classes = api_rules(SeesWholeIds)
 
     @extend_schema(request=None, responses=HouseholdRevealSerializer, summary="Show one household's whole ID number")
     def post(self, request, year: int, pk: int):
@@ -155,29 +154,30 @@ class HouseholdRevealView(APIView):
             revealed = services.household_reveal(user=request.user, plan=plan, pk=pk, request=request)
         except (pii.PiiKeyMissing, pii.PiiUnreadable) as exc:
             return pii_error(exc)
-        response = Response(
-            {"id": revealed["household"].pk, "id_number": revealed["id_number"], "phone": revealed["phone"]}
-        )
+        body = {"id": revealed["household"].pk, "id_number": revealed["id_number"], "phone": revealed["phone"]}
+        response = Response(HouseholdRevealSerializer(body).data)
         response["Cache-Control"] = "no-store"
         return response
 
 
 class HouseholdTemplateView(APIView):
+    permission_classes = api_rules(ReadsRoster)
+
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
     def get(self, request, year: int):
-        require_reader(request.user)
         plan_get(year=year)
         return template_response(request.user, year)
 
 
 class HouseholdExportView(APIView):
+    permission_classes = api_rules(ReadsRoster)
+
     @extend_schema(
         parameters=FILTER_PARAMS,
         responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes},
         summary="Roster export (xlsx, streamed; whole IDs for city office and finance only, audited)",
     )
     def get(self, request, year: int):
-        require_reader(request.user)
         plan = plan_get(year=year)
         try:
             return export_response(request, plan, filtered(request, plan))
@@ -193,9 +193,7 @@ def import_result_json(result: services.ImportResult) -> dict:
         "created": result.created,
         "updated": result.updated,
         "skipped_title_rows": result.skipped_title_rows,
-        "preview": [
-            {**item, "area_m2": _dec(item["area_m2"]), "completed_on": item["completed_on"]} for item in result.preview
-        ],
+        "preview": result.preview,  # area_m2 as the decimal string: RosterImportResultSerializer
     }
 
 
@@ -232,7 +230,8 @@ def run_import(request, year: int, data) -> Response:
     if not result.ok:
         return problems_response(result)
     return Response(
-        import_result_json(result), status=status.HTTP_200_OK if result.dry_run else status.HTTP_201_CREATED
+        RosterImportResultSerializer(import_result_json(result)).data,
+        status=status.HTTP_200_OK if result.dry_run else status.HTTP_201_CREATED,
     )
 
 
@@ -244,14 +243,18 @@ class HouseholdImportView(APIView):
     """
 
     parser_classes = [MultiPartParser]  # a workbook upload: multipart only, as the schema says
+    permission_classes = api_rules(WritesRoster)
     throttle_classes = [RosterImportThrottle]
 
     def throttled(self, request, wait):
         raise throttled_error(wait)
 
-    @extend_schema(request=ImportRequestSerializer, responses={200: dict, 201: dict}, summary="Import a roster")
+    @extend_schema(
+        request=ImportRequestSerializer,
+        responses={200: RosterImportResultSerializer, 201: RosterImportResultSerializer},
+        summary="Import a roster",
+    )
     def post(self, request, year: int):
-        require_writer(request.user)
         serializer = ImportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return run_import(request, year, serializer.validated_data)
@@ -260,10 +263,11 @@ class HouseholdImportView(APIView):
 class AcceptanceView(APIView):
     """Record acceptance (验收) for households (``households``: ids) or a village (``county``, ``township``, ``village``)."""
 
-    @extend_schema(request=AcceptanceSerializer, responses={200: dict}, summary="Record acceptance")
+    permission_classes = api_rules(WritesRoster)
+
+    @extend_schema(request=AcceptanceSerializer, responses=AcceptanceOutcomeSerializer, summary="Record acceptance")
     def post(self, request, year: int):
         plan = plan_get(year=year)
-        require_writer(request.user)
         serializer = AcceptanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -278,24 +282,26 @@ class AcceptanceView(APIView):
             township=data["township"],
             village=data["village"],
         )
-        return Response(
-            {
-                "accepted": outcome.accepted,
-                "result": data["result"],
-                "skipped": outcome.skipped_total,
-                "skipped_by_reason": outcome.skipped,
-                "detail": outcome.message(),
-            }
-        )
+        body = {
+            "accepted": outcome.accepted,
+            "result": data["result"],
+            "skipped": outcome.skipped_total,
+            "skipped_by_reason": outcome.skipped,
+            "detail": outcome.message(),
+        }
+        return Response(AcceptanceOutcomeSerializer(body).data)
 
 
 class PaymentView(APIView):
     """Record that the subsidy of accepted households was paid (city office, finance)."""
 
-    @extend_schema(request=HouseholdPaymentSerializer, responses={200: dict}, summary="Record subsidy payment")
+    permission_classes = api_rules(RecordsPayment)
+
+    @extend_schema(
+        request=HouseholdPaymentSerializer, responses=HouseholdPaymentResultSerializer, summary="Record subsidy payment"
+    )
     def post(self, request, year: int):
         plan = plan_get(year=year)
-        require_reader(request.user)
         serializer = HouseholdPaymentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         count = services.households_mark_paid(
@@ -304,19 +310,20 @@ class PaymentView(APIView):
             household_ids=serializer.validated_data["households"],
             paid_on=serializer.validated_data["paid_on"],
         )
-        return Response({"paid": count})
+        return Response(HouseholdPaymentResultSerializer({"paid": count}).data)
 
 
 class ReconciliationView(APIView):
     """Approved monthly reports vs the roster, per county and type (households; m² for area types)."""
 
+    permission_classes = api_rules(ReadsRoster)
+
     @extend_schema(
         parameters=[as_of_period_parameter("YYYY-MM; default the plan's last month")],
-        responses={200: dict},
+        responses=ReconciliationSerializer,
         summary="Reports vs roster reconciliation",
     )
     def get(self, request, year: int):
-        require_reader(request.user)
         plan = plan_get(year=year)
         period = request.query_params.get("period") or None
         if period is not None and not importer_period_ok(period):
@@ -327,43 +334,11 @@ class ReconciliationView(APIView):
                 errors={"period": [_("月份应为 YYYY-MM 格式，如 2021-07。")]},
             )
         data = reconciliation(user=request.user, plan=plan, period=period)
-
-        def row_json(r):
-            return {
-                "county": r["county"].code,
-                "county_name": r["county"].name,
-                "retrofit_type": r["retrofit_type"].code,
-                "unit": r["unit"],
-                "reported": _num(r["reported"]),
-                "roster_done": _num(r["roster_done"]),
-                "roster_accepted": _num(r["roster_accepted"]),
-                "difference": _num(r["difference"]),
-            }
-
-        body = {
-            "plan": plan.year,
-            "period": data["period"],
-            "rows": [row_json(r) for r in data["rows"]],
-            "differences": [row_json(r) for r in data["differences"]],
-        }
+        body = {"plan": plan.year, "period": data["period"], "rows": data["rows"], "differences": data["differences"]}
         payable = payable_by_county(user=request.user, plan=plan)
         if payable is not None:
-            body["payable"] = [
-                {
-                    "county": p["county"],
-                    "county_name": p["county_name"],
-                    "households": p["households"],
-                    "city": format(p["city"], "f"),
-                    "county_share": format(p["county_share"], "f"),
-                    "total": format(p["total"], "f"),
-                }
-                for p in payable
-            ]
-        return Response(body)
-
-
-def _num(value):
-    return value if isinstance(value, int) else format(value, "f")
+            body["payable"] = payable
+        return Response(ReconciliationSerializer(body).data)
 
 
 def importer_period_ok(period: str) -> bool:

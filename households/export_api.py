@@ -12,7 +12,7 @@ from counties.selectors import plan_get
 from households import roster_jobs, tasks
 from households.export_views import export_file_response
 from households.models import ExportStatus
-from households.selectors import require_reader
+from households.permissions import ReadsRoster, api_rules
 
 
 class ExportRequestSerializer(serializers.Serializer):
@@ -56,36 +56,39 @@ def export_json(export, year: int) -> dict:
 class ExportJobStartView(APIView):
     """Start a background export of the roster as you see it (the list's filters); poll ``status_url``."""
 
+    permission_classes = api_rules(ReadsRoster)
+
     @extend_schema(
         request=ExportRequestSerializer,
         responses={202: ExportStateSerializer},
         summary="Start a background roster export (xlsx; whole IDs for city office and finance, audited)",
     )
     def post(self, request, year: int):
-        require_reader(request.user)
         plan = plan_get(year=year)
         serializer = ExportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         export = tasks.roster_export_start(user=request.user, plan=plan, filters=serializer.validated_data)
-        return Response(export_json(export, plan.year), status=status.HTTP_202_ACCEPTED)
+        return Response(ExportStateSerializer(export_json(export, plan.year)).data, status=status.HTTP_202_ACCEPTED)
 
 
 class ExportJobView(APIView):
+    permission_classes = api_rules(ReadsRoster)
+
     @extend_schema(responses=ExportStateSerializer, summary="A background roster export's progress (yours only)")
     def get(self, request, year: int, pk: int):
-        require_reader(request.user)
         plan = plan_get(year=year)
         export = roster_jobs.roster_export_get_for_user(user=request.user, plan=plan, pk=pk)
-        return Response(export_json(export, plan.year))
+        return Response(ExportStateSerializer(export_json(export, plan.year)).data)
 
 
 class ExportJobDownloadView(APIView):
+    permission_classes = api_rules(ReadsRoster)
+
     @extend_schema(
         responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes},
         summary="Download a finished background roster export (yours only; deleted once downloaded or after ROSTER_EXPORT_KEEP_MINUTES)",
     )
     def get(self, request, year: int, pk: int):
-        require_reader(request.user)
         plan = plan_get(year=year)
         export = roster_jobs.roster_export_get_for_user(user=request.user, plan=plan, pk=pk)
         return export_file_response(export, plan)

@@ -1,6 +1,8 @@
 """The roster's role rules (counties/permissions.py explains the pattern); scoping stays in selectors."""
 
-from counties.permissions import RolePermission
+from rest_framework import permissions
+
+from counties.permissions import HasRole, RolePermission
 from households import selectors
 
 
@@ -22,3 +24,8 @@ class SeesWholeIds(RolePermission):
 
 class RecordsPayment(RolePermission):
     roles = selectors.PAYMENT_ROLES
+
+
+def api_rules(*rules: type[RolePermission]) -> list:
+    """An API view's ``permission_classes``: signed in, with a role, and each of ``rules``."""
+    return [permissions.IsAuthenticated, HasRole, *rules]

@@ -1,10 +1,30 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from households.models import AcceptanceResult
 
 # Row ids are 64-bit (BigAutoField): a larger number is invalid input, never a query that overflows.
 ID_MAX = 2**63 - 1
+
+
+@extend_schema_field({"type": "string", "format": "decimal"})
+class DecimalStringField(serializers.Field):
+    """A decimal as the string the API has always written (``format(value, "f")``: every stored place)."""
+
+    def to_representation(self, value):
+        return format(value, "f")
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "string", "format": "decimal"}], "description": "households, or m²"}
+)
+class UnitsField(serializers.Field):
+    """Households (an integer) for household types, m² (a decimal string) for area types."""
+
+    def to_representation(self, value):
+        return value if isinstance(value, int) else format(value, "f")
+
 
 class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(error_messages={"required": _("请选择要上传的文件。")})
@@ -24,7 +44,7 @@ class AcceptanceSerializer(serializers.Serializer):
 
 
 class HouseholdSerializer(serializers.Serializer):
-    """Describes a roster row for the OpenAPI schema; views build rows from the selector."""
+    """A roster row: the views build it from the selector's rows and render it through this."""
 
     id = serializers.IntegerField()
     county = serializers.CharField()
@@ -38,10 +58,16 @@ class HouseholdSerializer(serializers.Serializer):
     area_class = serializers.CharField()
     area_m2 = serializers.CharField(allow_null=True)
     completed_on = serializers.DateField(allow_null=True)
-    hardship = serializers.CharField()
+    hardship = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
     status = serializers.CharField()
-    subsidy_city = serializers.CharField()
-    subsidy_county = serializers.CharField()
+    accepted_on = serializers.DateField(allow_null=True)
+    accepted_by = serializers.CharField(allow_blank=True)
+    acceptance_result = serializers.CharField(allow_blank=True)
+    # Absent (not null) for roles that may not read subsidies (households.selectors.subsidy_rates_for_user):
+    # no allow_null here, which would make DRF write a missing key as null.
+    subsidy_city = serializers.CharField(required=False)
+    subsidy_county = serializers.CharField(required=False)
 
 
 class HouseholdPageSerializer(serializers.Serializer):
@@ -65,3 +91,76 @@ class HouseholdRevealSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     id_number = serializers.CharField()
     phone = serializers.CharField(allow_blank=True)
+
+
+# Output serializers: the views render through them, so the schema is the answer.
+class ImportPreviewRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    action = serializers.CharField(help_text="create | update")
+    township = serializers.CharField()
+    village = serializers.CharField()
+    head_name = serializers.CharField()
+    id_number = serializers.CharField(help_text="masked")
+    retrofit_type = serializers.CharField(help_text="the type's name")
+    area_class = serializers.CharField()
+    area_m2 = DecimalStringField(allow_null=True)
+    completed_on = serializers.DateField(allow_null=True)
+
+
+class RosterImportResultSerializer(serializers.Serializer):
+    """A roster import that found no problem: 200 for a dry run, 201 once written."""
+
+    mode = serializers.CharField(help_text="create | update")
+    dry_run = serializers.BooleanField()
+    rows = serializers.IntegerField(help_text="data rows read")
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    skipped_title_rows = serializers.IntegerField(help_text="non-blank title rows above the header, not read")
+    preview = ImportPreviewRowSerializer(many=True, help_text="the first rows, ID numbers masked")
+
+
+class AcceptanceSkippedSerializer(serializers.Serializer):
+    not_completed = serializers.IntegerField()
+    completed_after = serializers.IntegerField()
+
+
+class AcceptanceOutcomeSerializer(serializers.Serializer):
+    accepted = serializers.IntegerField()
+    result = serializers.CharField()
+    skipped = serializers.IntegerField()
+    skipped_by_reason = AcceptanceSkippedSerializer()
+    detail = serializers.CharField()
+
+
+class HouseholdPaymentResultSerializer(serializers.Serializer):
+    paid = serializers.IntegerField(help_text="households marked paid")
+
+
+class ReconciliationRowSerializer(serializers.Serializer):
+    county = serializers.CharField(source="county.code")
+    county_name = serializers.CharField(source="county.name")
+    retrofit_type = serializers.CharField(source="retrofit_type.code")
+    unit = serializers.CharField()
+    reported = UnitsField()
+    roster_done = UnitsField()
+    roster_accepted = UnitsField()
+    difference = UnitsField()
+
+
+class PayableRowSerializer(serializers.Serializer):
+    county = serializers.CharField()
+    county_name = serializers.CharField()
+    households = serializers.IntegerField()
+    city = DecimalStringField()
+    county_share = DecimalStringField()
+    total = DecimalStringField()
+
+
+class ReconciliationSerializer(serializers.Serializer):
+    plan = serializers.IntegerField()
+    period = serializers.CharField()
+    rows = ReconciliationRowSerializer(many=True)
+    differences = ReconciliationRowSerializer(many=True)
+    payable = PayableRowSerializer(
+        many=True, required=False, help_text="absent for roles that may not read subsidies"
+    )

@@ -12,8 +12,19 @@ from rest_framework.views import APIView
 
 from counties.selectors import plan_get
 from inspections import selectors, services
-from inspections.permissions import DrawsSamples, RecordsVisits
-from inspections.serializers import SampleAssignSerializer, SampleDrawSerializer, VisitUploadSerializer
+from inspections.permissions import DrawsSamples, ReadsSamples, ReadsVisits, RecordsVisits, api_rules
+from inspections.serializers import (
+    SampleAssignSerializer,
+    SampleDrawSerializer,
+    SamplePageSerializer,
+    SampleSerializer,
+    SampleVerificationSerializer,
+    SampleWithHouseholdsSerializer,
+    TaskListSerializer,
+    VisitPageSerializer,
+    VisitSerializer,
+    VisitUploadSerializer,
+)
 
 
 def _dec(value):
@@ -85,20 +96,27 @@ def visit_json(visit, year: int) -> dict:
 class SampleListView(APIView):
     """Samples (抽查样本): the city office draws; inspectors see theirs; a clerk sees its county's once visited."""
 
-    @extend_schema(responses={200: dict}, operation_id="inspection_samples_list", summary="Inspection samples")
+    permission_classes = api_rules(ReadsSamples, writes=DrawsSamples)
+
+    @extend_schema(responses=SamplePageSerializer, operation_id="inspection_samples_list", summary="Inspection samples")
     def get(self, request, year: int):
         plan = plan_get(year=year)
         samples = selectors.samples_for_user(user=request.user, plan=plan).prefetch_related("counties", "inspectors")
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(samples.select_related("plan"), request, view=self)
-        return paginator.get_paginated_response(
+        response = paginator.get_paginated_response(
             [sample_json(s, user=request.user, with_households=False) for s in page]
         )
+        response.data = SamplePageSerializer(response.data).data
+        return response
 
-    @extend_schema(request=SampleDrawSerializer, responses={201: dict}, summary="Draw a frozen random sample")
+    @extend_schema(
+        request=SampleDrawSerializer,
+        responses={201: SampleWithHouseholdsSerializer},
+        summary="Draw a frozen random sample",
+    )
     def post(self, request, year: int):
         plan = plan_get(year=year)
-        DrawsSamples.check(request.user)
         serializer = SampleDrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -113,41 +131,51 @@ class SampleListView(APIView):
             seed=data["seed"],
             inspectors=data["inspectors"],
         )
-        return Response(sample_json(sample, user=request.user, with_households=True), status=status.HTTP_201_CREATED)
+        body = sample_json(sample, user=request.user, with_households=True)
+        return Response(SampleWithHouseholdsSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
 class SampleDetailView(APIView):
-    @extend_schema(responses={200: dict}, summary="One sample, its households and progress")
+    permission_classes = api_rules(ReadsSamples)
+
+    @extend_schema(responses=SampleWithHouseholdsSerializer, summary="One sample, its households and progress")
     def get(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         sample = selectors.sample_get_for_user(user=request.user, plan=plan, pk=pk)
-        return Response(sample_json(sample, user=request.user, with_households=True))
+        return Response(SampleWithHouseholdsSerializer(sample_json(sample, user=request.user, with_households=True)).data)
 
 
 class SampleVerifyView(APIView):
-    @extend_schema(responses={200: dict}, summary="Re-run the draw: does it still give the same households?")
+    permission_classes = api_rules(ReadsSamples)
+
+    @extend_schema(
+        responses=SampleVerificationSerializer, summary="Re-run the draw: does it still give the same households?"
+    )
     def get(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         sample = selectors.sample_get_for_user(user=request.user, plan=plan, pk=pk)
-        return Response(services.sample_verify(sample=sample))
+        return Response(SampleVerificationSerializer(services.sample_verify(sample=sample)).data)
 
 
 class SampleAssignView(APIView):
-    @extend_schema(request=SampleAssignSerializer, responses={200: dict}, summary="Assign a sample to inspectors")
+    permission_classes = api_rules(DrawsSamples)
+
+    @extend_schema(request=SampleAssignSerializer, responses=SampleSerializer, summary="Assign a sample to inspectors")
     def post(self, request, year: int, pk: int):
         plan = plan_get(year=year)
-        DrawsSamples.check(request.user)
         sample = selectors.sample_get_for_user(user=request.user, plan=plan, pk=pk)
         serializer = SampleAssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.sample_assign(user=request.user, sample=sample, inspectors=serializer.validated_data["inspectors"])
-        return Response(sample_json(sample, user=request.user, with_households=False))
+        return Response(SampleSerializer(sample_json(sample, user=request.user, with_households=False)).data)
 
 
 class TaskListView(APIView):
     """The field user's task list: households to visit (names and villages, ID masked), visited or not."""
 
-    @extend_schema(responses={200: dict}, summary="Field task list (inspector, acceptor)")
+    permission_classes = api_rules(RecordsVisits)
+
+    @extend_schema(responses=TaskListSerializer, summary="Field task list (inspector, acceptor)")
     def get(self, request, year: int):
         plan = plan_get(year=year)
         households = selectors.task_households_for_user(user=request.user, plan=plan).order_by(
@@ -155,7 +183,7 @@ class TaskListView(APIView):
         )
         visited = set(selectors.visits_for_user(user=request.user, plan=plan).values_list("household_id", flat=True))
         return Response(
-            {
+            TaskListSerializer({
                 "plan": plan.year,
                 "generated_at": timezone.now(),
                 "households": [
@@ -173,30 +201,32 @@ class TaskListView(APIView):
                     }
                     for h in households
                 ],
-            }
+            }).data
         )
 
 
 class VisitListView(APIView):
     parser_classes = [MultiPartParser]  # photos: multipart only, as the schema says
+    permission_classes = api_rules(ReadsVisits, writes=RecordsVisits)
 
-    @extend_schema(responses={200: dict}, operation_id="inspection_visits_list", summary="Field visits you may read")
+    @extend_schema(responses=VisitPageSerializer, operation_id="inspection_visits_list", summary="Field visits you may read")
     def get(self, request, year: int):
         plan = plan_get(year=year)
         visits = selectors.visits_for_user(user=request.user, plan=plan).prefetch_related("photos")
         visits = visits.select_related("rectification")
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(visits, request, view=self)
-        return paginator.get_paginated_response([visit_json(v, year) for v in page])
+        response = paginator.get_paginated_response([visit_json(v, year) for v in page])
+        response.data = VisitPageSerializer(response.data).data
+        return response
 
     @extend_schema(
         request={"multipart/form-data": VisitUploadSerializer},
-        responses={200: dict, 201: dict},
+        responses={200: VisitSerializer, 201: VisitSerializer},
         summary="Upload a visit with photos (idempotent on uuid)",
     )
     def post(self, request, year: int):
         plan = plan_get(year=year)
-        RecordsVisits.check(request.user)
         serializer = VisitUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -214,19 +244,26 @@ class VisitListView(APIView):
             photos=data["photos"],
         )
         visit = selectors.visits_for_user(user=request.user, plan=plan).get(pk=visit.pk)
-        return Response(visit_json(visit, year), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(
+            VisitSerializer(visit_json(visit, year)).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
 
 class VisitDetailView(APIView):
-    @extend_schema(responses={200: dict}, summary="One visit with its photos")
+    permission_classes = api_rules(ReadsVisits)
+
+    @extend_schema(responses=VisitSerializer, summary="One visit with its photos")
     def get(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         visit = selectors.visit_get_for_user(user=request.user, plan=plan, pk=pk)
-        return Response(visit_json(visit, year))
+        return Response(VisitSerializer(visit_json(visit, year)).data)
 
 
 class PhotoView(APIView):
     """A photo (``?size=thumb`` for the thumbnail), only to those who may see its visit or rectification."""
+
+    permission_classes = api_rules()  # who may see it is the scoped lookup's: its visit's or rectification's
 
     @extend_schema(
         parameters=[OpenApiParameter("size", str, description="thumb for the thumbnail")],

@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import error_response
 from counties.selectors import plan_get
 from inspections import selectors, services
 from inspections.api import photo_json
+from inspections.filters import rectifications_filtered
 from inspections.models import RectificationStatus
-from inspections.permissions import ClosesRectifications, ExportsInspections, ResolvesRectifications
-from inspections.serializers import RectificationReasonSerializer, ResolveSerializer
+from inspections.permissions import (
+    ClosesRectifications,
+    ExportsInspections,
+    ReadsRectifications,
+    ReadsSummary,
+    ResolvesRectifications,
+    api_rules,
+)
+from inspections.serializers import (
+    InspectionSummarySerializer,
+    RectificationPageSerializer,
+    RectificationReasonSerializer,
+    RectificationSerializer,
+    ResolveSerializer,
+)
 
 
 def rectification_json(item, year: int, today=None) -> dict:
@@ -45,51 +57,51 @@ def rectification_json(item, year: int, today=None) -> dict:
 
 
 class RectificationListView(APIView):
+    permission_classes = api_rules(ReadsRectifications)
+
     @extend_schema(
         parameters=[
             OpenApiParameter("county", str, description="GB/T 2260 code"),
             OpenApiParameter("status", str, enum=["", *RectificationStatus.values], description="empty: any"),
         ],
-        responses={200: dict},
+        responses=RectificationPageSerializer,
         operation_id="rectifications_list",
         summary="Rectifications (整改), scoped as reports are",
     )
     def get(self, request, year: int):
         plan = plan_get(year=year)
         items = selectors.rectifications_for_user(user=request.user, plan=plan).prefetch_related("photos")
-        county = request.query_params.get("county", "")
-        state = request.query_params.get("status", "")
-        if state and state not in RectificationStatus.values:
-            return error_response(
-                code="invalid",
-                detail=_("输入有误，请检查后重试。"),
-                http_status=400,
-                errors={"status": [_("状态应为 open、submitted、returned 或 closed。")]},
-            )
-        if county:
-            items = items.filter(county__code=county)
-        if state:
-            items = items.filter(status=state)
+        items = rectifications_filtered(items, request.query_params)
         today = timezone.localdate()
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(items, request, view=self)
-        return paginator.get_paginated_response([rectification_json(r, year, today) for r in page])
+        response = paginator.get_paginated_response([rectification_json(r, year, today) for r in page])
+        response.data = RectificationPageSerializer(response.data).data
+        return response
+
+
+def rectification_response(item, year: int) -> Response:
+    return Response(RectificationSerializer(rectification_json(item, year)).data)
 
 
 class RectificationDetailView(APIView):
-    @extend_schema(responses={200: dict}, summary="One rectification")
+    permission_classes = api_rules(ReadsRectifications)
+
+    @extend_schema(responses=RectificationSerializer, summary="One rectification")
     def get(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         item = selectors.rectification_get_for_user(user=request.user, plan=plan, pk=pk)
-        return Response(rectification_json(item, year))
+        return rectification_response(item, year)
 
 
 class RectificationResolveView(APIView):
     parser_classes = [MultiPartParser]  # photos: multipart only, as the schema says
+    # Readers in permission_classes; the resolver's rule after the scoped lookup: outside scope is 404, never 403.
+    permission_classes = api_rules(ReadsRectifications)
 
     @extend_schema(
         request={"multipart/form-data": ResolveSerializer},
-        responses={200: dict},
+        responses=RectificationSerializer,
         summary="County clerk: record what was done and submit",
     )
     def post(self, request, year: int, pk: int):
@@ -105,20 +117,29 @@ class RectificationResolveView(APIView):
             note=serializer.validated_data["note"],
             photos=serializer.validated_data["photos"],
         )
-        return Response(rectification_json(item, year))
+        return rectification_response(item, year)
 
 
 class RectificationCloseView(APIView):
-    @extend_schema(request=None, responses={200: dict}, summary="City office: close (销号) after a re-visit")
+    permission_classes = api_rules(ReadsRectifications)
+
+    @extend_schema(request=None, responses=RectificationSerializer, summary="City office: close (销号) after a re-visit")
     def post(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         selectors.rectification_get_for_user(user=request.user, plan=plan, pk=pk)
+        ClosesRectifications.check(request.user)  # after the scoped lookup: outside scope is 404, never 403
         item = services.rectification_close(user=request.user, plan=plan, pk=pk)
-        return Response(rectification_json(item, year))
+        return rectification_response(item, year)
 
 
 class RectificationReturnView(APIView):
-    @extend_schema(request=RectificationReasonSerializer, responses={200: dict}, summary="City office: send back with a reason")
+    permission_classes = api_rules(ReadsRectifications)
+
+    @extend_schema(
+        request=RectificationReasonSerializer,
+        responses=RectificationSerializer,
+        summary="City office: send back with a reason",
+    )
     def post(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         selectors.rectification_get_for_user(user=request.user, plan=plan, pk=pk)
@@ -128,7 +149,7 @@ class RectificationReturnView(APIView):
         item = services.rectification_return(
             user=request.user, plan=plan, pk=pk, reason=serializer.validated_data["reason"]
         )
-        return Response(rectification_json(item, year))
+        return rectification_response(item, year)
 
 
 def summary_json(rows) -> list[dict]:
@@ -149,15 +170,20 @@ def summary_json(rows) -> list[dict]:
 
 
 class InspectionSummaryView(APIView):
-    @extend_schema(responses={200: dict}, summary="Per county: sampled, visited, finding rates, rectifications")
+    permission_classes = api_rules(ReadsSummary)
+
+    @extend_schema(
+        responses=InspectionSummarySerializer, summary="Per county: sampled, visited, finding rates, rectifications"
+    )
     def get(self, request, year: int):
         plan = plan_get(year=year)
-        return Response(
-            {"plan": plan.year, "rows": summary_json(selectors.inspection_summary(user=request.user, plan=plan))}
-        )
+        rows = summary_json(selectors.inspection_summary(user=request.user, plan=plan))
+        return Response(InspectionSummarySerializer({"plan": plan.year, "rows": rows}).data)
 
 
 class InspectionExportView(APIView):
+    permission_classes = api_rules(ExportsInspections)
+
     @extend_schema(
         responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes},
         summary="Findings and rectifications (xlsx)",
@@ -166,5 +192,4 @@ class InspectionExportView(APIView):
         from inspections.exports import export_response
 
         plan = plan_get(year=year)
-        ExportsInspections.check(request.user)
         return export_response(user=request.user, plan=plan)

@@ -1,3 +1,5 @@
+from datetime import UTC
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -51,3 +53,161 @@ class ResolveSerializer(serializers.Serializer):
 
 class RectificationReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
+
+
+# Output serializers: the views render through them, so the schema is the answer. Datetimes stay in UTC
+# ("…Z") as the API has always answered them; money-like decimals are the strings the views format.
+class UtcDateTimeField(serializers.DateTimeField):
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=UTC, **kwargs)
+
+
+class SampleProgressSerializer(serializers.Serializer):
+    sampled = serializers.IntegerField()
+    visited = serializers.IntegerField()
+    not_visited = serializers.IntegerField()
+
+
+class SampleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    plan = serializers.IntegerField()
+    seed = serializers.CharField()
+    rate = serializers.CharField(help_text="share of each county's households, e.g. 0.0500")
+    minimum = serializers.IntegerField()
+    status = serializers.CharField(help_text="the roster status sampled from")
+    stratify = serializers.BooleanField()
+    counties = serializers.ListField(child=serializers.CharField())
+    inspectors = serializers.ListField(child=serializers.CharField())
+    created_at = UtcDateTimeField()
+    progress = SampleProgressSerializer()
+    count = serializers.IntegerField(help_text="sampled households you may see")
+
+
+class SampleWithHouseholdsSerializer(SampleSerializer):
+    households = serializers.ListField(child=serializers.IntegerField(), help_text="household ids you may see")
+
+
+class SamplePageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = SampleSerializer(many=True)
+
+
+class SampleVerificationSerializer(serializers.Serializer):
+    matches = serializers.BooleanField(help_text="the draw over today's roster gives the stored households")
+    roster_unchanged = serializers.BooleanField()
+
+
+class InspectionPhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    thumbnail_url = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    taken_at = UtcDateTimeField(allow_null=True)
+    latitude = serializers.CharField(allow_null=True)
+    longitude = serializers.CharField(allow_null=True)
+
+
+class VisitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    uuid = serializers.CharField()
+    kind = serializers.CharField()
+    sample = serializers.IntegerField(allow_null=True)
+    household = serializers.IntegerField()
+    county = serializers.CharField()
+    township = serializers.CharField()
+    village = serializers.CharField()
+    head_name = serializers.CharField()
+    id_number = serializers.CharField(help_text="masked")
+    finding = serializers.CharField(allow_blank=True)
+    acceptance_result = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+    visited_at = UtcDateTimeField()
+    latitude = serializers.CharField(allow_null=True)
+    longitude = serializers.CharField(allow_null=True)
+    position_source = serializers.CharField(allow_blank=True)
+    inspector = serializers.CharField()
+    photos = InspectionPhotoSerializer(many=True)
+    rectification = serializers.IntegerField(allow_null=True)
+
+
+class VisitPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = VisitSerializer(many=True)
+
+
+class TaskHouseholdSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    county = serializers.CharField()
+    county_name = serializers.CharField()
+    township = serializers.CharField()
+    village = serializers.CharField()
+    head_name = serializers.CharField()
+    id_number = serializers.CharField(help_text="masked")
+    retrofit_type = serializers.CharField()
+    retrofit_type_name = serializers.CharField()
+    visited = serializers.BooleanField()
+
+
+class TaskListSerializer(serializers.Serializer):
+    plan = serializers.IntegerField()
+    generated_at = UtcDateTimeField()
+    households = TaskHouseholdSerializer(many=True)
+
+
+class RectificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    county = serializers.CharField()
+    county_name = serializers.CharField()
+    household = serializers.IntegerField()
+    township = serializers.CharField()
+    village = serializers.CharField()
+    head_name = serializers.CharField()
+    id_number = serializers.CharField(help_text="masked")
+    visit = serializers.IntegerField()
+    finding = serializers.CharField()
+    status = serializers.CharField()
+    deadline = serializers.DateField()
+    overdue = serializers.BooleanField()
+    opened_at = UtcDateTimeField()
+    resolution_note = serializers.CharField(allow_blank=True)
+    resolved_at = UtcDateTimeField(allow_null=True)
+    return_reason = serializers.CharField(allow_blank=True)
+    closed_at = UtcDateTimeField(allow_null=True)
+    photos = InspectionPhotoSerializer(many=True)
+
+
+class RectificationPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = RectificationSerializer(many=True)
+
+
+class FindingFigureSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    rate = serializers.CharField(allow_null=True, help_text="share of visited households, 4 places; null if none")
+
+
+class RectificationCountsSerializer(serializers.Serializer):
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    closed = serializers.IntegerField()
+
+
+class InspectionSummaryRowSerializer(serializers.Serializer):
+    county = serializers.CharField()
+    county_name = serializers.CharField()
+    sampled = serializers.IntegerField()
+    visited = serializers.IntegerField()
+    findings = serializers.DictField(child=FindingFigureSerializer(), help_text="per finding code")
+    rectifications = RectificationCountsSerializer()
+
+
+class InspectionSummarySerializer(serializers.Serializer):
+    plan = serializers.IntegerField()
+    rows = InspectionSummaryRowSerializer(many=True)

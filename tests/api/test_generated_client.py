@@ -112,10 +112,27 @@ def test_a_generated_client_reports_approves_imports_and_reads_a_lock(generated,
         generated("api.plans.plans_households_import_create").sync_detailed(
             year=2021, client=clerk, body=models.ImportRequestRequest(file=roster)
         ),
-        models.PlansHouseholdsImportCreateResponse201,
+        models.RosterImportResult,
         201,
     )
-    assert imported["created"] == 2
+    assert (imported.created, imported.updated, imported.rows) == (2, 0, 2)
+
+    household = _an_idle_finding_on_one_of(imported_county="140802")
+    summary_read = generated("api.plans.plans_inspections_summary_retrieve")
+    summary = typed(summary_read.sync_detailed(year=2021, client=clerk), models.InspectionSummary)
+    (yuhu,) = summary.rows
+    idle = yuhu.findings["idle"]
+    assert (yuhu.county, yuhu.sampled, yuhu.visited, idle.count, idle.rate) == ("140802", 2, 1, 1, "1.0000")
+    # ``open`` is a Python builtin: the generator names the attribute ``open_``.
+    assert (yuhu.rectifications.open_, yuhu.rectifications.closed) == (1, 0)
+    rectifications = typed(
+        generated("api.plans.rectifications_list").sync_detailed(year=2021, client=clerk, status=models.RectificationsListStatus.OPEN),
+        models.RectificationPage,
+    )
+    assert rectifications.count == 1
+    (item,) = rectifications.results
+    assert type(item) is models.Rectification
+    assert (item.household, item.finding, item.status, item.county) == (household.pk, "idle", "open", "140802")
 
     wrong = models.TokenRequestRequest(username="clerk-140881", password="wrong-password")
     answers = [token_create.sync_detailed(client=anonymous, body=wrong) for _ in range(5)]
@@ -124,6 +141,36 @@ def test_a_generated_client_reports_approves_imports_and_reads_a_lock(generated,
     locked = answers[-1].parsed
     assert type(locked) is models.Error and locked.code == "locked" and locked.retry_after == 900
     assert "账号已被锁定" in locked.detail
+
+
+def _an_idle_finding_on_one_of(*, imported_county):
+    """Both imported households sampled and assigned to an inspector, who finds the first idle (改而不用):
+    a visit with its photo, and the rectification it opens. Through the services, as the phone's upload does."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from counties.models import Role
+    from counties.selectors import plan_get
+    from counties.services import user_set_role
+    from households.models import Household
+    from inspections.services import sample_draw, visit_record
+
+    plan = plan_get(year=2021)
+    inspector = user_set_role(username="inspector", password=PASSWORD, role=Role.INSPECTOR)
+    city = type(inspector).objects.get(username="city")
+    sample_draw(
+        user=city, plan=plan, county_codes=[imported_county], rate="1", minimum=0,
+        household_status="completed", stratify=False, seed="client", inspectors=["inspector"],
+    )
+    household = Household.objects.filter(plan=plan, county__code=imported_county).order_by("pk").first()
+    jpeg = BytesIO()
+    Image.new("RGB", (32, 24), (200, 30, 30)).save(jpeg, format="JPEG")
+    photo = SimpleUploadedFile("p.jpg", jpeg.getvalue(), content_type="image/jpeg")
+    visit_record(
+        user=inspector, plan=plan, uuid="22222222-2222-4222-8222-222222222222", household_id=household.pk,
+        finding="idle", photos=[photo],
+    )
+    return household
 
 
 @pytest.mark.django_db(transaction=True)

@@ -158,3 +158,13 @@ def test_the_openapi_schema_documents_the_cursor_contract(api, users):
     page = schema["components"]["schemas"]["HouseholdPage"]
     assert {"count", "count_exceeds", "next", "previous", "results"} <= set(page["properties"])
     assert page["properties"]["count"]["nullable"] is True
+
+
+def test_the_roster_filters_keep_their_meaning_through_the_filterset(api, users, roster):
+    client = api(users["city"])
+    response = client.get(LIST + "?county=140881&q=李")
+    assert response.status_code == 200
+    expected = sorted(h.pk for h in roster if h.county.code == "140881")
+    assert sorted(r["id"] for r in response.json()["results"]) == expected
+    unknown = client.get(LIST + "?status=zzz&type=zzz&county=zzz")
+    assert unknown.status_code == 200 and unknown.json()["results"] == []

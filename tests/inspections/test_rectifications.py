@@ -105,6 +105,18 @@ def test_the_list_filters_by_county_and_status_and_another_countys_is_404(api, f
     assert clerk.post(f"{RECTS}{other.pk}/resolve/", {"note": "x"}, format="multipart").status_code == 404
 
 
+def test_an_unknown_status_is_refused_by_the_filterset_with_the_same_chinese_message(api, field_users, sample):
+    response = api(field_users["city"]).get(RECTS + "?status=bogus&county=140802")
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid",
+        "detail": "输入有误，请检查后重试。",
+        "errors": {"status": ["状态应为 open、submitted、returned 或 closed。"]},
+    }
+    # An empty status is "any", as before.
+    assert api(field_users["city"]).get(RECTS + "?status=&county=").status_code == 200
+
+
 def test_overdue_rectifications_are_counted_per_county(api, field_users, sample, plan):
     a, b, c = sampled(sample)[:3]
     d = sampled(sample, "140881")[0]
