@@ -10,7 +10,8 @@ from rest_framework.views import APIView
 
 from core.pagination import StrictPageNumberPagination
 from counties.selectors import plan_get
-from households.selectors import require_reader, require_writer
+from households.permissions import ReadsRoster, WritesRoster
+from inspections.permissions import api_rules
 from inspections.selectors import check_batches_for_user, spot_check_summary
 from inspections.serializers_spot_checks import (
     SpotCheckCreatedSerializer,
@@ -38,9 +39,10 @@ def summary_json(summary) -> list[dict]:
 
 
 class SpotCheckListView(APIView):
+    permission_classes = api_rules(ReadsRoster, writes=WritesRoster)
+
     @extend_schema(responses={200: SpotCheckPageSerializer}, summary="Spot-check visits")
     def get(self, request, year: int):
-        require_reader(request.user)
         plan = plan_get(year=year)
         paginator = StrictPageNumberPagination()
         batches = paginator.paginate_queryset(check_batches_for_user(user=request.user, plan=plan), request, view=self)
@@ -51,7 +53,6 @@ class SpotCheckListView(APIView):
     )
     def post(self, request, year: int):
         plan = plan_get(year=year)
-        require_writer(request.user)
         serializer = SpotCheckSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -69,9 +70,10 @@ class SpotCheckListView(APIView):
 
 
 class SpotCheckSummaryView(APIView):
+    permission_classes = api_rules(ReadsRoster)
+
     @extend_schema(responses={200: SpotCheckSummarySerializer}, summary="Spot-check findings per county")
     def get(self, request, year: int):
-        require_reader(request.user)
         plan = plan_get(year=year)
         rows = summary_json(spot_check_summary(user=request.user, plan=plan))
         return Response(SpotCheckSummarySerializer({"plan": plan.year, "rows": rows}).data)
