@@ -25,6 +25,7 @@ from households import importer, pii, roster_page, services
 from households.acceptance import households_accept
 from households.forms import AcceptanceForm, FilterForm, MarkPaidForm, SelectedAcceptanceForm
 from households.permissions import RecordsPayment
+from households.reconciliation_export import reconciliation_filename, reconciliation_sheet
 from households.roster_export import export_sheet, template_sheets
 from households.selectors import (
     PAYMENT_ROLES,
@@ -404,5 +405,10 @@ def reconciliation_page(request, year: int):
     require_reader(request.user)
     plan = plan_get(year=year)
     data = reconciliation(user=request.user, plan=plan)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename=reconciliation_filename(plan=plan, period=data["period"]),
+            sheets=[reconciliation_sheet(plan=plan, data=data)],
+        )
     payable = payable_by_county(user=request.user, plan=plan)
     return render(request, "households/reconciliation.html", {"plan": plan, "data": data, "payable": payable})

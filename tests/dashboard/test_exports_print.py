@@ -13,6 +13,8 @@ from urllib.parse import unquote
 import openpyxl
 import pytest
 
+from subsidies.models import Settlement
+
 pytestmark = pytest.mark.django_db
 SOFFICE = shutil.which("soffice")
 PDFTOTEXT = shutil.which("pdftotext")
@@ -24,14 +26,30 @@ def _lines_needed(text, width):
     return max(1, math.ceil(units / (width - 1)))
 
 
-def exports(api, users):
+def exports(api, users, web=None):
+    """Every workbook users download, by its file name."""
+    from counties.models import Plan
+    from subsidies.services import settlement_create
+
     city, finance = api(users["city"]), api(users["finance"])
-    found = {}
-    for client, url in (
+    settlement = settlement_create(plan=Plan.objects.get(year=2021), period="2021-08", actor=users["finance"])
+    downloads = [
         (city, "/api/v1/plans/2021/progress/export.xlsx?period=2021-08"),
         (finance, "/api/v1/plans/2021/subsidies/export.xlsx?period=2021-08"),
         (city, "/api/v1/plans/2021/inspections/export.xlsx"),
-    ):
+        (finance, "/api/v1/plans/2021/subsidies/payments/export.xlsx"),
+        (finance, f"/api/v1/plans/2021/subsidies/settlements/{settlement.pk}/export.xlsx"),
+    ]
+    if web is not None:
+        pages = web(users["city"])
+        downloads += [
+            (pages, "/dashboard/status/?format=xlsx"),
+            (pages, "/plans/2021/reconciliation/?format=xlsx"),
+            (pages, "/plans/2021/households/template.xlsx"),
+            (city, "/api/v1/plans/2021/households/export.xlsx"),
+        ]
+    found = {}
+    for client, url in downloads:
         response = client.get(url)
         assert response.status_code == 200, url
         body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -39,17 +57,23 @@ def exports(api, users):
     return found
 
 
-def test_every_download_has_a_chinese_name(api, users, progress_data):
-    names = list(exports(api, users))
+def test_every_download_has_a_chinese_name(api, web, users, progress_data):
+    names = list(exports(api, users, web))
     assert names == [
         "2021年清洁取暖进度表_2021-08.xlsx",
         "2021年补助资金汇总_截至2021-08.xlsx",
         "现场检查与整改-2021.xlsx",
+        "2021年补助资金拨付台账.xlsx",
+        f"2021年补助资金结算_截至2021-08_第{Settlement.objects.get().pk}号.xlsx",
+        "2021年月报报送情况.xlsx",
+        "2021年月报与花名册核对_截至2021-10.xlsx",
+        "改造户花名册导入模板-2021.xlsx",
+        "改造户花名册-2021.xlsx",
     ]
 
 
-def test_headers_are_tall_enough_for_their_wrapped_text_and_the_footer_numbers_pages(api, users, progress_data):
-    for name, body in exports(api, users).items():
+def test_headers_are_tall_enough_for_their_wrapped_text_and_the_footer_numbers_pages(api, web, users, progress_data):
+    for name, body in exports(api, users, web).items():
         book = openpyxl.load_workbook(io.BytesIO(body))
         for ws in book.worksheets:
             assert "第 &P 页 共 &N 页" in ws.oddFooter.center.text, (name, ws.title)
@@ -79,9 +103,9 @@ def test_households_counted_from_square_metres_print_as_whole_numbers(api, users
 
 
 @pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None, reason="LibreOffice (soffice) and pdftotext not installed")
-def test_libreoffice_prints_each_export_on_a4_with_page_numbers(api, users, progress_data, tmp_path):
+def test_libreoffice_prints_each_export_on_a4_with_page_numbers(api, web, users, progress_data, tmp_path):
     files = []
-    for index, body in enumerate(exports(api, users).values()):
+    for index, body in enumerate(exports(api, users, web).values()):
         path = tmp_path / f"export{index}.xlsx"
         path.write_bytes(body)
         files.append(path)
