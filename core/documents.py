@@ -44,6 +44,36 @@ BODY_SIZE = Pt(16)
 TITLE_SIZE = Pt(22)
 TABLE_SIZE = Pt(12)
 LINE = Pt(28.9)
+# The paragraph properties that follow w:pBdr in CT_PPr's sequence (ECMA-376 §17.3.1.26).
+PPR_AFTER_BORDERS = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 MEDIA_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -134,7 +164,9 @@ def _border(paragraph, edge: str, *, color: str = "000000", size: int = 6) -> No
     borders = props.find(qn("w:pBdr"))
     if borders is None:
         borders = OxmlElement("w:pBdr")
-        props.append(borders)
+        # Word refuses a paragraph whose properties are out of the schema's order: pBdr comes before
+        # shd, tabs, spacing, ind, jc and the rest.
+        props.insert_element_before(borders, *PPR_AFTER_BORDERS)
     line = OxmlElement(f"w:{edge}")
     line.set(qn("w:val"), "single")
     line.set(qn("w:sz"), str(size))
