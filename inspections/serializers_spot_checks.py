@@ -44,7 +44,7 @@ class SpotCheckCreatedSerializer(serializers.Serializer):
     items = serializers.IntegerField(help_text="households checked")
 
 
-class FindingFigureSerializer(serializers.Serializer):
+class SpotCheckFindingSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     rate = serializers.CharField(help_text="count ÷ checked, 4 places")
 
@@ -53,7 +53,7 @@ class FindingFiguresSerializer(serializers.Serializer):
     """One entry per finding code (inspections.models.VisitFinding)."""
 
     def get_fields(self):
-        return {f.value: FindingFigureSerializer(label=str(f.label)) for f in VisitFinding}
+        return {f.value: SpotCheckFindingSerializer(label=str(f.label)) for f in VisitFinding}
 
 
 class SpotCheckSummaryRowSerializer(serializers.Serializer):
