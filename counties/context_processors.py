@@ -1,4 +1,4 @@
-from counties.selectors import plan_latest, scope_for_user
+from counties.selectors import plan_current, scope_for_user
 
 
 def roles(request):
@@ -6,6 +6,6 @@ def roles(request):
     context = {"scope": scope_for_user(user)}
     if user is not None and user.is_authenticated:
         # The navigation links to the current plan's pages; one small query per page.
-        plan = plan_latest()
+        plan = plan_current(user=user)
         context["nav_plan_year"] = plan.year if plan else None
     return context

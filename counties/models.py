@@ -17,9 +17,19 @@ class Unit(models.TextChoices):
     M2 = "m2", _("平方米")
 
 
+class PlanStatus(models.TextChoices):
+    # A draft is the city office's work in progress: nobody else sees it and nothing is filed for it.
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已下达")
+    # After its last reporting month: reports, payments and settlements become read-only.
+    CLOSED = "closed", _("已结束")
+
+
 class Plan(models.Model):
     year = models.PositiveIntegerField(_("年度"), unique=True)
     title = models.CharField(_("名称"), max_length=200)
+    status = models.CharField(_("状态"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    document_number = models.CharField(_("文号"), max_length=60, blank=True)
     document_date = models.DateField(_("印发日期"))
     deadline = models.DateField(_("完成期限"))
     m2_per_household = models.DecimalField(
@@ -44,6 +54,14 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == PlanStatus.CLOSED
 
     @property
     def first_period(self) -> str:

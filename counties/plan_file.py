@@ -35,6 +35,7 @@ class PlanData:
     m2_per_household: Decimal
     grid_city_total: Decimal
     grid_county_rate: Decimal
+    document_number: str = ""
     retrofit_types: list[dict] = field(default_factory=list)
     counties: list[dict] = field(default_factory=list)
     # (county code, type code) -> households
@@ -247,6 +248,7 @@ def parse_plan(raw: dict, *, known_counties: set[str], known_types: set[str]) ->
     return PlanData(
         year=year,
         title=title,
+        document_number=str(raw.get("document_number") or "").strip()[:60],
         document_date=document_date,
         deadline=deadline,
         m2_per_household=m2,

@@ -8,14 +8,16 @@ whether the user may write.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from counties.models import County, Plan, Profile, RetrofitType, Role, Target, Unit
+from counties.models import County, Plan, PlanStatus, Profile, RetrofitType, Role, Target, Unit
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,45 @@ def plan_get(*, year) -> Plan:
 
 
 def plan_latest() -> Plan | None:
-    return Plan.objects.order_by("-year").first()
+    """The latest published (or closed) plan: what the public pages show when no year is asked for."""
+    return Plan.objects.exclude(status=PlanStatus.DRAFT).order_by("-year").first()
+
+
+def plans_for_user(*, user) -> QuerySet[Plan]:
+    """Every plan year the user may see: drafts only for the city office and the administrator."""
+    queryset = Plan.objects.order_by("-year")
+    if not scope_for_user(user).is_city_office:
+        queryset = queryset.exclude(status=PlanStatus.DRAFT)
+    return queryset
+
+
+def plan_get_for_user(*, user, year) -> Plan:
+    """A plan year the user may see; another role asking for a draft gets the same 404 as a missing year."""
+    try:
+        year = int(str(year)) if str(year).isascii() else None
+    except ValueError:
+        year = None
+    plan = plans_for_user(user=user).filter(year=year).first() if year is not None else None
+    if plan is None:
+        raise Http404(_("未找到该年度方案。"))
+    return plan
+
+
+def plan_current(*, user=None, today: date | None = None) -> Plan | None:
+    """The plan a page shows when no year is asked for.
+
+    The published plan whose reporting window (issue date to deadline) holds today, else the latest
+    published one; a draft only when the city office has nothing else.
+    """
+    today = today or timezone.localdate()
+    visible = plans_for_user(user=user) if user is not None else Plan.objects.exclude(status=PlanStatus.DRAFT)
+    plans = list(visible.order_by("-year"))
+    in_force = [p for p in plans if p.status != PlanStatus.DRAFT]
+    for plan in in_force:
+        if plan.status == PlanStatus.PUBLISHED and plan.document_date <= today <= plan.deadline:
+            return plan
+    published = [p for p in in_force if p.status == PlanStatus.PUBLISHED]
+    return (published or in_force or plans or [None])[0]
 
 
 def plan_types(*, plan: Plan) -> list[RetrofitType]:

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from counties.models import County, Plan, Profile, RetrofitType, Role, Target, Unit
+from counties.models import County, Plan, PlanStatus, Profile, RetrofitType, Role, Target, Unit
 from counties.plan_file import PlanData
 from counties.plan_hooks import plan_section_loaders
 
@@ -54,17 +54,22 @@ def plan_load(*, data: PlanData) -> tuple[Plan, LoadResult]:
     removed, so that the database says exactly what the file says.
     """
     result = LoadResult()
+    # A plan file loads as the published plan (the shipped 2021 plan is in force); reloading it
+    # never changes a plan's status, so that a closed year stays closed.
+    first_load = not Plan.objects.filter(year=data.year).exists()
     plan = upsert_counted(
         Plan,
         result,
         lookup={"year": data.year},
         values={
             "title": data.title,
+            "document_number": data.document_number,
             "document_date": data.document_date,
             "deadline": data.deadline,
             "m2_per_household": data.m2_per_household,
             "grid_city_total": data.grid_city_total,
             "grid_county_rate": data.grid_county_rate,
+            **({"status": PlanStatus.PUBLISHED} if first_load else {}),
         },
     )
     types = {t.code: t for t in RetrofitType.objects.all()}
