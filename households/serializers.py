@@ -26,6 +26,20 @@ class UnitsField(serializers.Field):
         return value if isinstance(value, int) else format(value, "f")
 
 
+class HouseholdPlaceSerializer(serializers.Serializer):
+    """Where a household is and who heads it, the ID masked: every list that names a household uses these."""
+
+    township = serializers.CharField()
+    village = serializers.CharField()
+    head_name = serializers.CharField()
+    id_number = serializers.CharField(help_text="masked (140802********123X)")
+
+
+class CountyHouseholdSerializer(HouseholdPlaceSerializer):
+    county = serializers.CharField()
+    county_name = serializers.CharField()
+
+
 class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(error_messages={"required": _("请选择要上传的文件。")})
     mode = serializers.ChoiceField(choices=["create", "update"], default="create")
@@ -43,16 +57,13 @@ class AcceptanceSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=AcceptanceResult.choices)
 
 
-class HouseholdSerializer(serializers.Serializer):
-    """A roster row: the views build it from the selector's rows and render it through this."""
+class HouseholdSerializer(CountyHouseholdSerializer):
+    """A roster row: the views build it from the selector's rows and render it through this.
+
+    The ID is whole only through reveal/ and exports.
+    """
 
     id = serializers.IntegerField()
-    county = serializers.CharField()
-    county_name = serializers.CharField()
-    township = serializers.CharField()
-    village = serializers.CharField()
-    head_name = serializers.CharField()
-    id_number = serializers.CharField(help_text="masked (140802********123X); whole only through reveal/ and exports")
     phone = serializers.CharField(help_text="masked (138****1234)")
     retrofit_type = serializers.CharField()
     area_class = serializers.CharField()
@@ -94,13 +105,9 @@ class HouseholdRevealSerializer(serializers.Serializer):
 
 
 # Output serializers: the views render through them, so the schema is the answer.
-class ImportPreviewRowSerializer(serializers.Serializer):
+class ImportPreviewRowSerializer(HouseholdPlaceSerializer):
     row = serializers.IntegerField()
     action = serializers.CharField(help_text="create | update")
-    township = serializers.CharField()
-    village = serializers.CharField()
-    head_name = serializers.CharField()
-    id_number = serializers.CharField(help_text="masked")
     retrofit_type = serializers.CharField(help_text="the type's name")
     area_class = serializers.CharField()
     area_m2 = DecimalStringField(allow_null=True)

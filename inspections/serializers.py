@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from households.serializers import ID_MAX
+from households.serializers import ID_MAX, CountyHouseholdSerializer, HouseholdPlaceSerializer
 from inspections.models import SAMPLE_STATUSES, VisitFinding
 
 RATE_PATTERN = r"^(1(\.0{0,4})?|0?\.([1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9]))$"
@@ -110,17 +110,13 @@ class InspectionPhotoSerializer(serializers.Serializer):
     longitude = serializers.CharField(allow_null=True)
 
 
-class VisitSerializer(serializers.Serializer):
+class VisitSerializer(HouseholdPlaceSerializer):
     id = serializers.IntegerField()
     uuid = serializers.CharField()
     kind = serializers.CharField()
     sample = serializers.IntegerField(allow_null=True)
     household = serializers.IntegerField()
     county = serializers.CharField()
-    township = serializers.CharField()
-    village = serializers.CharField()
-    head_name = serializers.CharField()
-    id_number = serializers.CharField(help_text="masked")
     finding = serializers.CharField(allow_blank=True)
     acceptance_result = serializers.CharField(allow_blank=True)
     note = serializers.CharField(allow_blank=True)
@@ -140,14 +136,8 @@ class VisitPageSerializer(serializers.Serializer):
     results = VisitSerializer(many=True)
 
 
-class TaskHouseholdSerializer(serializers.Serializer):
+class TaskHouseholdSerializer(CountyHouseholdSerializer):
     id = serializers.IntegerField()
-    county = serializers.CharField()
-    county_name = serializers.CharField()
-    township = serializers.CharField()
-    village = serializers.CharField()
-    head_name = serializers.CharField()
-    id_number = serializers.CharField(help_text="masked")
     retrofit_type = serializers.CharField()
     retrofit_type_name = serializers.CharField()
     visited = serializers.BooleanField()
@@ -159,15 +149,9 @@ class TaskListSerializer(serializers.Serializer):
     households = TaskHouseholdSerializer(many=True)
 
 
-class RectificationSerializer(serializers.Serializer):
+class RectificationSerializer(CountyHouseholdSerializer):
     id = serializers.IntegerField()
-    county = serializers.CharField()
-    county_name = serializers.CharField()
     household = serializers.IntegerField()
-    township = serializers.CharField()
-    village = serializers.CharField()
-    head_name = serializers.CharField()
-    id_number = serializers.CharField(help_text="masked")
     visit = serializers.IntegerField()
     finding = serializers.CharField()
     status = serializers.CharField()
