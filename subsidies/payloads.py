@@ -152,7 +152,11 @@ def settlement_payload(settlement: Settlement, *, with_figures: bool = False) ->
     return body
 
 
-def rule_payload(rule, changes) -> dict:
+def rate_periods_payload(periods) -> list[dict]:
+    return [{"start": p.start, "end": p.end, "amount": money_str(p.amount)} for p in periods]
+
+
+def rule_payload(rule, changes, periods) -> dict:
     return {
         "id": rule.pk,
         "type": rule.retrofit_type.code,
@@ -161,12 +165,14 @@ def rule_payload(rule, changes) -> dict:
         "level": rule.level,
         "amount": money_str(rule.amount),
         "unit": rule.retrofit_type.unit,
+        "periods": rate_periods_payload(periods),
         "changes": [
             {
-                "changed_by": c.changed_by.username,
+                "changed_by": c.changed_by.username if c.changed_by is not None else None,
                 "changed_at": c.changed_at.isoformat(),
                 "old_amount": money_str(c.old_amount),
                 "new_amount": money_str(c.new_amount),
+                "effective_from": c.effective_from,
                 "reason": c.reason,
             }
             for c in changes
@@ -174,9 +180,10 @@ def rule_payload(rule, changes) -> dict:
     }
 
 
-def rules_payload(plan, rules, changes) -> dict:
-    """Every rule with its own changes (``changes``: every change of the plan's rules, oldest first)."""
+def rules_payload(plan, rules, changes, periods) -> dict:
+    """Every rule with its rate periods (``periods``: rule id -> periods) and its own changes
+    (``changes``: every change of the plan's rules)."""
     by_rule: dict[int, list] = {}
     for change in changes:
         by_rule.setdefault(change.rule_id, []).append(change)
-    return {"plan": plan.year, "rules": [rule_payload(r, by_rule.get(r.pk, [])) for r in rules]}
+    return {"plan": plan.year, "rules": [rule_payload(r, by_rule.get(r.pk, []), periods.get(r.pk, [])) for r in rules]}

@@ -37,7 +37,19 @@ class PositiveMoneyField(_Money):
 
 class RuleUpdateSerializer(serializers.Serializer):
     amount = MoneyField()
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    # Required (the schema says so); a blank or out-of-plan one gets the service's own message.
+    effective_from = serializers.CharField(
+        max_length=7,
+        allow_blank=True,
+        help_text="YYYY-MM, a month of the plan: the new rate applies to households completed in it and later",
+        error_messages={"required": _("请选择新标准的生效月份（YYYY-MM）。")},
+    )
+    reason = serializers.CharField(
+        max_length=2000,
+        allow_blank=True,
+        help_text="why the rate changes",
+        error_messages={"required": _("请填写修改原因。")},
+    )
 
 
 class GridInvestmentSerializer(serializers.Serializer):
@@ -128,11 +140,20 @@ class SubsidyTableSerializer(serializers.Serializer):
 
 
 class RuleChangeSerializer(serializers.Serializer):
-    changed_by = serializers.CharField(help_text="username")
+    changed_by = serializers.CharField(allow_null=True, help_text="username; null for a change by the plan file")
     changed_at = serializers.CharField(help_text="ISO 8601")
     old_amount = serializers.CharField()
     new_amount = serializers.CharField()
+    effective_from = serializers.CharField(help_text="YYYY-MM: the new rate applies from this month on")
     reason = serializers.CharField(allow_blank=True)
+
+
+class RatePeriodSerializer(serializers.Serializer):
+    start = serializers.CharField(help_text="YYYY-MM, first month at this rate")
+    end = serializers.CharField(
+        help_text="YYYY-MM, last month at this rate (the plan's last month for the current rate)"
+    )
+    amount = serializers.CharField(help_text=MONEY_HELP)
 
 
 class RuleSerializer(serializers.Serializer):
@@ -141,8 +162,11 @@ class RuleSerializer(serializers.Serializer):
     type_name = serializers.CharField()
     area_class = serializers.CharField()
     level = serializers.ChoiceField(choices=Level.choices)
-    amount = serializers.CharField(help_text=MONEY_HELP)
+    amount = serializers.CharField(help_text="the current rate (of the plan's last month); " + MONEY_HELP)
     unit = serializers.CharField()
+    periods = RatePeriodSerializer(
+        many=True, help_text="the rate of each run of months: households completed in a month get that month's rate"
+    )
     changes = RuleChangeSerializer(many=True)
 
 
