@@ -13,6 +13,15 @@ def _units_str(value) -> int | str:
     return value if isinstance(value, int) else format(Decimal(value).quantize(CENT), "f")
 
 
+def _periods_up_to(runs, period: str) -> list[dict]:
+    """A line's rate periods over the months that count as of ``period`` (the last one ends there)."""
+    return [
+        {"start": run.start, "end": min(run.end, period), "amount": money_str(run.amount)}
+        for run in (runs or [])
+        if run.start <= period
+    ]
+
+
 def subsidy_payload(table: dict) -> dict:
     """The API (and settlement) shape of a subsidy table: money as strings with 2 places."""
 
@@ -35,6 +44,10 @@ def subsidy_payload(table: dict) -> dict:
                 "rates": {
                     ac: {lvl: (money_str(rate) if rate is not None else None) for lvl, rate in by_level.items()}
                     for ac, by_level in info["rates"].items()
+                },
+                "rate_periods": {
+                    ac: {lvl: _periods_up_to(runs, table["period"]) for lvl, runs in by_level.items()}
+                    for ac, by_level in info["runs"].items()
                 },
             }
             for info in table["types"]

@@ -92,6 +92,14 @@ class SettlementCreateSerializer(serializers.Serializer):
 # --- answers: render the dicts of subsidies.payloads (money already strings with two places) ---------
 
 
+class RatePeriodSerializer(serializers.Serializer):
+    start = serializers.CharField(help_text="YYYY-MM, first month at this rate")
+    end = serializers.CharField(
+        help_text="YYYY-MM, last month at this rate (the plan's last month for the current rate)"
+    )
+    amount = serializers.CharField(help_text=MONEY_HELP)
+
+
 class ShareSerializer(serializers.Serializer):
     units = serializers.JSONField(help_text="households (integer), or m² (string) for per-m² types")
     city_share = serializers.CharField()
@@ -105,7 +113,15 @@ class SubsidyTypeSerializer(serializers.Serializer):
     has_rule = serializers.BooleanField()
     rates = serializers.DictField(
         child=serializers.DictField(child=serializers.CharField(allow_null=True)),
-        help_text="per area class, per level: the rate in yuan (null where no rule is set)",
+        help_text="per area class, per level: the rate in force in the as-of month (null where no rule is set)",
+    )
+    rate_periods = serializers.DictField(
+        child=serializers.DictField(child=RatePeriodSerializer(many=True)),
+        required=False,
+        help_text=(
+            "per area class, per level: the rates of the months up to the as-of month (more than one where a rate "
+            "changed: each month's households at that month's rate); absent in settlements made before rates had months"
+        ),
     )
 
 
@@ -146,14 +162,6 @@ class RuleChangeSerializer(serializers.Serializer):
     new_amount = serializers.CharField()
     effective_from = serializers.CharField(help_text="YYYY-MM: the new rate applies from this month on")
     reason = serializers.CharField(allow_blank=True)
-
-
-class RatePeriodSerializer(serializers.Serializer):
-    start = serializers.CharField(help_text="YYYY-MM, first month at this rate")
-    end = serializers.CharField(
-        help_text="YYYY-MM, last month at this rate (the plan's last month for the current rate)"
-    )
-    amount = serializers.CharField(help_text=MONEY_HELP)
 
 
 class RuleSerializer(serializers.Serializer):

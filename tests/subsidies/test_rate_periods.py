@@ -274,3 +274,42 @@ def test_the_migration_gives_existing_changes_the_plans_first_month_and_a_reason
         ("2021-06", "回调"),
         ("2021-06", "（修改时未填写原因）"),
     ]
+
+
+def test_the_table_and_its_workbook_say_which_rates_changed_before_the_as_of_month(users, api, two_months):
+    import io
+
+    import openpyxl
+
+    client = api(users["finance"])
+    assert change(client, rule(), amount="2500", effective_from="2021-08", reason="调整").status_code == 200
+    july = client.get(BASE, {"period": "2021-07"})
+    assert july.status_code == 200
+    types = {t["code"]: t for t in july.json()["types"]}
+    assert types["coal_to_electric"]["rate_periods"]["urban"]["city"] == [
+        {"start": "2021-06", "end": "2021-07", "amount": "2000.00"}
+    ]
+    body = client.get(BASE, {"period": "2021-09"})
+    assert body.status_code == 200
+    types = {t["code"]: t for t in body.json()["types"]}
+    assert types["coal_to_electric"]["rate_periods"]["urban"]["city"] == [
+        {"start": "2021-06", "end": "2021-07", "amount": "2000.00"},
+        {"start": "2021-08", "end": "2021-09", "amount": "2500.00"},
+    ]
+    assert types["building_retrofit"]["rate_periods"]["rural"]["city"] == [
+        {"start": "2021-06", "end": "2021-09", "amount": "45.00"}
+    ]
+    response = client.get(f"{BASE}export.xlsx", {"period": "2021-09"})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    cells = [
+        str(c) for row in openpyxl.load_workbook(io.BytesIO(content))["汇总"].iter_rows(values_only=True) for c in row
+    ]
+    assert "煤改电·中心城区及县城·市级：2021-06 至 2021-07 2,000.00 元；2021-08 起 2,500.00 元" in cells
+    unchanged = client.get(f"{BASE}export.xlsx", {"period": "2021-07"})
+    assert unchanged.status_code == 200
+    content = b"".join(unchanged.streaming_content) if unchanged.streaming else unchanged.content
+    text = " ".join(
+        str(c) for row in openpyxl.load_workbook(io.BytesIO(content))["汇总"].iter_rows(values_only=True) for c in row
+    )
+    assert "有调整" not in text
