@@ -121,7 +121,14 @@ def subsidy_rule_update(*, rule: SubsidyRule, amount, effective_from, reason, ac
 
 @transaction.atomic
 def subsidy_rules_load(
-    *, plan: Plan, data, types: dict, result, rates_effective_from: str | None = None, rates_reason: str = ""
+    *,
+    plan: Plan,
+    data,
+    types: dict,
+    result,
+    rates_effective_from: str | None = None,
+    rates_reason: str = "",
+    **_options,
 ) -> None:
     """The plan file's subsidy rates (registered with ``counties.plan_hooks``).
 
