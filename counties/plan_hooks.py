@@ -13,7 +13,8 @@ _loaders: list[Callable[..., None]] = []
 
 
 def plan_section_register(loader: Callable[..., None]) -> Callable[..., None]:
-    """``loader(*, plan, data, types, result)``; registering the same loader twice keeps one."""
+    """``loader(*, plan, data, types, result, **options)`` (``options``: ``plan_load``'s ``section_options``,
+    e.g. the subsidy rates' effective month); registering the same loader twice keeps one."""
     if loader not in _loaders:
         _loaders.append(loader)
     return loader

@@ -47,11 +47,12 @@ def upsert_counted(model, result: LoadResult, *, lookup: dict, values: dict):
 
 
 @transaction.atomic
-def plan_load(*, data: PlanData) -> tuple[Plan, LoadResult]:
+def plan_load(*, data: PlanData, section_options: dict | None = None) -> tuple[Plan, LoadResult]:
     """Create or bring up to date a plan with its counties, types, targets and subsidy rules.
 
     Loading the same file twice changes nothing; a target or rule the file no longer lists is
-    removed, so that the database says exactly what the file says.
+    removed, so that the database says exactly what the file says. ``section_options`` go to the
+    higher apps' loaders as keywords (the subsidy rates' ``rates_effective_from``, ``rates_reason``).
     """
     result = LoadResult()
     # A plan file loads as the published plan (the shipped 2021 plan is in force); reloading it
@@ -113,7 +114,7 @@ def plan_load(*, data: PlanData) -> tuple[Plan, LoadResult]:
 
     # Parts kept by higher apps (the subsidy rates) load through the hooks they registered.
     for load_section in plan_section_loaders():
-        load_section(plan=plan, data=data, types=types, result=result)
+        load_section(plan=plan, data=data, types=types, result=result, **(section_options or {}))
     return plan, result
 
 

@@ -22,7 +22,15 @@ class SubsidyRuleAdmin(XlsxImportExportAdmin):
 
 @admin.register(SubsidyRuleChange)
 class SubsidyRuleChangeAdmin(ReadOnlyAdmin):
-    list_display = ("changed_at", "rule", "old_amount", "new_amount", person_column(SubsidyRuleChange, "changed_by"))
+    list_display = (
+        "changed_at",
+        "rule",
+        "old_amount",
+        "new_amount",
+        "effective_from",
+        "reason",
+        person_column(SubsidyRuleChange, "changed_by"),
+    )
     list_select_related = ("rule__plan", "rule__retrofit_type", "changed_by")
 
 

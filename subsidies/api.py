@@ -126,7 +126,8 @@ class SubsidyRulesView(APIView):
         plan = plan_get(year=year)
         rules = selectors.subsidy_rules_for_user(user=request.user, plan=plan)
         changes = selectors.rule_changes_for_user(user=request.user, plan=plan)
-        return Response(RulesSerializer(payloads.rules_payload(plan, rules, changes)).data)
+        periods = selectors.rule_periods(plan=plan)
+        return Response(RulesSerializer(payloads.rules_payload(plan, rules, changes, periods)).data)
 
 
 class SubsidyRuleView(APIView):
@@ -135,7 +136,7 @@ class SubsidyRuleView(APIView):
     @extend_schema(
         request=RuleUpdateSerializer,
         responses=RuleSerializer,
-        summary="Change a rule's rate (finance bureau or city office; audited)",
+        summary="Change a rule's rate from a month of the plan on (finance bureau or city office; audited)",
     )
     def patch(self, request, year: int, pk: int):
         plan = plan_get(year=year)
@@ -144,7 +145,8 @@ class SubsidyRuleView(APIView):
         serializer.is_valid(raise_exception=True)
         rule = services.subsidy_rule_update(rule=rule, actor=request.user, **serializer.validated_data)
         changes = list(rule.changes.select_related("changed_by"))
-        return Response(RuleSerializer(payloads.rule_payload(rule, changes)).data)
+        periods = selectors.rule_periods_of(rule=rule, plan=plan)
+        return Response(RuleSerializer(payloads.rule_payload(rule, changes, periods)).data)
 
 
 def _grid_response(request, plan, http_status=status.HTTP_200_OK):

@@ -42,7 +42,38 @@ def _notes(payload: dict) -> list[str]:
     for t in payload["types"]:
         if not t["has_rule"]:
             notes.append(_("%(name)s：本年度方案无一次性改造补助，补助金额为 0。") % {"name": t["name"]})
+    changed = _changed_rates(payload)
+    if changed:
+        notes.append(_("补助标准在截至月份前有调整：各月新完成量按当月执行的标准计算，“标准”列为截至月份执行的标准。"))
+        notes.extend(changed)
     return notes
+
+
+def _period_text(periods: list[dict]) -> str:
+    parts = []
+    for index, p in enumerate(periods):
+        amount = format(Decimal(p["amount"]), ",.2f")
+        if index == len(periods) - 1:
+            parts.append(_("%(start)s 起 %(amount)s 元") % {"start": p["start"], "amount": amount})
+        else:
+            parts.append(
+                _("%(start)s 至 %(end)s %(amount)s 元") % {"start": p["start"], "end": p["end"], "amount": amount}
+            )
+    return "；".join(parts)
+
+
+def _changed_rates(payload: dict) -> list[str]:
+    """One line per type × area class × level whose rate changed within the months that count."""
+    lines = []
+    for t in payload["types"]:
+        by_class = t.get("rate_periods") or {}  # absent in settlements made before rates had months
+        for ac in AREA_CLASSES:
+            for lvl in LEVELS:
+                periods = (by_class.get(ac) or {}).get(lvl) or []
+                if len(periods) > 1:
+                    label = f"{t['name']}·{AREA_LABELS[ac]}·{LEVEL_LABELS[lvl]}"
+                    lines.append(f"{label}：{_period_text(periods)}")
+    return lines
 
 
 def summary_columns(payload: dict) -> tuple[list[Column], list[tuple[str, int]]]:

@@ -17,7 +17,16 @@ class DateInput(forms.DateInput):
 
 class RuleForm(forms.Form):
     amount = forms.DecimalField(label=_("新标准（元）"), max_digits=12, decimal_places=2, min_value=Decimal("0"))
-    reason = forms.CharField(label=_("修改原因"), required=False, max_length=2000)
+    effective_from = forms.ChoiceField(
+        label=_("生效月份"),
+        help_text=_("该月及以后完成的户按新标准计算，此前完成的户仍按原标准。"),
+        error_messages={"required": _("请选择新标准的生效月份（YYYY-MM）。")},
+    )
+    reason = forms.CharField(label=_("修改原因"), max_length=2000, error_messages={"required": _("请填写修改原因。")})
+
+    def __init__(self, *args, periods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["effective_from"].choices = [("", _("请选择")), *((p, p) for p in periods)]
 
 
 class GridInvestmentForm(forms.Form):

@@ -50,16 +50,28 @@ class SubsidyRule(models.Model):
 
 
 class SubsidyRuleChange(models.Model):
-    """Audit trail of a rule's amount: who changed it, when, from what to what."""
+    """A rate change of a rule: who, when, from what to what, why, and from which month it applies.
+
+    The change sets the rule's rate for ``effective_from`` and every later month of the plan;
+    households completed in earlier months keep the rate in force then
+    (``subsidies.selectors.rule_periods``). ``changed_by`` is empty for a change made by loading
+    the plan file (``load_plan``), which runs without a user.
+    """
 
     rule = models.ForeignKey(SubsidyRule, on_delete=models.CASCADE, related_name="changes", verbose_name=_("补助标准"))
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("修改人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("修改人"),
     )
     changed_at = models.DateTimeField(_("修改时间"), auto_now_add=True)
     old_amount = models.DecimalField(_("原标准"), max_digits=12, decimal_places=2)
     new_amount = models.DecimalField(_("新标准"), max_digits=12, decimal_places=2)
-    reason = models.TextField(_("修改原因"), blank=True)
+    effective_from = models.CharField(_("生效月份"), max_length=7, help_text=_("YYYY-MM，方案报送期内的月份"))
+    reason = models.TextField(_("修改原因"))
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
@@ -67,7 +79,7 @@ class SubsidyRuleChange(models.Model):
         verbose_name_plural = _("补助标准修改记录")
 
     def __str__(self) -> str:
-        return f"{self.rule}: {self.old_amount} → {self.new_amount}"
+        return f"{self.rule}: {self.old_amount} → {self.new_amount} ({self.effective_from})"
 
 
 MONEY = {"max_digits": 14, "decimal_places": 2}

@@ -13,6 +13,15 @@ def _units_str(value) -> int | str:
     return value if isinstance(value, int) else format(Decimal(value).quantize(CENT), "f")
 
 
+def _periods_up_to(runs, period: str) -> list[dict]:
+    """A line's rate periods over the months that count as of ``period`` (the last one ends there)."""
+    return [
+        {"start": run.start, "end": min(run.end, period), "amount": money_str(run.amount)}
+        for run in (runs or [])
+        if run.start <= period
+    ]
+
+
 def subsidy_payload(table: dict) -> dict:
     """The API (and settlement) shape of a subsidy table: money as strings with 2 places."""
 
@@ -35,6 +44,10 @@ def subsidy_payload(table: dict) -> dict:
                 "rates": {
                     ac: {lvl: (money_str(rate) if rate is not None else None) for lvl, rate in by_level.items()}
                     for ac, by_level in info["rates"].items()
+                },
+                "rate_periods": {
+                    ac: {lvl: _periods_up_to(runs, table["period"]) for lvl, runs in by_level.items()}
+                    for ac, by_level in info["runs"].items()
                 },
             }
             for info in table["types"]
@@ -152,7 +165,11 @@ def settlement_payload(settlement: Settlement, *, with_figures: bool = False) ->
     return body
 
 
-def rule_payload(rule, changes) -> dict:
+def rate_periods_payload(periods) -> list[dict]:
+    return [{"start": p.start, "end": p.end, "amount": money_str(p.amount)} for p in periods]
+
+
+def rule_payload(rule, changes, periods) -> dict:
     return {
         "id": rule.pk,
         "type": rule.retrofit_type.code,
@@ -161,12 +178,14 @@ def rule_payload(rule, changes) -> dict:
         "level": rule.level,
         "amount": money_str(rule.amount),
         "unit": rule.retrofit_type.unit,
+        "periods": rate_periods_payload(periods),
         "changes": [
             {
-                "changed_by": c.changed_by.username,
+                "changed_by": c.changed_by.username if c.changed_by is not None else None,
                 "changed_at": c.changed_at.isoformat(),
                 "old_amount": money_str(c.old_amount),
                 "new_amount": money_str(c.new_amount),
+                "effective_from": c.effective_from,
                 "reason": c.reason,
             }
             for c in changes
@@ -174,9 +193,10 @@ def rule_payload(rule, changes) -> dict:
     }
 
 
-def rules_payload(plan, rules, changes) -> dict:
-    """Every rule with its own changes (``changes``: every change of the plan's rules, oldest first)."""
+def rules_payload(plan, rules, changes, periods) -> dict:
+    """Every rule with its rate periods (``periods``: rule id -> periods) and its own changes
+    (``changes``: every change of the plan's rules)."""
     by_rule: dict[int, list] = {}
     for change in changes:
         by_rule.setdefault(change.rule_id, []).append(change)
-    return {"plan": plan.year, "rules": [rule_payload(r, by_rule.get(r.pk, [])) for r in rules]}
+    return {"plan": plan.year, "rules": [rule_payload(r, by_rule.get(r.pk, []), periods.get(r.pk, [])) for r in rules]}

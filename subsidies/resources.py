@@ -27,6 +27,9 @@ COLUMNS = {
     "level": "出资层级",
     "amount": "补助标准（元/户或元/㎡）",
 }
+# Read on import only (an export has the five columns above): a row that changes a rate says from
+# which month and why, as the rules page asks.
+CHANGE_COLUMNS = {"effective_from": "生效月份", "reason": "修改原因"}
 OLD_HEADERS = {
     "plan": "plan",
     "type": "retrofit_type",
@@ -117,12 +120,14 @@ class SubsidyRuleResource(CspResource):
         attribute="level", column_name=COLUMNS["level"], widget=ChoiceLabelWidget(Level, gettext_lazy("出资层级"))
     )
     amount = fields.Field(attribute="amount", column_name=COLUMNS["amount"], widget=AmountWidget())
+    effective_from = fields.Field(column_name=CHANGE_COLUMNS["effective_from"])
+    reason = fields.Field(column_name=CHANGE_COLUMNS["reason"])
 
     class Meta:
         model = SubsidyRule
         import_id_fields = ("plan", "retrofit_type", "area_class", "level")
-        fields = ("plan", "retrofit_type", "area_class", "level", "amount")
-        export_order = fields
+        fields = ("plan", "retrofit_type", "area_class", "level", "amount", "effective_from", "reason")
+        export_order = ("plan", "retrofit_type", "area_class", "level", "amount")
         skip_unchanged = True
         clean_model_instances = True
 
@@ -131,16 +136,45 @@ class SubsidyRuleResource(CspResource):
         dataset.headers = [COLUMNS[OLD_HEADERS[h]] if h in OLD_HEADERS else h for h in (dataset.headers or [])]
         return super().before_import(dataset, **kwargs)
 
-    # A rate changed by a spreadsheet import is audited like one changed on the rules page.
-    def before_save_instance(self, instance, row, **kwargs):
-        instance._previous_amount = (
-            SubsidyRule.objects.filter(pk=instance.pk).values_list("amount", flat=True).first() if instance.pk else None
+    def get_export_order(self):
+        return tuple(name for name in super().get_export_order() if name not in CHANGE_COLUMNS)
+
+    def import_instance(self, instance, row, **kwargs):
+        """A row that changes an existing rule's rate needs its 生效月份 and 修改原因 (checked here, so the
+        preview shows the row as invalid); the change itself is saved by the rules' one service."""
+        super().import_instance(instance, row, **kwargs)
+        instance._rate_change = None
+        if instance.pk is None or instance.amount is None:
+            return
+        stored = SubsidyRule.objects.filter(pk=instance.pk).values_list("amount", flat=True).first()
+        if stored is None or stored == instance.amount:
+            return
+        from subsidies.services import rate_change_clean
+
+        effective_from, reason = rate_change_clean(
+            plan=instance.plan,
+            effective_from=_cell_text(row.get(CHANGE_COLUMNS["effective_from"])),
+            reason=_cell_text(row.get(CHANGE_COLUMNS["reason"])),
         )
+        instance._rate_change = {"effective_from": effective_from, "reason": reason}
 
-    def after_save_instance(self, instance, row, **kwargs):
-        from subsidies.services import subsidy_rule_change_record
+    def save_instance(self, instance, is_create, row, **kwargs):
+        self._actor = kwargs.get("user")
+        return super().save_instance(instance, is_create, row, **kwargs)
 
-        old = getattr(instance, "_previous_amount", None)
-        user = kwargs.get("user")
-        if user is not None and old is not None and old != instance.amount:
-            subsidy_rule_change_record(rule=instance, old_amount=old, actor=user, reason=_("管理后台表格导入"))
+    # A rate changed by a spreadsheet import goes through the service of the rules page: audited, from
+    # its effective month on.
+    def do_instance_save(self, instance, is_create):
+        change = getattr(instance, "_rate_change", None)
+        if is_create or change is None:
+            return super().do_instance_save(instance, is_create)
+        from subsidies.services import subsidy_rule_rate_set
+
+        subsidy_rule_rate_set(rule=instance, amount=instance.amount, actor=getattr(self, "_actor", None), **change)
+
+
+def _cell_text(value) -> str:
+    """A month cell as a spreadsheet gives it: text (2021-10) or a date (Excel turns 2021-10 into one)."""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m")
+    return str(value or "").strip()

@@ -4,12 +4,15 @@ Every subsidy read goes through ``subsidy_scope`` (built on ``counties.selectors
 finance, the city office and administrators see every county, a county clerk only its own, a
 department and users without a role are refused (403).
 
-Arithmetic (``subsidy_table``): for each county × retrofit type × area class, the approved units up
-to the as-of period (``reports.selectors.report_units``: approved reports only) × the rule's rate,
-for the city share and the county share separately. Households for household types, m² for
-per-m² types (their rule is ``any`` and applies to the m² of urban and rural lines alike). Each
-line is rounded to the fen (ROUND_HALF_UP) and totals are sums of the rounded lines. A type with
-no rule (district_heating in 2021) contributes 0.
+Arithmetic (``subsidy_table``): for each county × retrofit type × area class, the units newly
+completed in each month up to the as-of period (approved reports only, as ``reports.selectors.
+report_units`` counts them) × the rule's rate *in force in that month* (``rule_periods``: a rate
+change applies from its effective month on; households completed earlier keep the earlier rate),
+summed over the months, for the city share and the county share separately. Households for
+household types, m² for per-m² types (their rule is ``any`` and applies to the m² of urban and
+rural lines alike). Each line is rounded to the fen (ROUND_HALF_UP) once, after the months are
+summed, and totals are sums of the rounded lines. A type with no rule (district_heating in 2021)
+contributes 0.
 """
 
 from __future__ import annotations
@@ -24,9 +27,9 @@ from django.utils.translation import gettext as _
 
 from counties.models import AreaClass, County, Plan, RetrofitType, Role, Unit
 from counties.selectors import Scope, counties_for_user, plan_types, scope_for_user
-from reports.models import ReportStatus
+from reports.models import ReportLine, ReportStatus
 from reports.periods import clean_as_of_period, default_as_of_period
-from reports.selectors import Units, report_units
+from reports.selectors import Units
 from subsidies.models import (
     GridAllocation,
     GridInvestment,
@@ -120,7 +123,8 @@ def period_parse(*, plan: Plan, value, field: str = "period") -> str:
 
 
 def rules_for_plan(*, plan: Plan) -> dict[tuple[int, str, str], Decimal]:
-    """(type id, rule area class, level) -> amount. One query."""
+    """(type id, rule area class, level) -> the current amount (the rate in force in the plan's last
+    month; ``rate_periods_for_plan`` has the rate of every month). One query."""
     return {
         (r["retrofit_type_id"], r["area_class"], r["level"]): r["amount"]
         for r in SubsidyRule.objects.filter(plan=plan).values("retrofit_type_id", "area_class", "level", "amount")
@@ -133,6 +137,106 @@ def rule_rate(rules, *, type_id: int, area_class: str, level: str) -> Decimal | 
     if rate is None:
         rate = rules.get((type_id, RuleAreaClass.ANY.value, level))
     return rate
+
+
+@dataclass(frozen=True)
+class RatePeriod:
+    """A rule's rate over a run of months of the plan (both ends included)."""
+
+    start: str
+    end: str
+    amount: Decimal
+
+
+def rate_months(*, periods: list[str], base: Decimal, changes) -> list[Decimal]:
+    """The rate in each month of ``periods``: ``base``, then each change in the order recorded sets
+    its effective month and every later month to its new amount. So the last month's rate is the
+    newest change's amount, which is what ``SubsidyRule.amount`` holds."""
+    rates = [base] * len(periods)
+    for change in changes:
+        start = change.effective_from
+        if start > periods[-1]:
+            continue
+        index = next((i for i, p in enumerate(periods) if p >= start), 0)
+        rates[index:] = [change.new_amount] * (len(periods) - index)
+    return rates
+
+
+def rate_runs(*, periods: list[str], rates: list[Decimal]) -> list[RatePeriod]:
+    """Consecutive months at the same rate, as periods."""
+    runs: list[RatePeriod] = []
+    for month, rate in zip(periods, rates, strict=True):
+        if runs and runs[-1].amount == rate:
+            runs[-1] = RatePeriod(runs[-1].start, month, rate)
+        else:
+            runs.append(RatePeriod(month, month, rate))
+    return runs
+
+
+@dataclass(frozen=True)
+class _Change:
+    effective_from: str
+    old_amount: Decimal
+    new_amount: Decimal
+
+
+def _rule_runs(rule_amount: Decimal, changes: list, periods: list[str]) -> list[RatePeriod]:
+    # Before its first change a rule had that change's old amount; without changes, its amount.
+    base = changes[0].old_amount if changes else rule_amount
+    return rate_runs(periods=periods, rates=rate_months(periods=periods, base=base, changes=changes))
+
+
+def _rules_with_runs(queryset, periods: list[str]) -> list[tuple[dict, list[RatePeriod]]]:
+    """Each rule of ``queryset`` (as a dict) with its rate periods: one query, the rules joined to
+    their changes in the order recorded."""
+    rows = queryset.values(
+        "pk",
+        "retrofit_type_id",
+        "area_class",
+        "level",
+        "amount",
+        "changes__pk",
+        "changes__effective_from",
+        "changes__old_amount",
+        "changes__new_amount",
+    ).order_by("pk", "changes__pk")
+    rules: dict[int, tuple[dict, list[_Change]]] = {}
+    for row in rows:
+        rule, changes = rules.setdefault(row["pk"], (row, []))
+        if row["changes__pk"] is not None:
+            changes.append(
+                _Change(row["changes__effective_from"], row["changes__old_amount"], row["changes__new_amount"])
+            )
+    return [(rule, _rule_runs(rule["amount"], changes, periods)) for rule, changes in rules.values()]
+
+
+def rule_periods(*, plan: Plan) -> dict[int, list[RatePeriod]]:
+    """Rule id -> its rate periods over the plan's months. One query."""
+    return {rule["pk"]: runs for rule, runs in _rules_with_runs(SubsidyRule.objects.filter(plan=plan), plan.periods())}
+
+
+def rule_periods_of(*, rule: SubsidyRule, plan: Plan) -> list[RatePeriod]:
+    """One rule's rate periods (``rule`` read afresh). One query."""
+    found = _rules_with_runs(SubsidyRule.objects.filter(pk=rule.pk), plan.periods())
+    return found[0][1] if found else []
+
+
+def rate_periods_for_plan(*, plan: Plan) -> dict[tuple[int, str, str], list[RatePeriod]]:
+    """(type id, rule area class, level) -> rate periods. One query."""
+    return {
+        (rule["retrofit_type_id"], rule["area_class"], rule["level"]): runs
+        for rule, runs in _rules_with_runs(SubsidyRule.objects.filter(plan=plan), plan.periods())
+    }
+
+
+def rate_in(runs: list[RatePeriod] | None, month: str) -> Decimal | None:
+    """The rate in force in ``month`` (a month before or after the plan: its first or last rate)."""
+    if not runs:
+        return None
+    for run in runs:
+        if month <= run.end:
+            return run.amount
+    return runs[-1].amount
 
 
 def subsidy_rules_for_user(*, user, plan: Plan) -> QuerySet[SubsidyRule]:
@@ -175,24 +279,64 @@ def _units_of(units: Units, retrofit_type: RetrofitType):
     return units.area_m2 if retrofit_type.unit == Unit.M2 else units.households
 
 
+def monthly_units(
+    *, plan: Plan, period: str, county_ids: list[int], type_ids: list[int]
+) -> dict[tuple[int, int, str], list[tuple[str, Units]]]:
+    """(county id, type id, area class) -> [(month, units newly completed that month)] up to ``period``,
+    approved reports only (the lines ``reports.selectors.report_units`` sums). One query."""
+    lines = ReportLine.objects.filter(
+        report__plan=plan,
+        report__status=ReportStatus.APPROVED,
+        report__county__isnull=False,
+        report__period__lte=period,
+        report__county_id__in=county_ids,
+        retrofit_type_id__in=type_ids,
+    )
+    rows = lines.values("report__county_id", "retrofit_type_id", "area_class", "report__period").annotate(
+        households=Sum("households"), area_m2=Sum("area_m2")
+    )
+    result: dict[tuple[int, int, str], list[tuple[str, Units]]] = {}
+    for row in rows.order_by():
+        key = (row["report__county_id"], row["retrofit_type_id"], row["area_class"])
+        units = Units(households=row["households"] or 0, area_m2=row["area_m2"] or Decimal("0"))
+        result.setdefault(key, []).append((row["report__period"], units))
+    return result
+
+
+def _line_runs(runs, *, type_id: int, area_class: str, level: str) -> list[RatePeriod] | None:
+    """A line's rate periods: its area class's own rule, else the ``any`` rule, else None."""
+    found = runs.get((type_id, area_class, level))
+    if found is None:
+        found = runs.get((type_id, RuleAreaClass.ANY.value, level))
+    return found
+
+
+def _due(months: list[tuple[str, Units]], t: RetrofitType, runs: list[RatePeriod] | None) -> Decimal:
+    """Σ over months (units completed that month × the rate in force that month), rounded once."""
+    if not runs:
+        return ZERO
+    return money(sum((_units_of(units, t) * rate_in(runs, month) for month, units in months), ZERO))
+
+
 def subsidy_compute(*, plan: Plan, period: str, counties: list[County], types: list[RetrofitType]) -> dict:
     """The subsidy table for the given counties (no scoping here: callers pass scoped counties).
 
-    Two queries: the rules and the approved units.
+    Two queries: the rules joined to their changes, and the approved units by month.
+    The ``rates`` shown per type are those in force in ``period``.
     """
-    rules = rules_for_plan(plan=plan)
+    runs = rate_periods_for_plan(plan=plan)
     county_ids = [c.pk for c in counties]
-    units = report_units(plan=plan, period=period, county_ids=county_ids, type_ids=[t.pk for t in types])
-    empty = Units()
+    units = monthly_units(plan=plan, period=period, county_ids=county_ids, type_ids=[t.pk for t in types])
     type_info = []
     for t in types:
-        rates = {
-            ac: {lvl: rule_rate(rules, type_id=t.pk, area_class=ac, level=lvl) for lvl in LEVELS} for ac in AREA_CLASSES
+        line_runs = {
+            ac: {lvl: _line_runs(runs, type_id=t.pk, area_class=ac, level=lvl) for lvl in LEVELS} for ac in AREA_CLASSES
         }
+        rates = {ac: {lvl: rate_in(line_runs[ac][lvl], period) for lvl in LEVELS} for ac in AREA_CLASSES}
         has_rule = any(rate is not None for by_level in rates.values() for rate in by_level.values())
         # A type whose rules are all 不分城乡 (building retrofit) is one group of columns on the page.
-        split = any((t.pk, ac, lvl) in rules for ac in AREA_CLASSES for lvl in LEVELS)
-        type_info.append({"type": t, "rates": rates, "has_rule": has_rule, "split": split})
+        split = any((t.pk, ac, lvl) in runs for ac in AREA_CLASSES for lvl in LEVELS)
+        type_info.append({"type": t, "rates": rates, "runs": line_runs, "has_rule": has_rule, "split": split})
 
     rows = []
     totals_by_type = {t.code: {ac: Share(units=_zero_units(t)) for ac in AREA_CLASSES} for t in types}
@@ -204,10 +348,13 @@ def subsidy_compute(*, plan: Plan, period: str, counties: list[County], types: l
             t = info["type"]
             cells = {}
             for ac in AREA_CLASSES:
-                quantity = _units_of(units.get((county.pk, t.pk, ac), empty), t)
-                city_rate = info["rates"][ac][Level.CITY] or ZERO
-                county_rate = info["rates"][ac][Level.COUNTY] or ZERO
-                share = Share(units=quantity, city=money(quantity * city_rate), county=money(quantity * county_rate))
+                months = units.get((county.pk, t.pk, ac), [])
+                quantity = sum((_units_of(u, t) for _month, u in months), _zero_units(t))
+                share = Share(
+                    units=quantity,
+                    city=_due(months, t, info["runs"][ac][Level.CITY]),
+                    county=_due(months, t, info["runs"][ac][Level.COUNTY]),
+                )
                 cells[ac] = share
                 county_total.city += share.city
                 county_total.county += share.county
@@ -408,5 +555,3 @@ def settlement_get_for_user(*, user, plan: Plan, pk, with_file: bool = False) ->
         return queryset.get(pk=int(pk))
     except (Settlement.DoesNotExist, ValueError, TypeError):
         raise Http404(_("未找到该结算快照。")) from None
-
-

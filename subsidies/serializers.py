@@ -37,7 +37,19 @@ class PositiveMoneyField(_Money):
 
 class RuleUpdateSerializer(serializers.Serializer):
     amount = MoneyField()
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    # Required (the schema says so); a blank or out-of-plan one gets the service's own message.
+    effective_from = serializers.CharField(
+        max_length=7,
+        allow_blank=True,
+        help_text="YYYY-MM, a month of the plan: the new rate applies to households completed in it and later",
+        error_messages={"required": _("请选择新标准的生效月份（YYYY-MM）。")},
+    )
+    reason = serializers.CharField(
+        max_length=2000,
+        allow_blank=True,
+        help_text="why the rate changes",
+        error_messages={"required": _("请填写修改原因。")},
+    )
 
 
 class GridInvestmentSerializer(serializers.Serializer):
@@ -80,6 +92,14 @@ class SettlementCreateSerializer(serializers.Serializer):
 # --- answers: render the dicts of subsidies.payloads (money already strings with two places) ---------
 
 
+class RatePeriodSerializer(serializers.Serializer):
+    start = serializers.CharField(help_text="YYYY-MM, first month at this rate")
+    end = serializers.CharField(
+        help_text="YYYY-MM, last month at this rate (the plan's last month for the current rate)"
+    )
+    amount = serializers.CharField(help_text=MONEY_HELP)
+
+
 class ShareSerializer(serializers.Serializer):
     units = serializers.JSONField(help_text="households (integer), or m² (string) for per-m² types")
     city_share = serializers.CharField()
@@ -93,7 +113,15 @@ class SubsidyTypeSerializer(serializers.Serializer):
     has_rule = serializers.BooleanField()
     rates = serializers.DictField(
         child=serializers.DictField(child=serializers.CharField(allow_null=True)),
-        help_text="per area class, per level: the rate in yuan (null where no rule is set)",
+        help_text="per area class, per level: the rate in force in the as-of month (null where no rule is set)",
+    )
+    rate_periods = serializers.DictField(
+        child=serializers.DictField(child=RatePeriodSerializer(many=True)),
+        required=False,
+        help_text=(
+            "per area class, per level: the rates of the months up to the as-of month (more than one where a rate "
+            "changed: each month's households at that month's rate); absent in settlements made before rates had months"
+        ),
     )
 
 
@@ -128,10 +156,11 @@ class SubsidyTableSerializer(serializers.Serializer):
 
 
 class RuleChangeSerializer(serializers.Serializer):
-    changed_by = serializers.CharField(help_text="username")
+    changed_by = serializers.CharField(allow_null=True, help_text="username; null for a change by the plan file")
     changed_at = serializers.CharField(help_text="ISO 8601")
     old_amount = serializers.CharField()
     new_amount = serializers.CharField()
+    effective_from = serializers.CharField(help_text="YYYY-MM: the new rate applies from this month on")
     reason = serializers.CharField(allow_blank=True)
 
 
@@ -141,8 +170,11 @@ class RuleSerializer(serializers.Serializer):
     type_name = serializers.CharField()
     area_class = serializers.CharField()
     level = serializers.ChoiceField(choices=Level.choices)
-    amount = serializers.CharField(help_text=MONEY_HELP)
+    amount = serializers.CharField(help_text="the current rate (of the plan's last month); " + MONEY_HELP)
     unit = serializers.CharField()
+    periods = RatePeriodSerializer(
+        many=True, help_text="the rate of each run of months: households completed in a month get that month's rate"
+    )
     changes = RuleChangeSerializer(many=True)
 
 

@@ -26,6 +26,7 @@ from subsidies.selectors import (
     outstanding_for,
     period_parse,
     plan_counties,
+    rule_periods_of,
     subsidy_compute,
 )
 
@@ -47,45 +48,113 @@ def parse_money(value, *, field: str = "amount", allow_zero: bool = False) -> De
     return amount.quantize(Decimal("0.01"))
 
 
-@transaction.atomic
-def subsidy_rules_load(*, plan: Plan, data, types: dict, result) -> None:
-    """The plan file's subsidy rates (registered with ``counties.plan_hooks``): a rule the file no
-    longer lists is removed, as ``plan_load`` does for targets."""
-    keep = []
-    for (type_code, area_class, level), amount in data.subsidy_rules.items():
-        rule = upsert_counted(
-            SubsidyRule,
-            result,
-            lookup={"plan": plan, "retrofit_type": types[type_code], "area_class": area_class, "level": level},
-            values={"amount": amount},
-        )
-        keep.append(rule.pk)
-    result.deleted += SubsidyRule.objects.filter(plan=plan).exclude(pk__in=keep).delete()[0]
+def rate_change_clean(*, plan: Plan, effective_from, reason) -> tuple[str, str]:
+    """The effective month (a month of the plan) and the reason of a rate change; both required.
+
+    ValidationError (400) with a Chinese message on ``effective_from`` and/or ``reason``.
+    """
+    errors: dict[str, list[str]] = {}
+    month = str(effective_from or "").strip()
+    if not month:
+        errors["effective_from"] = [_("请选择新标准的生效月份（YYYY-MM）。")]
+    else:
+        try:
+            month = period_parse(plan=plan, value=month, field="effective_from")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    reason = str(reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("请填写修改原因。")]
+    if errors:
+        raise ValidationError(errors)
+    return month, reason
 
 
 @transaction.atomic
-def subsidy_rule_update(*, rule: SubsidyRule, amount: Decimal, actor, reason: str = "") -> SubsidyRule:
-    """Change a rule's rate (finance bureau or city office only) and record who, when, old and new."""
-    RuleEditors.check(actor)
-    rule = SubsidyRule.objects.select_for_update().get(pk=rule.pk)
-    amount = parse_money(amount, allow_zero=True)
-    old = rule.amount
-    if old == amount:
+def subsidy_rule_rate_set(*, rule: SubsidyRule, amount, effective_from, reason, actor) -> SubsidyRule:
+    """Set a rule's rate from ``effective_from`` (a month of the plan) on, and record the change.
+
+    The one write of a rate, behind the rules page and API (``subsidy_rule_update``), the admin's
+    spreadsheet import and the plan file loader; the role rule is the caller's. Households completed
+    in months before ``effective_from`` keep the rate in force then. Frozen settlements are not
+    touched. A change that leaves every month's rate as it was records nothing. ``actor`` is None
+    for the plan file loader.
+    """
+    errors: dict[str, list[str]] = {}
+    try:
+        amount = parse_money(amount, allow_zero=True)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        effective_from, reason = rate_change_clean(plan=rule.plan, effective_from=effective_from, reason=reason)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    rule = SubsidyRule.objects.select_for_update().select_related("plan").get(pk=rule.pk)
+    runs = rule_periods_of(rule=rule, plan=rule.plan)
+    later = [run.amount for run in runs if run.end >= effective_from]
+    if all(rate == amount for rate in later):
         return rule
-    rule.amount = amount
+    old = rule.amount
+    rule.amount = amount  # the rate of the plan's last month: this change sets every month from its own on
     rule.full_clean()
     rule.save(update_fields=["amount"])
-    subsidy_rule_change_record(rule=rule, old_amount=old, actor=actor, reason=reason)
-    return rule
-
-
-def subsidy_rule_change_record(*, rule: SubsidyRule, old_amount: Decimal, actor, reason: str = "") -> None:
-    """The audit entry of a rate change; also used by the admin's spreadsheet import."""
     change = SubsidyRuleChange(
-        rule=rule, changed_by=actor, old_amount=old_amount, new_amount=rule.amount, reason=reason or ""
+        rule=rule,
+        changed_by=actor,
+        old_amount=old,
+        new_amount=amount,
+        effective_from=effective_from,
+        reason=reason,
     )
     change.full_clean()
     change.save()
+    return rule
+
+
+def subsidy_rule_update(*, rule: SubsidyRule, amount, effective_from, reason, actor) -> SubsidyRule:
+    """Change a rule's rate from a month on (finance bureau or city office only); audited."""
+    RuleEditors.check(actor)
+    return subsidy_rule_rate_set(rule=rule, amount=amount, effective_from=effective_from, reason=reason, actor=actor)
+
+
+@transaction.atomic
+def subsidy_rules_load(
+    *,
+    plan: Plan,
+    data,
+    types: dict,
+    result,
+    rates_effective_from: str | None = None,
+    rates_reason: str = "",
+    **_options,
+) -> None:
+    """The plan file's subsidy rates (registered with ``counties.plan_hooks``).
+
+    A new rule takes the file's amount for the whole plan. A rule whose amount the file changes goes
+    through ``subsidy_rule_rate_set`` like a change on the rules page: from ``rates_effective_from``
+    (``load_plan --rates-effective-from``; the plan's first month when not given, so that the file's
+    rate applies to every household), with ``rates_reason`` or a note that the file changed it. A
+    rule the file no longer lists is removed, as ``plan_load`` does for targets.
+    """
+    keep = []
+    for (type_code, area_class, level), amount in data.subsidy_rules.items():
+        lookup = {"plan": plan, "retrofit_type": types[type_code], "area_class": area_class, "level": level}
+        rule = SubsidyRule.objects.filter(**lookup).first()
+        if rule is None or rule.amount == amount:
+            rule = upsert_counted(SubsidyRule, result, lookup=lookup, values={"amount": amount})
+        else:
+            subsidy_rule_rate_set(
+                rule=rule,
+                amount=amount,
+                effective_from=rates_effective_from or plan.first_period,
+                reason=rates_reason or _("实施方案文件重新载入，补助标准随文件调整。"),
+                actor=None,
+            )
+            result.updated += 1
+        keep.append(rule.pk)
+    result.deleted += SubsidyRule.objects.filter(plan=plan).exclude(pk__in=keep).delete()[0]
 
 
 def _check_plan_date(plan: Plan, value: date, field: str) -> None:

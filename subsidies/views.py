@@ -339,17 +339,19 @@ def subsidy_rules(request, year: int):
     plan = plan_get(year=year)
     rules = list(selectors.subsidy_rules_for_user(user=request.user, plan=plan))
     can_edit = RuleEditors.allows(request.user)
+    periods = plan.periods()
     bound_form, bound_rule_id, status = None, None, 200
     if request.method == "POST":
         RuleEditors.check(request.user)
         rule = selectors.subsidy_rule_get_for_user(user=request.user, plan=plan, pk=request.POST.get("rule"))
-        form = RuleForm(request.POST, prefix=f"rule{rule.pk}")
+        form = RuleForm(request.POST, prefix=f"rule{rule.pk}", periods=periods)
         if form.is_valid():
             try:
                 old = rule.amount
                 services.subsidy_rule_update(
                     rule=rule,
                     amount=form.cleaned_data["amount"],
+                    effective_from=form.cleaned_data["effective_from"],
                     reason=form.cleaned_data["reason"],
                     actor=request.user,
                 )
@@ -358,25 +360,27 @@ def subsidy_rules(request, year: int):
             else:
                 messages.success(
                     request,
-                    _("已将“%(rule)s”由 %(old)s 元改为 %(new)s 元。")
+                    _("已将“%(rule)s”由 %(old)s 元改为 %(new)s 元，自 %(month)s 起生效。")
                     % {
                         "rule": f"{rule.retrofit_type.name} {rule.get_area_class_display()} {rule.get_level_display()}",
                         "old": selectors.money_str(old),
                         "new": selectors.money_str(form.cleaned_data["amount"]),
+                        "month": form.cleaned_data["effective_from"],
                     },
                 )
                 return redirect("subsidy-rules", year=plan.year)
         bound_form, bound_rule_id, status = form, rule.pk, 400
     items = []
+    rate_periods = selectors.rule_periods(plan=plan)
     for rule in rules:
         form = None
         if can_edit:
             form = (
                 bound_form
                 if rule.pk == bound_rule_id
-                else RuleForm(prefix=f"rule{rule.pk}", initial={"amount": rule.amount})
+                else RuleForm(prefix=f"rule{rule.pk}", initial={"amount": rule.amount}, periods=periods)
             )
-        items.append({"rule": rule, "form": form})
+        items.append({"rule": rule, "form": form, "periods": rate_periods.get(rule.pk, [])})
     return render(
         request,
         "subsidies/rules.html",

@@ -81,7 +81,8 @@ def test_a_bad_target_row_is_shown_with_its_row_and_nothing_is_imported(users, w
 def test_a_rate_changed_by_an_admin_import_is_audited(users, web):
     client = web(users["admin"])
     upload = workbook(
-        ["plan", "type", "area_class", "level", "amount"], [[2021, "coal_to_gas", "rural", "county", "3600"]]
+        ["plan", "type", "area_class", "level", "amount", "生效月份", "修改原因"],
+        [[2021, "coal_to_gas", "rural", "county", "3600", "2021-09", "市政府常务会议调整"]],
     )
     preview = import_then_confirm(client, "subsidies/subsidyrule", upload)
     assert confirm(client, "subsidies/subsidyrule", preview).status_code == 302
@@ -93,6 +94,32 @@ def test_a_rate_changed_by_an_admin_import_is_audited(users, web):
         Decimal("3600"),
         users["admin"],
     )
+    assert (change.effective_from, change.reason) == ("2021-09", "市政府常务会议调整")
+
+
+def test_an_imported_rate_change_without_its_month_and_reason_is_refused_with_the_row(users, web):
+    client = web(users["admin"])
+    upload = workbook(
+        ["年度", "改造类型", "城乡", "出资层级", "补助标准（元/户或元/㎡）"], [[2021, "煤改气", "农村", "县级", 3600]]
+    )
+    preview = import_then_confirm(client, "subsidies/subsidyrule", upload)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", preview.content.decode()))
+    assert confirm_step(preview, "subsidies/subsidyrule") is None
+    assert "请选择新标准的生效月份" in text and "请填写修改原因" in text
+    rule = SubsidyRule.objects.get(retrofit_type__code="coal_to_gas", area_class="rural", level="county")
+    assert rule.amount == Decimal("3500") and not SubsidyRuleChange.objects.exists()
+
+
+def test_an_imported_rate_change_with_a_month_outside_the_plan_is_refused(users, web):
+    client = web(users["admin"])
+    upload = workbook(
+        ["年度", "改造类型", "城乡", "出资层级", "补助标准（元/户或元/㎡）", "生效月份", "修改原因"],
+        [[2021, "煤改气", "农村", "县级", 3600, "2022-01", "调整"]],
+    )
+    preview = import_then_confirm(client, "subsidies/subsidyrule", upload)
+    assert confirm_step(preview, "subsidies/subsidyrule") is None
+    assert "不在" in preview.content.decode()
+    assert not SubsidyRuleChange.objects.exists()
 
 
 def test_the_admin_exports_targets_as_xlsx(users, web):

@@ -17,6 +17,8 @@ def test_the_preview_of_a_changed_rule_marks_the_change_with_classes_not_inline_
     first = list(dataset[0])
     first[amount] = "1234"
     dataset[0] = tuple(first)
+    dataset.append_col(["2021-08"] * len(dataset), header="生效月份")  # a changed rate says from when and why
+    dataset.append_col(["调整"] * len(dataset), header="修改原因")
     client = web(admin)
     page = client.get("/admin/subsidies/subsidyrule/import/")
     assert page.status_code == 200

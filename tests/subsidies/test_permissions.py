@@ -39,7 +39,12 @@ API_CASES = [
     ("get", "settlements/", None, CITY_WIDE),
     ("get", "settlements/{settlement}/", None, CITY_WIDE),
     ("get", "settlements/{settlement}/export.xlsx", None, CITY_WIDE),
-    ("patch", "rules/{rule}/", {"amount": "2000.00"}, statuses(403, city=200, finance=200)),
+    (
+        "patch",
+        "rules/{rule}/",
+        {"amount": "2000.00", "effective_from": "2021-06", "reason": "核对"},
+        statuses(403, city=200, finance=200),
+    ),
     (
         "post",
         "grid/investments/",
@@ -97,7 +102,12 @@ PAGE_CASES = [
     (
         "post",
         "rules/",
-        {"rule": "{rule}", "rule{rule}-amount": "2000.00"},
+        {
+            "rule": "{rule}",
+            "rule{rule}-amount": "2000.00",
+            "rule{rule}-effective_from": "2021-06",
+            "rule{rule}-reason": "核对",
+        },
         statuses(403, city=302, finance=302, anon_api=False),
     ),
     (

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -22,7 +23,7 @@ def rule(code="coal_to_electric", area_class="urban", level="city"):
 def test_finance_and_the_city_office_may_change_a_rate_and_the_change_is_audited(users, api, role):
     target = rule()
     response = api(users[role]).patch(
-        f"{BASE}rules/{target.pk}/", {"amount": "2100.00", "reason": "调整"}, format="json"
+        f"{BASE}rules/{target.pk}/", {"amount": "2100.00", "effective_from": "2021-08", "reason": "调整"}, format="json"
     )
     assert response.status_code == 200, response.json()
     assert response.json()["amount"] == "2100.00"
@@ -32,36 +33,53 @@ def test_finance_and_the_city_office_may_change_a_rate_and_the_change_is_audited
         Decimal("2000.00"),
         Decimal("2100.00"),
     )
-    assert change.changed_at is not None and change.reason == "调整"
+    assert change.changed_at is not None and change.reason == "调整" and change.effective_from == "2021-08"
     assert response.json()["changes"][0]["old_amount"] == "2000.00"
+    assert response.json()["changes"][0]["effective_from"] == "2021-08"
+    assert response.json()["periods"] == [
+        {"start": "2021-06", "end": "2021-07", "amount": "2000.00"},
+        {"start": "2021-08", "end": "2021-10", "amount": "2100.00"},
+    ]
 
 
 @pytest.mark.parametrize("role", ["admin", "clerk", "department", "norole"])
 def test_other_roles_cannot_change_a_rate(users, role):
     with pytest.raises(PermissionDenied, match="只有市财政局或市清洁取暖办可以修改补助标准"):
-        subsidy_rule_update(rule=rule(), amount=Decimal("1"), actor=users[role])
+        subsidy_rule_update(
+            rule=rule(), amount=Decimal("1"), effective_from="2021-06", reason="调整", actor=users[role]
+        )
     assert rule().amount == Decimal("2000.00") and not SubsidyRuleChange.objects.exists()
 
 
-def test_editing_a_rule_changes_the_totals(users, api, make_report):
+def test_a_rate_changed_from_the_plans_first_month_changes_every_households_amount(users, api, make_report):
     make_report("140802", "2021-07", {("coal_to_electric", "urban"): 100})
     client = api(users["finance"])
-    before = client.get(BASE, {"period": "2021-10"}).json()["totals"]["city_share"]
-    client.patch(f"{BASE}rules/{rule().pk}/", {"amount": "2500"}, format="json")
-    after = client.get(BASE, {"period": "2021-10"}).json()["totals"]["city_share"]
+    before = client.get(BASE, {"period": "2021-10"})
+    assert before.status_code == 200
+    response = client.patch(
+        f"{BASE}rules/{rule().pk}/", {"amount": "2500", "effective_from": "2021-06", "reason": "文件"}, format="json"
+    )
+    assert response.status_code == 200
+    after = client.get(BASE, {"period": "2021-10"})
+    assert after.status_code == 200
+    before, after = before.json()["totals"]["city_share"], after.json()["totals"]["city_share"]
     assert (before, after) == ("200000.00", "250000.00")
 
 
 @pytest.mark.parametrize("amount", ["abc", "-1", "1.234", "1e20", "NaN", ""])
 def test_a_bad_rate_is_a_400_and_nothing_changes(users, api, amount):
-    response = api(users["finance"]).patch(f"{BASE}rules/{rule().pk}/", {"amount": amount}, format="json")
+    response = api(users["finance"]).patch(
+        f"{BASE}rules/{rule().pk}/", {"amount": amount, "effective_from": "2021-08", "reason": "调整"}, format="json"
+    )
     assert response.status_code == 400
     assert set(response.json()) >= {"code", "detail", "errors"}
     assert rule().amount == Decimal("2000.00")
 
 
 def test_an_unchanged_rate_records_no_change(users):
-    subsidy_rule_update(rule=rule(), amount=Decimal("2000"), actor=users["finance"])
+    subsidy_rule_update(
+        rule=rule(), amount=Decimal("2000"), effective_from="2021-08", reason="核对", actor=users["finance"]
+    )
     assert not SubsidyRuleChange.objects.exists()
 
 
@@ -70,11 +88,19 @@ def test_the_rules_page_edits_a_rate_for_finance_and_shows_the_history(users, we
     target = rule()
     response = client.post(
         "/plans/2021/subsidies/rules/",
-        {"rule": target.pk, f"rule{target.pk}-amount": "2050.00", f"rule{target.pk}-reason": "试算"},
+        {
+            "rule": target.pk,
+            f"rule{target.pk}-amount": "2050.00",
+            f"rule{target.pk}-effective_from": "2021-09",
+            f"rule{target.pk}-reason": "试算",
+        },
     )
     assert response.status_code == 302
-    html = client.get("/plans/2021/subsidies/rules/").content.decode()
+    page = client.get("/plans/2021/subsidies/rules/")
+    assert page.status_code == 200
+    html = page.content.decode()
     assert "2,050.00" in html and "2,000.00" in html and "finance" in html and "试算" in html
+    assert "2021-06 至 2021-08：2,000.00元；2021-09 起：2,050.00元" in re.sub(r"<[^>]+>", "", html)
 
 
 def test_the_rules_page_rejects_a_bad_rate_with_a_message(users, web):

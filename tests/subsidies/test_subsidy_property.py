@@ -1,4 +1,6 @@
-"""Property: for random reports, the totals are approved units × the plan's rates, computed here independently."""
+"""Property: for random reports and at most one rate change effective from a random month, the totals are
+Σ over months of (approved units completed that month × the rate in force that month), computed here
+independently."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -7,6 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports.models import ReportStatus
+from subsidies.models import SubsidyRule
+from subsidies.services import subsidy_rule_update
 
 # The plan's table (DOMAIN.md), written out here rather than read from the code under test.
 RATES = {
@@ -48,21 +52,66 @@ reports = st.dictionaries(
 )
 
 
+# A change: (type, the rule's area class), level, new rate (whole yuan, so every product stays exact at
+# two places), effective month. Building retrofit has one 不分城乡 rule for its urban and rural lines.
+RULE_KEYS = [
+    ("coal_to_electric", "urban"),
+    ("coal_to_electric", "rural"),
+    ("coal_to_gas", "urban"),
+    ("coal_to_gas", "rural"),
+    ("building_retrofit", "any"),
+]
+changes = st.one_of(
+    st.none(),
+    st.tuples(
+        st.sampled_from(RULE_KEYS),
+        st.sampled_from([0, 1]),
+        st.integers(min_value=0, max_value=9000).map(Decimal),
+        st.sampled_from(PERIODS),
+    ),
+)
+
+
+def rates_in(key, period, change):
+    """(city, county) rate of line ``key`` for households completed in ``period``."""
+    rates = list(RATES[key])
+    if change is not None:
+        (type_code, rule_class), level, amount, effective_from = change
+        if type_code == key[0] and rule_class in (key[1], "any") and period >= effective_from:
+            rates[level] = amount
+    return rates
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(reports=reports, as_of=st.sampled_from(PERIODS))
-def test_totals_equal_approved_units_times_rates(users, api, make_report, reports, as_of):
+@given(reports=reports, as_of=st.sampled_from(PERIODS), change=changes)
+def test_totals_equal_each_months_approved_units_times_that_months_rates(
+    users, api, make_report, reports, as_of, change
+):
     savepoint = transaction.savepoint()
     try:
         for (county, period), (status, report_lines) in reports.items():
             make_report(county, period, {key: str(value) for key, value in report_lines.items()}, status=status)
-        body = api(users["finance"]).get("/api/v1/plans/2021/subsidies/", {"period": as_of}).json()
+        if change is not None:
+            (type_code, rule_class), level, amount, effective_from = change
+            rule = SubsidyRule.objects.get(
+                plan__year=2021,
+                retrofit_type__code=type_code,
+                area_class=rule_class,
+                level=("city", "county")[level],
+            )
+            subsidy_rule_update(
+                rule=rule, amount=amount, effective_from=effective_from, reason="性质测试", actor=users["finance"]
+            )
+        response = api(users["finance"]).get("/api/v1/plans/2021/subsidies/", {"period": as_of})
+        assert response.status_code == 200
+        body = response.json()
 
         expected = {code: [Decimal(0), Decimal(0)] for code in COUNTIES}
         for (county, period), (status, report_lines) in reports.items():
             if status != ReportStatus.APPROVED or period > as_of:
                 continue
             for key, value in report_lines.items():
-                city_rate, county_rate = RATES[key]
+                city_rate, county_rate = rates_in(key, period, change)
                 expected[county][0] += Decimal(value) * city_rate
                 expected[county][1] += Decimal(value) * county_rate
 

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from counties.models import County, RetrofitType
@@ -10,6 +11,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("plan", help="a year of a shipped plan (2021) or the path of a plan file")
+        parser.add_argument(
+            "--rates-effective-from",
+            metavar="YYYY-MM",
+            help="a month of the plan from which a changed subsidy rate applies (default: the plan's first month)",
+        )
+        parser.add_argument("--rates-reason", default="", help="why the file changes subsidy rates (kept in the audit)")
 
     def handle(self, *args, **options):
         path = resolve_plan_path(options["plan"])
@@ -21,7 +28,14 @@ class Command(BaseCommand):
             )
         except PlanFileError as exc:
             raise CommandError("方案文件有误，未写入任何数据：\n" + "\n".join(f"  - {e}" for e in exc.errors)) from None
-        plan, result = plan_load(data=data)
+        options_for_sections = {
+            "rates_effective_from": options.get("rates_effective_from"),
+            "rates_reason": options.get("rates_reason") or "",
+        }
+        try:
+            plan, result = plan_load(data=data, section_options=options_for_sections)
+        except ValidationError as exc:
+            raise CommandError("未写入任何数据：" + "；".join(exc.messages)) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"{plan.title}（{plan.year}）已载入：新增 {result.created}，更新 {result.updated}，"
