@@ -12,7 +12,7 @@ from counties.models import County, Plan, RetrofitType, Role
 from counties.selectors import counties_for_user, require_role, scope_for_user
 from households import pii
 from households.models import Household, HouseholdStatus, RosterSummary
-from subsidies.selectors import can_read_subsidies, money, rule_rate, rules_for_plan
+from subsidies.selectors import RatePeriod, can_read_subsidies, money, rate_in, rate_periods_for_plan, rule_rate
 
 READ_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE, Role.DEPARTMENT, Role.COUNTY_CLERK)
 # Roles that record on the roster: the city office for any county, a clerk for its own.
@@ -148,32 +148,39 @@ def households_filter(
     return queryset
 
 
-def subsidy_rates(*, plan: Plan) -> dict[tuple[int, str, str], Decimal]:
-    """The plan's rules, as the finance view reads them (subsidies.selectors.rules_for_plan). One query."""
-    return rules_for_plan(plan=plan)
+def subsidy_rates(*, plan: Plan) -> dict[tuple[int, str, str], list[RatePeriod]]:
+    """The plan's rules with the rate of every month, as the finance view reads them. One query."""
+    return rate_periods_for_plan(plan=plan)
 
 
-def subsidy_rates_for_user(*, user, plan: Plan) -> dict[tuple[int, str, str], Decimal] | None:
+def subsidy_rates_for_user(*, user, plan: Plan) -> dict[tuple[int, str, str], list[RatePeriod]] | None:
     """The rates for roster rows, or None for a user who may not read subsidies (``can_read_subsidies``):
     ``household_rows`` then carries no money at all."""
     return subsidy_rates(plan=plan) if can_read_subsidies(user) else None
 
 
 def household_subsidy(
-    rates, *, type_id: int, is_area: bool, area_class: str, area_m2: Decimal | None
+    rates, *, type_id: int, is_area: bool, area_class: str, area_m2: Decimal | None, month: str | None = None
 ) -> tuple[Decimal, Decimal]:
     """City and county share for one household: per household, or per m² × area for area types.
 
+    At the rate in force in ``month`` (the month the household was completed; None: the current rate).
     Same rule lookup and rounding as the finance view, so the roster and the subsidy page agree.
     """
     city, county = (
-        rule_rate(rates, type_id=type_id, area_class=area_class, level=level) or Decimal("0")
+        _rate_in_month(rule_rate(rates, type_id=type_id, area_class=area_class, level=level), month)
         for level in ("city", "county")
     )
     if is_area:
         area = area_m2 or Decimal("0")
         return money(city * area), money(county * area)
     return city, county
+
+
+def _rate_in_month(runs: list[RatePeriod] | None, month: str | None) -> Decimal:
+    if not runs:
+        return Decimal("0")
+    return runs[-1].amount if month is None else rate_in(runs, month)
 
 
 LIST_FIELDS = (
@@ -219,12 +226,13 @@ def household_rows(queryset: QuerySet[Household], *, whole_ids: bool, rates, chu
         if rates is None:
             yield row
             continue
-        key = (row["retrofit_type_id"], row["retrofit_type__unit"], row["area_class"], row["area_m2"])
+        month = row["completed_on"].strftime("%Y-%m") if row["completed_on"] else None
+        key = (row["retrofit_type_id"], row["retrofit_type__unit"], row["area_class"], row["area_m2"], month)
         subsidy = subsidies.get(key)
         if subsidy is None:
-            # A handful of distinct (type, area class, area) combinations: each computed once per stream.
+            # A handful of distinct (type, area class, area, month) combinations: each computed once per stream.
             subsidy = subsidies[key] = household_subsidy(
-                rates, type_id=key[0], is_area=key[1] == "m2", area_class=key[2], area_m2=key[3]
+                rates, type_id=key[0], is_area=key[1] == "m2", area_class=key[2], area_m2=key[3], month=month
             )
         row["subsidy_city"], row["subsidy_county"] = subsidy
         yield row

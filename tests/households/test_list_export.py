@@ -165,3 +165,24 @@ def test_the_template_has_the_import_headers_and_a_county_column_for_the_city_of
     assert clerk_sheet[0] == HEADERS
     city_sheet = read_xlsx(body_bytes(api(users["city"]).get("/api/v1/plans/2021/households/template.xlsx")))
     assert city_sheet[0] == ["县（市、区）", *HEADERS]
+
+
+def test_a_household_completed_before_a_rate_change_keeps_the_earlier_rate_on_the_roster(api, users, roster):
+    from subsidies.models import SubsidyRule
+    from subsidies.services import subsidy_rule_rate_set
+
+    Household.objects.filter(head_name="张三").update(completed_on=date(2021, 7, 20))
+    Household.objects.filter(head_name="王五").update(completed_on=date(2021, 9, 3))
+    rule = SubsidyRule.objects.get(
+        plan__year=2021, retrofit_type__code="coal_to_electric", area_class="rural", level="city"
+    )
+    subsidy_rule_rate_set(
+        rule=rule, amount="2600", effective_from="2021-09", reason="省里提高标准", actor=users["finance"]
+    )
+    response = api(users["city"]).get(LIST)
+    assert response.status_code == 200
+    by_name = {r["head_name"]: r for r in response.json()["results"]}
+    # July: the rural coal-to-electricity city rate of the plan (2,100); September: the new 2,600.
+    assert by_name["张三"]["subsidy_city"] == "2100.00"
+    assert by_name["王五"]["subsidy_city"] == "2600.00"
+    assert by_name["王五"]["subsidy_county"] == "2500.00"
