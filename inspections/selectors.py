@@ -34,6 +34,7 @@ from inspections.models import (
     VisitFinding,
     VisitKind,
 )
+from reports.selectors import percent_of
 
 SAMPLE_READ_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.INSPECTOR, Role.COUNTY_CLERK)
 SAMPLE_WRITE_ROLES = (Role.ADMIN, Role.CITY_OFFICE)
@@ -295,6 +296,7 @@ def _summary(*, scope, user, plan: Plan, today: date | None) -> list[dict]:
                         "rate": (Decimal(by_finding.get(f.value, 0)) / Decimal(visited)).quantize(Decimal("0.0001"))
                         if visited
                         else None,
+                        "percent": percent_of(by_finding.get(f.value, 0), visited),
                     }
                     for f in VisitFinding
                 },

@@ -23,8 +23,10 @@ from counties.selectors import PUBLIC_SCOPE, counties_for_user
 from reports.models import Report, ReportLine, ReportStatus
 from reports.periods import period_deadline
 from reports.selectors import (
+    PERCENT_PLACES,
     Units,
     completion_rate,
+    percent_of,
     progress_table,
     report_units,
     reports_for_user,
@@ -78,7 +80,7 @@ def _annotate_schedule(cell: dict, fraction: Decimal) -> dict:
     gap = expected - Decimal(cell["completed"])
     cell["gap"] = int(gap.quantize(ONE, rounding=ROUND_HALF_UP)) if gap > 0 else 0
     cell["level"] = schedule_level(rate=cell["rate"], expected=fraction)
-    cell["percent"] = _percent(cell["rate"])
+    cell["percent"] = percent_of(cell["completed"], cell["target"])
     return cell
 
 
@@ -113,7 +115,7 @@ def dashboard_for_user(*, user, plan: Plan, period: str) -> dict:
             "target": row["total"]["target"],
             "completed": row["total"]["completed"],
             "pending": row["total"]["pending"],
-            "rate": _percent(row["total"]["rate"]),
+            "rate": row["total"]["percent"],
             "expected": _percent(table["fraction"]),
         }
         for row in table["rows"]
@@ -121,11 +123,13 @@ def dashboard_for_user(*, user, plan: Plan, period: str) -> dict:
     return table
 
 
-def _percent(rate: Decimal | None) -> Decimal | None:
-    """A rate (0.1234) as a percentage with two places (12.34), for charts and tooltips."""
-    if rate is None:
+def _percent(fraction: Decimal | None) -> Decimal | None:
+    """An exact fraction (the schedule's) as a percentage, for pages and charts."""
+    if fraction is None:
         return None
-    return (rate * 100).quantize(Decimal("0.01"))
+    return (fraction * 100).quantize(PERCENT_PLACES)
+
+
 
 
 def public_progress(*, plan: Plan, period: str) -> dict:
@@ -148,8 +152,8 @@ def _month_stats(states: list[CellState], expected: int) -> dict:
         "missing": sum(1 for s in states if s.code == "missing"),
         "completeness": completion_rate(submitted, expected),
         "timeliness": completion_rate(on_time, expected),
-        "completeness_percent": _percent(completion_rate(submitted, expected)),
-        "timeliness_percent": _percent(completion_rate(on_time, expected)),
+        "completeness_percent": percent_of(submitted, expected),
+        "timeliness_percent": percent_of(on_time, expected),
     }
 
 
@@ -305,7 +309,7 @@ def trends_for_user(*, user, plan: Plan, period: str) -> dict:
                     "month": value,
                     "cumulative": cumulative,
                     "planned": int((Decimal(target) * fraction).quantize(ONE, rounding=ROUND_HALF_UP)),
-                    "rate": _percent(completion_rate(cumulative, target)),
+                    "rate": percent_of(cumulative, target),
                     "planned_rate": _percent(fraction),
                 }
             )
@@ -419,7 +423,7 @@ def county_page_for_user(*, user, plan: Plan, county: County, period: str) -> di
                 "cumulative": cumulative,
                 "planned": int((Decimal(target) * fraction).quantize(ONE, rounding=ROUND_HALF_UP)),
                 "rate": completion_rate(cumulative, target),
-                "rate_percent": _percent(completion_rate(cumulative, target)),
+                "rate_percent": percent_of(cumulative, target),
                 "planned_rate": _percent(fraction),
                 "state": report_state(by_period.get(p), period=p, today=today) if county.files_reports else None,
                 "current": p == period,

@@ -118,6 +118,19 @@ def completion_rate(completed, target) -> Decimal | None:
     return (Decimal(completed) / Decimal(target)).quantize(RATE_PLACES)
 
 
+# Pages show a percentage to one place (pct_points). It must be rounded once, from the exact ratio:
+# 1200 of 1636 is 73.3496…%, so 73.3%, never 0.7335 → 73.35 → 73.4%. Eight places keep every ratio of
+# counts below ten million clear of a rounding boundary.
+PERCENT_PLACES = Decimal("0.00000001")
+
+
+def percent_of(part, whole) -> Decimal | None:
+    """``part`` of ``whole`` as a percentage from the exact ratio; None where there is no ``whole``."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(PERCENT_PLACES)
+
+
 def to_households(units: Units, *, is_area: bool, m2_per_household: Decimal):
     """Households a line counts for: m² types convert at the plan's m² per household."""
     if is_area:
@@ -281,6 +294,7 @@ def report_sheet(*, user, plan: Plan, county, period: str, report: Report | None
                 "before": before_h,
                 "after": after_h,
                 "rate": completion_rate(after_h, target),
+                "percent": percent_of(after_h, target),
                 "over_target": after_h > target,
                 "far_over_target": after_h > Decimal(target) * Decimal("1.5"),
             }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.documents import Heading, OfficialDocument, Paragraph, Table, write_official_document
 from counties.documents import document_number_find, document_number_issue, document_number_text
 from counties.models import DocumentKind, Plan
-from counties.templatetags.heating import pct, pct_points
+from counties.templatetags.heating import pct_points
 from inspections.models import VisitFinding
 from inspections.selectors import inspection_summary_public
 from reports.dashboard import bulletin
@@ -152,7 +152,7 @@ def bulletin_document(*, plan: Plan, period: str, user, today: date | None = Non
                     + [
                         f"{row['findings'][value]['count']}"
                         + (
-                            f" ({pct(row['findings'][value]['rate'])})"
+                            f" ({pct_points(row['findings'][value]['percent'])})"
                             if row["findings"][value]["rate"] is not None
                             else ""
                         )

@@ -27,11 +27,12 @@ def pct(rate, places=1):
 def pct_points(value, places=1):
     """A percentage (60, 60.00) in the one format every page uses (60.0%, as the report form's live
     rate); — where there is none. Every percentage on a page goes through here or through ``pct``."""
-    from decimal import Decimal
+    from decimal import ROUND_HALF_UP, Decimal
 
     if value is None or value == "":
         return "—"
-    return f"{Decimal(value).quantize(Decimal(1).scaleb(-int(places)))}%"
+    # 四舍五入, as offices round: 12.25 is 12.3%, not the banker's 12.2%.
+    return f"{Decimal(value).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)}%"
 
 
 register.filter("person", person)
