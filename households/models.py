@@ -131,6 +131,9 @@ class RosterSummary(models.Model):
     retrofit_type = models.ForeignKey(RetrofitType, on_delete=models.CASCADE, related_name="+", db_index=False)
     area_class = models.CharField(max_length=10, choices=AreaClass.choices)
     status = models.CharField(max_length=12, choices=HouseholdStatus.choices)
+    # The month the households were completed, YYYY-MM ("": not completed yet): a rate change
+    # applies from a month on, so the payable figures need each month's households.
+    completed_period = models.CharField(max_length=7, default="", blank=True)
     households = models.PositiveIntegerField(default=0)
     area_m2 = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
 
@@ -139,7 +142,8 @@ class RosterSummary(models.Model):
         verbose_name_plural = _("花名册汇总")
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "county", "retrofit_type", "area_class", "status"], name="roster_summary_once"
+                fields=["plan", "county", "retrofit_type", "area_class", "status", "completed_period"],
+                name="roster_summary_once_per_month",
             ),
         ]
 

@@ -18,11 +18,22 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
 
 from counties.models import County
 from households.models import Household, RosterSummary
 
 GROUP = ("county_id", "retrofit_type_id", "area_class", "status")
+
+
+def counted_rows(roster):
+    """The roster grouped as the summary keeps it, the completion month included. One grouped read."""
+    rows = roster.annotate(month=TruncMonth("completed_on")).values(*GROUP, "month").annotate(
+        n=Count("pk"), m2=Sum("area_m2")
+    )
+    for row in rows.order_by():
+        row["completed_period"] = row.pop("month").strftime("%Y-%m") if row["month"] else ""
+        yield row
 
 
 @transaction.atomic
@@ -43,25 +54,29 @@ def summary_recount(*, plan_id: int, county_ids: Iterable[int] | None = None) ->
     summary.delete()
     RosterSummary.objects.bulk_create(
         [
-            RosterSummary(plan_id=plan_id, households=row["n"], area_m2=row["m2"] or 0, **{k: row[k] for k in GROUP})
-            for row in roster.values(*GROUP).annotate(n=Count("pk"), m2=Sum("area_m2")).order_by()
+            RosterSummary(
+                plan_id=plan_id,
+                households=row["n"],
+                area_m2=row["m2"] or 0,
+                completed_period=row["completed_period"],
+                **{k: row[k] for k in GROUP},
+            )
+            for row in counted_rows(roster)
         ]
     )
 
 
 def roster_recount_matches(*, plan_id: int) -> bool:
     """Whether the stored summary equals a recount of the whole roster (tests, ``rebuild_roster_summary --check``)."""
+    keys = (*GROUP, "completed_period")
     stored = {
-        tuple(row[k] for k in GROUP): (row["households"], row["area_m2"])
+        tuple(row[k] for k in keys): (row["households"], row["area_m2"])
         for row in RosterSummary.objects.filter(plan_id=plan_id, households__gt=0).values(
-            *GROUP, "households", "area_m2"
+            *keys, "households", "area_m2"
         )
     }
     counted = {
-        tuple(row[k] for k in GROUP): (row["n"], row["m2"] or 0)
-        for row in Household.objects.filter(plan_id=plan_id)
-        .values(*GROUP)
-        .annotate(n=Count("pk"), m2=Sum("area_m2"))
-        .order_by()
+        tuple(row[k] for k in keys): (row["n"], row["m2"] or 0)
+        for row in counted_rows(Household.objects.filter(plan_id=plan_id))
     }
     return stored == counted

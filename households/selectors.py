@@ -336,7 +336,15 @@ def payable_by_county(*, user, plan: Plan) -> list[dict] | None:
     rows = (
         roster_summary_for_user(user=user, plan=plan)
         .filter(status__in=PAYABLE_STATUSES)
-        .values("county_id", "county__code", "county__name", "county__order", "retrofit_type_id", "area_class")
+        .values(
+            "county_id",
+            "county__code",
+            "county__name",
+            "county__order",
+            "retrofit_type_id",
+            "area_class",
+            "completed_period",
+        )
         .annotate(n=Sum("households"), m2=Sum("area_m2"))
         .filter(n__gt=0)
         .order_by("county__order", "county__code")
@@ -354,15 +362,18 @@ def payable_by_county(*, user, plan: Plan) -> list[dict] | None:
                 "county_share": Decimal("0.00"),
             },
         )
+        # Each completion month at the rate in force then (a household completed before a rate
+        # change keeps the earlier rate).
         is_area = row["retrofit_type_id"] in area_type_ids
-        if is_area:
-            city, county = household_subsidy(
-                rates, type_id=row["retrofit_type_id"], is_area=True, area_class=row["area_class"], area_m2=row["m2"]
-            )
-        else:
-            city, county = household_subsidy(
-                rates, type_id=row["retrofit_type_id"], is_area=False, area_class=row["area_class"], area_m2=None
-            )
+        city, county = household_subsidy(
+            rates,
+            type_id=row["retrofit_type_id"],
+            is_area=is_area,
+            area_class=row["area_class"],
+            area_m2=row["m2"] if is_area else None,
+            month=row["completed_period"] or None,
+        )
+        if not is_area:
             city, county = city * row["n"], county * row["n"]
         entry["households"] += row["n"]
         entry["city"] += city

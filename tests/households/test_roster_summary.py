@@ -103,6 +103,23 @@ def test_payable_figures_come_from_the_summary_and_match_the_rules(users, plan):
     assert county["county_share"] == Decimal("2500") + Decimal("2000") + Decimal("9045.00")
 
 
+def test_payable_figures_pay_each_household_at_the_rate_in_force_in_its_completion_month(users, plan):
+    from subsidies.models import SubsidyRule
+    from subsidies.services import subsidy_rule_rate_set
+
+    make_household(plan, seq=1, status="accepted", completed_on=date(2021, 7, 15))
+    make_household(plan, seq=2, status="accepted", completed_on=date(2021, 9, 2))
+    make_household(plan, seq=3, status="paid", completed_on=date(2021, 10, 9))
+    rule = SubsidyRule.objects.get(plan=plan, retrofit_type__code="coal_to_electric", area_class="rural", level="city")
+    subsidy_rule_rate_set(rule=rule, amount="2600", effective_from="2021-09", reason="提标", actor=users["finance"])
+    assert roster_summary.roster_recount_matches(plan_id=plan.pk)
+    (county,) = payable_by_county(user=users["city"], plan=plan)
+    # July at the plan's 2,100; September and October at 2,600. The county's 2,500 never changed.
+    assert county["households"] == 3
+    assert county["city"] == Decimal("2100") + 2 * Decimal("2600")
+    assert county["county_share"] == 3 * Decimal("2500")
+
+
 def test_reconciliation_reads_the_same_number_of_queries_and_no_roster_rows_whatever_the_size(api, users, plan):
     client = api(users["city"])
     make_household(plan, seq=1)
