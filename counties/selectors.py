@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from counties.models import County, Plan, Profile, RetrofitType, Role, Target, Unit
+from counties.models import County, Plan, Profile, RetrofitType, Role, Target, TargetAdjustment, Unit
 
 
 @dataclass(frozen=True)
@@ -170,14 +170,19 @@ def plan_types(*, plan: Plan) -> list[RetrofitType]:
 def plan_target_table(*, plan: Plan) -> dict:
     """The annex table: one row per county with targets, in annex order, plus the 合计 row.
 
+    The current targets, each row listing the types whose target was adjusted (``adjusted``).
+
     Two queries whatever the number of counties or types.
     """
     types = plan_types(plan=plan)
     targets = (
         Target.objects.filter(plan=plan)
         .select_related("county")
+        .annotate(adjusted=Exists(TargetAdjustment.objects.filter(target=OuterRef("pk"))))
         .order_by("county__order", "county__code")
-        .values("county__code", "county__name", "county__order", "retrofit_type_id", "households", "area_m2")
+        .values(
+            "county__code", "county__name", "county__order", "retrofit_type_id", "households", "area_m2", "adjusted"
+        )
     )
     rows: dict[str, dict] = {}
     type_by_id = {t.pk: t for t in types}
@@ -190,6 +195,8 @@ def plan_target_table(*, plan: Plan) -> dict:
                 "targets": {t.code: 0 for t in types},
                 "area_m2": {t.code: Decimal("0") for t in types if t.unit == Unit.M2},
                 "total": 0,
+                # the type codes whose target was adjusted since the plan was issued (marked 已调整)
+                "adjusted": [],
             },
         )
         code = type_by_id[item["retrofit_type_id"]].code
@@ -197,9 +204,62 @@ def plan_target_table(*, plan: Plan) -> dict:
         if code in row["area_m2"]:
             row["area_m2"][code] = item["area_m2"] or Decimal(item["households"]) * plan.m2_per_household
         row["total"] += item["households"]
+        if item["adjusted"]:
+            row["adjusted"].append(code)
     totals = {t.code: sum(r["targets"][t.code] for r in rows.values()) for t in types}
     totals["total"] = sum(r["total"] for r in rows.values())
     area_totals = {
         t.code: sum((r["area_m2"][t.code] for r in rows.values()), Decimal("0")) for t in types if t.unit == Unit.M2
     }
-    return {"plan": plan, "types": types, "rows": list(rows.values()), "totals": totals, "area_totals": area_totals}
+    return {
+        "plan": plan,
+        "types": types,
+        "rows": list(rows.values()),
+        "totals": totals,
+        "area_totals": area_totals,
+        "adjusted": any(r["adjusted"] for r in rows.values()),
+    }
+
+
+def targets_in_force(
+    *, plan: Plan, period: str, county_ids=None, type_ids=None
+) -> dict[tuple[int, int], tuple[int, Decimal | None]]:
+    """Each target as it stood in ``period``: ``(county_id, type_id) -> (households, area_m2)``.
+
+    The current value, unless an adjustment takes effect after ``period``: then the old value of the
+    earliest such adjustment. Adjustments of a target are kept in month order (``target_adjust``
+    refuses one dated before a later one), so that old value is what was in force. Two queries.
+    """
+    targets = Target.objects.filter(plan=plan)
+    adjustments = TargetAdjustment.objects.filter(target__plan=plan, effective_period__gt=period)
+    if county_ids is not None:
+        targets = targets.filter(county_id__in=county_ids)
+        adjustments = adjustments.filter(target__county_id__in=county_ids)
+    if type_ids is not None:
+        targets = targets.filter(retrofit_type_id__in=type_ids)
+        adjustments = adjustments.filter(target__retrofit_type_id__in=type_ids)
+    result = {
+        (t["county_id"], t["retrofit_type_id"]): (t["households"], t["area_m2"])
+        for t in targets.values("county_id", "retrofit_type_id", "households", "area_m2")
+    }
+    seen = set()
+    for a in adjustments.order_by("effective_period", "pk").values(
+        "target__county_id", "target__retrofit_type_id", "old_households", "old_area_m2"
+    ):
+        key = (a["target__county_id"], a["target__retrofit_type_id"])
+        if key not in seen:
+            seen.add(key)
+            result[key] = (a["old_households"], a["old_area_m2"])
+    return result
+
+
+def target_adjustments(*, plan: Plan, county_id: int | None = None) -> QuerySet[TargetAdjustment]:
+    """The plan's target adjustments, newest first, with what the list shows joined (one query).
+
+    Targets are public (the plan's annex), so is how they changed: no scoping beyond the plan."""
+    queryset = TargetAdjustment.objects.filter(target__plan=plan).select_related(
+        "target__county", "target__retrofit_type", "target__plan", "created_by"
+    )
+    if county_id is not None:
+        queryset = queryset.filter(target__county_id=county_id)
+    return queryset.order_by("-created_at", "-pk")
