@@ -85,6 +85,8 @@ def target_adjust(
         target, _created = Target.objects.select_related("plan", "retrofit_type").get_or_create(
             plan=plan, county=county, retrofit_type=retrofit_type, defaults={"households": 0}
         )
+    # The row as stored, locked: two adjustments of one target never both read the same old value.
+    target = Target.objects.select_for_update().select_related("plan", "retrofit_type").get(pk=target.pk)
     plan = target.plan
     errors: dict[str, list[str]] = {}
     reason = (reason or "").strip()
