@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -228,28 +228,30 @@ def targets_in_force(
 
     The current value, unless an adjustment takes effect after ``period``: then the old value of the
     earliest such adjustment. Adjustments of a target are kept in month order (``target_adjust``
-    refuses one dated before a later one), so that old value is what was in force. Two queries.
+    refuses one dated before a later one), so that old value is what was in force. One query.
     """
+    later = TargetAdjustment.objects.filter(target=OuterRef("pk"), effective_period__gt=period).order_by(
+        "effective_period", "pk"
+    )
     targets = Target.objects.filter(plan=plan)
-    adjustments = TargetAdjustment.objects.filter(target__plan=plan, effective_period__gt=period)
     if county_ids is not None:
         targets = targets.filter(county_id__in=county_ids)
-        adjustments = adjustments.filter(target__county_id__in=county_ids)
     if type_ids is not None:
         targets = targets.filter(retrofit_type_id__in=type_ids)
-        adjustments = adjustments.filter(target__retrofit_type_id__in=type_ids)
-    result = {
-        (t["county_id"], t["retrofit_type_id"]): (t["households"], t["area_m2"])
-        for t in targets.values("county_id", "retrofit_type_id", "households", "area_m2")
-    }
-    seen = set()
-    for a in adjustments.order_by("effective_period", "pk").values(
-        "target__county_id", "target__retrofit_type_id", "old_households", "old_area_m2"
+    targets = targets.annotate(
+        then_households=Subquery(later.values("old_households")[:1]),
+        then_area_m2=Subquery(later.values("old_area_m2")[:1]),
+    )
+    result = {}
+    for t in targets.values(
+        "county_id", "retrofit_type_id", "households", "area_m2", "then_households", "then_area_m2"
     ):
-        key = (a["target__county_id"], a["target__retrofit_type_id"])
-        if key not in seen:
-            seen.add(key)
-            result[key] = (a["old_households"], a["old_area_m2"])
+        if t["then_households"] is None:
+            value = (t["households"], t["area_m2"])
+        else:
+            area = t["then_area_m2"]
+            value = (t["then_households"], Decimal(area).quantize(Decimal("0.01")) if area is not None else None)
+        result[(t["county_id"], t["retrofit_type_id"])] = value
     return result
 
 
