@@ -7,33 +7,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('counties', '0003_document_numbers'),
+        ("counties", "0003_document_numbers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TargetAdjustment',
+            name="TargetAdjustment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_households', models.PositiveIntegerField(verbose_name='调整前户数')),
-                ('new_households', models.PositiveIntegerField(verbose_name='调整后户数')),
-                ('old_area_m2', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='调整前面积（㎡）')),
-                ('new_area_m2', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='调整后面积（㎡）')),
-                ('effective_period', models.CharField(max_length=7, validators=[django.core.validators.RegexValidator('^\\d{4}-(0[1-9]|1[0-2])$', '月份格式应为 YYYY-MM，如 2021-08。')], verbose_name='生效月份')),
-                ('reason', models.CharField(max_length=500, verbose_name='调整原因')),
-                ('document_number', models.CharField(blank=True, max_length=100, verbose_name='文号')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='记录时间')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='记录人')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='adjustments', to='counties.target', verbose_name='目标任务')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("old_households", models.PositiveIntegerField(verbose_name="调整前户数")),
+                ("new_households", models.PositiveIntegerField(verbose_name="调整后户数")),
+                (
+                    "old_area_m2",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="调整前面积（㎡）"
+                    ),
+                ),
+                (
+                    "new_area_m2",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="调整后面积（㎡）"
+                    ),
+                ),
+                (
+                    "effective_period",
+                    models.CharField(
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{4}-(0[1-9]|1[0-2])$", "月份格式应为 YYYY-MM，如 2021-08。"
+                            )
+                        ],
+                        verbose_name="生效月份",
+                    ),
+                ),
+                ("reason", models.CharField(max_length=500, verbose_name="调整原因")),
+                ("document_number", models.CharField(blank=True, max_length=100, verbose_name="文号")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="记录时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="记录人",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="adjustments",
+                        to="counties.target",
+                        verbose_name="目标任务",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '目标任务调整',
-                'verbose_name_plural': '目标任务调整',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['target', 'effective_period'], name='target_adjustment_by_month')],
+                "verbose_name": "目标任务调整",
+                "verbose_name_plural": "目标任务调整",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["target", "effective_period"], name="target_adjustment_by_month")],
             },
         ),
     ]
