@@ -255,6 +255,61 @@ def targets_in_force(
     return result
 
 
+def targets_over_periods(
+    *, plan: Plan, periods: list[str], county_ids=None, type_ids=None
+) -> dict[str, dict[tuple[int, int], int]]:
+    """The households of each target in force in each of ``periods`` (``targets_in_force`` month by
+    month, for trend lines): ``{period: {(county_id, type_id): households}}``. One query.
+    """
+    queryset = Target.objects.filter(plan=plan)
+    if county_ids is not None:
+        queryset = queryset.filter(county_id__in=county_ids)
+    if type_ids is not None:
+        queryset = queryset.filter(retrofit_type_id__in=type_ids)
+    current: dict[tuple[int, int], int] = {}
+    steps: dict[tuple[int, int], list[tuple[str, int, int]]] = {}
+    for row in queryset.values(
+        "county_id",
+        "retrofit_type_id",
+        "households",
+        "adjustments__pk",
+        "adjustments__effective_period",
+        "adjustments__old_households",
+    ):
+        key = (row["county_id"], row["retrofit_type_id"])
+        current[key] = row["households"]
+        if row["adjustments__pk"] is not None:
+            steps.setdefault(key, []).append(
+                (row["adjustments__effective_period"], row["adjustments__pk"], row["adjustments__old_households"])
+            )
+    return {period: _households_in_force(period, current, steps) for period in periods}
+
+
+def households_over_periods(
+    *, periods: list[str], current: dict[tuple[int, int], int], adjustments
+) -> dict[str, dict[tuple[int, int], int]]:
+    """``targets_over_periods`` from rows already read: ``current`` holds the targets (their value now or
+    in any month of no later adjustment) and ``adjustments`` every adjustment of them, with its target
+    (``target_adjustments``). No query: the county page reads its notice's rows once for both."""
+    current = dict(current)
+    steps: dict[tuple[int, int], list[tuple[str, int, int]]] = {}
+    for a in adjustments:
+        key = (a.target.county_id, a.target.retrofit_type_id)
+        if key in current:
+            current[key] = a.target.households
+            steps.setdefault(key, []).append((a.effective_period, a.pk, a.old_households))
+    return {period: _households_in_force(period, current, steps) for period in periods}
+
+
+def _households_in_force(period: str, current: dict, steps: dict) -> dict[tuple[int, int], int]:
+    result = dict(current)
+    for key, changes in steps.items():
+        later = [c for c in changes if c[0] > period]
+        if later:
+            result[key] = min(later)[2]
+    return result
+
+
 def target_adjustments(*, plan: Plan, county_id: int | None = None) -> QuerySet[TargetAdjustment]:
     """The plan's target adjustments, newest first, with what the list shows joined (one query).
 

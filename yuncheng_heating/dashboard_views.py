@@ -16,7 +16,7 @@ from core.exports import xlsx_response
 from counties.documents import document_number_find
 from counties.models import DocumentKind
 from counties.permissions import page_permission
-from counties.selectors import county_get_for_user, plan_latest, scope_for_user, target_adjustments
+from counties.selectors import county_get_for_user, plan_latest, scope_for_user
 from inspections.models import VisitFinding
 from inspections.selectors import inspection_summary, inspection_summary_public
 from reports.dashboard import (
@@ -147,7 +147,7 @@ def county_detail_context(request, *, code: str) -> dict:
         "inspections": [r for r in inspection_summary(user=request.user, plan=plan) if r["county"].pk == county.pk],
         "visit_findings": VisitFinding.choices,
         # The county's target changes (the notice above its figures), newest first.
-        "target_adjustments": list(target_adjustments(plan=plan, county_id=county.pk)),
+        "target_adjustments": data["adjustments"],
     }
 
 

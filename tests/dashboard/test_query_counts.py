@@ -24,7 +24,7 @@ URLS = [
 ]
 EXPORTS = ["/api/v1/plans/2021/progress/export.xlsx", "/api/v1/plans/2021/progress/export.csv"]
 MAX_QUERIES = 22  # includes the navigation's current-plan lookup, the field-inspection figures (4) and the
-# county page's notice of target adjustments (1)
+# county page's target adjustments (1: its notice and its monthly targets)
 
 
 def fill_every_county_and_month(make_report):

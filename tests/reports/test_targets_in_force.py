@@ -102,3 +102,21 @@ def test_the_report_sheet_shows_the_target_in_force_in_the_reports_month(users, 
         return next(item for item in sheet if item["type"].code == "coal_to_gas")["target"]
 
     assert (gas("2021-07"), gas("2021-08")) == (4231, 4031)
+
+
+def test_trend_points_and_the_county_history_use_each_months_target(users, yuhu_gas):
+    from reports.dashboard import county_page_for_user, trends_for_user
+
+    target_adjust(target=yuhu_gas, households=4031, effective_period="2021-08", reason="调剂", by=users["city"])
+    trends = trends_for_user(user=users["city"], plan=yuhu_gas.plan, period="2021-10")
+    yuhu = next(c for c in trends["counties"] if c["county"].code == "140802")
+    rates = {point["period"]: point["rate"] for point in yuhu["series"]}
+    # July: 1500 ÷ 15731 = 9.54 %; from August 1500 ÷ 15531 = 9.66 %
+    assert (rates["2021-07"], rates["2021-08"], rates["2021-10"]) == (Decimal("9.54"), Decimal("9.66"), Decimal("9.66"))
+    city = {point["period"]: point["rate"] for point in trends["city"]["series"]}
+    # 1650 ÷ 89369 = 1.846 % in July; 1650 ÷ 89169 = 1.850 % in August: both 1.85 at two places
+    assert (city["2021-07"], city["2021-08"]) == (Decimal("1.85"), Decimal("1.85"))
+    page = county_page_for_user(user=users["clerk"], plan=yuhu_gas.plan, county=yuhu["county"], period="2021-08")
+    history = {h["period"]: h["rate_percent"] for h in page["history"]}
+    assert (history["2021-07"], history["2021-08"]) == (Decimal("9.54"), Decimal("9.66"))
+    assert [a.new_households for a in page["adjustments"]] == [4031]
