@@ -33,7 +33,7 @@ def target_adjustments(request, year: int):
     checked = None
     status = 200
     if may_adjust:
-        form = TargetAdjustmentForm(request.POST or None, plan=plan)
+        form = TargetAdjustmentForm(request.POST if request.method == "POST" else None, plan=plan)
     elif request.method == "POST":
         TargetAdjusters.check(request.user)
     if request.method == "POST" and form is not None:

@@ -323,3 +323,26 @@ def test_the_adjustments_api_is_in_the_schema(users, api):
     assert response.status_code == 200
     paths = json.loads(response.content)["paths"]
     assert {"get", "post"} <= set(paths["/api/v1/plans/{year}/targets/adjustments/"])
+
+
+PAGE = "/plans/2021/targets/adjustments/"
+PAGE_MATRIX = {
+    "admin": (200, 400),
+    "city": (200, 400),
+    "finance": (200, 403),
+    "department": (200, 403),
+    "clerk": (200, 403),
+    "other_clerk": (200, 403),
+    "norole": (403, 403),
+    None: (302, 302),
+}
+
+
+@pytest.mark.parametrize(("role", "statuses"), list(PAGE_MATRIX.items()))
+def test_the_history_page_is_read_by_every_role_and_written_by_the_city_office_only(users, web, role, statuses):
+    client = web(users[role] if role else None)
+    read, write = statuses
+    assert client.get(PAGE).status_code == read
+    # an empty form: the city office gets its errors back (400), the others are refused
+    assert client.post(PAGE, {}).status_code == write
+    assert not TargetAdjustment.objects.exists()
