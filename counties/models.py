@@ -235,3 +235,39 @@ class DocumentNumber(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class TargetAdjustment(models.Model):
+    """A change of a county's target for a type (省里调剂、追加任务): the value before and after, the month
+    from which the new value is in force, the reason and 文号, who recorded it and when.
+
+    ``Target`` keeps the current value; figures as of an earlier month read the old value from here
+    (``counties.selectors.targets_in_force``), so that a month's progress, ranking and bulletin never
+    change after the fact. Written only by ``counties.services.target_adjust``.
+    """
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="adjustments", verbose_name=_("目标任务"))
+    old_households = models.PositiveIntegerField(_("调整前户数"))
+    new_households = models.PositiveIntegerField(_("调整后户数"))
+    old_area_m2 = models.DecimalField(_("调整前面积（㎡）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    new_area_m2 = models.DecimalField(_("调整后面积（㎡）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    effective_period = models.CharField(
+        _("生效月份"),
+        max_length=7,
+        validators=[RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("月份格式应为 YYYY-MM，如 2021-08。"))],
+    )
+    reason = models.CharField(_("调整原因"), max_length=500)
+    document_number = models.CharField(_("文号"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录人")
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("目标任务调整")
+        verbose_name_plural = _("目标任务调整")
+        indexes = [models.Index(fields=["target", "effective_period"], name="target_adjustment_by_month")]
+
+    def __str__(self) -> str:
+        return f"{self.target.county} {self.target.retrofit_type} {self.old_households}→{self.new_households}"

@@ -64,3 +64,10 @@ def page_permission(*rules: type[RolePermission]):
         return login_required(wrapper)
 
     return decorate
+
+
+class TargetAdjusters(RolePermission):
+    """Recording a target adjustment: the city office (and the administrator acting for it)."""
+
+    roles = (Role.CITY_OFFICE, Role.ADMIN)
+    message = _("只有市清洁取暖办可以调整目标任务。")

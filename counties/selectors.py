@@ -12,12 +12,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from counties.models import County, Plan, PlanStatus, Profile, RetrofitType, Role, Target, Unit
+from counties.models import County, Plan, PlanStatus, Profile, RetrofitType, Role, Target, TargetAdjustment, Unit
 
 
 @dataclass(frozen=True)
@@ -210,14 +210,19 @@ def plan_types(*, plan: Plan) -> list[RetrofitType]:
 def plan_target_table(*, plan: Plan) -> dict:
     """The annex table: one row per county with targets, in annex order, plus the 合计 row.
 
+    The current targets, each row listing the types whose target was adjusted (``adjusted``).
+
     Two queries whatever the number of counties or types.
     """
     types = plan_types(plan=plan)
     targets = (
         Target.objects.filter(plan=plan)
         .select_related("county")
+        .annotate(adjusted=Exists(TargetAdjustment.objects.filter(target=OuterRef("pk"))))
         .order_by("county__order", "county__code")
-        .values("county__code", "county__name", "county__order", "retrofit_type_id", "households", "area_m2")
+        .values(
+            "county__code", "county__name", "county__order", "retrofit_type_id", "households", "area_m2", "adjusted"
+        )
     )
     rows: dict[str, dict] = {}
     type_by_id = {t.pk: t for t in types}
@@ -230,6 +235,8 @@ def plan_target_table(*, plan: Plan) -> dict:
                 "targets": {t.code: 0 for t in types},
                 "area_m2": {t.code: Decimal("0") for t in types if t.unit == Unit.M2},
                 "total": 0,
+                # the type codes whose target was adjusted since the plan was issued (marked 已调整)
+                "adjusted": [],
             },
         )
         code = type_by_id[item["retrofit_type_id"]].code
@@ -237,9 +244,119 @@ def plan_target_table(*, plan: Plan) -> dict:
         if code in row["area_m2"]:
             row["area_m2"][code] = item["area_m2"] or Decimal(item["households"]) * plan.m2_per_household
         row["total"] += item["households"]
+        if item["adjusted"]:
+            row["adjusted"].append(code)
     totals = {t.code: sum(r["targets"][t.code] for r in rows.values()) for t in types}
     totals["total"] = sum(r["total"] for r in rows.values())
     area_totals = {
         t.code: sum((r["area_m2"][t.code] for r in rows.values()), Decimal("0")) for t in types if t.unit == Unit.M2
     }
-    return {"plan": plan, "types": types, "rows": list(rows.values()), "totals": totals, "area_totals": area_totals}
+    return {
+        "plan": plan,
+        "types": types,
+        "rows": list(rows.values()),
+        "totals": totals,
+        "area_totals": area_totals,
+        "adjusted": any(r["adjusted"] for r in rows.values()),
+    }
+
+
+def targets_in_force(
+    *, plan: Plan, period: str, county_ids=None, type_ids=None
+) -> dict[tuple[int, int], tuple[int, Decimal | None]]:
+    """Each target as it stood in ``period``: ``(county_id, type_id) -> (households, area_m2)``.
+
+    The current value, unless an adjustment takes effect after ``period``: then the old value of the
+    earliest such adjustment. Adjustments of a target are kept in month order (``target_adjust``
+    refuses one dated before a later one), so that old value is what was in force. One query.
+    """
+    later = TargetAdjustment.objects.filter(target=OuterRef("pk"), effective_period__gt=period).order_by(
+        "effective_period", "pk"
+    )
+    targets = Target.objects.filter(plan=plan)
+    if county_ids is not None:
+        targets = targets.filter(county_id__in=county_ids)
+    if type_ids is not None:
+        targets = targets.filter(retrofit_type_id__in=type_ids)
+    targets = targets.annotate(
+        then_households=Subquery(later.values("old_households")[:1]),
+        then_area_m2=Subquery(later.values("old_area_m2")[:1]),
+    )
+    result = {}
+    for t in targets.values(
+        "county_id", "retrofit_type_id", "households", "area_m2", "then_households", "then_area_m2"
+    ):
+        if t["then_households"] is None:
+            value = (t["households"], t["area_m2"])
+        else:
+            area = t["then_area_m2"]
+            value = (t["then_households"], Decimal(area).quantize(Decimal("0.01")) if area is not None else None)
+        result[(t["county_id"], t["retrofit_type_id"])] = value
+    return result
+
+
+def targets_over_periods(
+    *, plan: Plan, periods: list[str], county_ids=None, type_ids=None
+) -> dict[str, dict[tuple[int, int], int]]:
+    """The households of each target in force in each of ``periods`` (``targets_in_force`` month by
+    month, for trend lines): ``{period: {(county_id, type_id): households}}``. One query.
+    """
+    queryset = Target.objects.filter(plan=plan)
+    if county_ids is not None:
+        queryset = queryset.filter(county_id__in=county_ids)
+    if type_ids is not None:
+        queryset = queryset.filter(retrofit_type_id__in=type_ids)
+    current: dict[tuple[int, int], int] = {}
+    steps: dict[tuple[int, int], list[tuple[str, int, int]]] = {}
+    for row in queryset.values(
+        "county_id",
+        "retrofit_type_id",
+        "households",
+        "adjustments__pk",
+        "adjustments__effective_period",
+        "adjustments__old_households",
+    ):
+        key = (row["county_id"], row["retrofit_type_id"])
+        current[key] = row["households"]
+        if row["adjustments__pk"] is not None:
+            steps.setdefault(key, []).append(
+                (row["adjustments__effective_period"], row["adjustments__pk"], row["adjustments__old_households"])
+            )
+    return {period: _households_in_force(period, current, steps) for period in periods}
+
+
+def households_over_periods(
+    *, periods: list[str], current: dict[tuple[int, int], int], adjustments
+) -> dict[str, dict[tuple[int, int], int]]:
+    """``targets_over_periods`` from rows already read: ``current`` holds the targets (their value now or
+    in any month of no later adjustment) and ``adjustments`` every adjustment of them, with its target
+    (``target_adjustments``). No query: the county page reads its notice's rows once for both."""
+    current = dict(current)
+    steps: dict[tuple[int, int], list[tuple[str, int, int]]] = {}
+    for a in adjustments:
+        key = (a.target.county_id, a.target.retrofit_type_id)
+        if key in current:
+            current[key] = a.target.households
+            steps.setdefault(key, []).append((a.effective_period, a.pk, a.old_households))
+    return {period: _households_in_force(period, current, steps) for period in periods}
+
+
+def _households_in_force(period: str, current: dict, steps: dict) -> dict[tuple[int, int], int]:
+    result = dict(current)
+    for key, changes in steps.items():
+        later = [c for c in changes if c[0] > period]
+        if later:
+            result[key] = min(later)[2]
+    return result
+
+
+def target_adjustments(*, plan: Plan, county_id: int | None = None) -> QuerySet[TargetAdjustment]:
+    """The plan's target adjustments, newest first, with what the list shows joined (one query).
+
+    Targets are public (the plan's annex), so is how they changed: no scoping beyond the plan."""
+    queryset = TargetAdjustment.objects.filter(target__plan=plan).select_related(
+        "target__county", "target__retrofit_type", "target__plan", "created_by"
+    )
+    if county_id is not None:
+        queryset = queryset.filter(target__county_id=county_id)
+    return queryset.order_by("-created_at", "-pk")

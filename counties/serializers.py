@@ -23,6 +23,9 @@ class TargetRowSerializer(serializers.Serializer):
     targets = serializers.DictField(child=serializers.IntegerField(), help_text="households per type code")
     area_m2 = AreaField(help_text="m² per type code, for the types measured in m²")
     total = serializers.IntegerField()
+    adjusted = serializers.ListField(
+        child=serializers.CharField(), help_text="type codes whose target was adjusted (已调整): current values shown"
+    )
 
 
 @extend_schema_field(
@@ -51,3 +54,39 @@ class TargetsSerializer(serializers.Serializer):
     plan = serializers.IntegerField(source="plan.year")
     rows = TargetRowSerializer(many=True)
     totals = TargetTotalsField()
+
+
+class TargetAdjustmentInputSerializer(serializers.Serializer):
+    """A target change: the new value in households, or in m² for a type measured in m²."""
+
+    county = serializers.CharField(help_text="county code, e.g. 140802")
+    type = serializers.CharField(help_text="retrofit type code, e.g. coal_to_gas")
+    households = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10_000_000)
+    area_m2 = serializers.DecimalField(
+        required=False, allow_null=True, max_digits=14, decimal_places=2, min_value=Decimal("0")
+    )
+    effective_period = serializers.CharField(max_length=7, help_text="YYYY-MM, a month of the plan")
+    reason = serializers.CharField(max_length=500, allow_blank=True)
+    document_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class TargetAdjustmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    county = serializers.CharField(source="target.county.code")
+    county_name = serializers.CharField(source="target.county.name")
+    type = serializers.CharField(source="target.retrofit_type.code")
+    type_name = serializers.CharField(source="target.retrofit_type.name")
+    old_households = serializers.IntegerField()
+    new_households = serializers.IntegerField()
+    old_area_m2 = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    new_area_m2 = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    effective_period = serializers.CharField()
+    reason = serializers.CharField()
+    document_number = serializers.CharField()
+    created_by = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_created_by(self, obj) -> str:
+        from core.people import person
+
+        return person(obj.created_by)

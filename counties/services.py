@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from counties.models import County, Plan, PlanStatus, Profile, RetrofitType, Role, Target, Unit
+from counties.models import County, Plan, PlanStatus, Profile, RetrofitType, Role, Target, TargetAdjustment, Unit
 from counties.plan_file import PlanData
 from counties.plan_hooks import plan_section_loaders
 
@@ -46,13 +50,119 @@ def upsert_counted(model, result: LoadResult, *, lookup: dict, values: dict):
     return obj
 
 
+def plan_default_effective_period(*, plan: Plan, today: date | None = None) -> str:
+    """The current month, clamped into the plan's months: when a change recorded today takes effect."""
+    today = today or timezone.localdate()
+    now = f"{today.year}-{today.month:02d}"
+    return min(max(now, plan.first_period), plan.last_period)
+
+
 @transaction.atomic
-def plan_load(*, data: PlanData, section_options: dict | None = None) -> tuple[Plan, LoadResult]:
+def target_adjust(
+    *,
+    target: Target | None = None,
+    plan: Plan | None = None,
+    county: County | None = None,
+    retrofit_type: RetrofitType | None = None,
+    households: int | None = None,
+    area_m2: Decimal | None = None,
+    effective_period: str,
+    reason: str,
+    document_number: str = "",
+    by,
+) -> TargetAdjustment:
+    """Change a county's target for a type from ``effective_period`` on, and record the change.
+
+    Give ``households``, or for a type measured in m² either (the other follows from the plan's m² per
+    household). Months before ``effective_period`` keep the old value in every figure. An adjustment
+    may not take effect before a later one of the same target already recorded (the history stays in
+    month order); ValidationError with Chinese messages otherwise, and nothing is written.
+
+    Name the ``target``, or ``plan``, ``county`` and ``retrofit_type``: a county without a target of
+    that type gets one (追加任务), adjusted from 0.
+    """
+    if target is None:
+        target, _created = Target.objects.select_related("plan", "retrofit_type").get_or_create(
+            plan=plan, county=county, retrofit_type=retrofit_type, defaults={"households": 0}
+        )
+    # The row as stored, locked: two adjustments of one target never both read the same old value.
+    target = Target.objects.select_for_update().select_related("plan", "retrofit_type").get(pk=target.pk)
+    plan = target.plan
+    errors: dict[str, list[str]] = {}
+    reason = (reason or "").strip()
+    document_number = (document_number or "").strip()
+    effective_period = (effective_period or "").strip()
+    if not reason:
+        errors["reason"] = [_("请填写调整原因。")]
+    if effective_period not in plan.periods():
+        errors["effective_period"] = [
+            _("生效月份应为%(plan)s的报送期（%(first)s 至 %(last)s）内的月份，如 %(first)s。")
+            % {"plan": plan.title, "first": plan.first_period, "last": plan.last_period}
+        ]
+    else:
+        latest = target.adjustments.order_by("-effective_period").values_list("effective_period", flat=True).first()
+        if latest and effective_period < latest:
+            errors["effective_period"] = [
+                _("该目标已有 %(latest)s 起生效的调整，新的调整不能早于该月。") % {"latest": latest}
+            ]
+    is_area = target.retrofit_type.unit == Unit.M2
+    if (households is None) == (area_m2 is None):
+        errors["households"] = [_("请填写调整后的户数或面积（二者填其一）。")]
+    elif area_m2 is not None and not is_area:
+        errors["area_m2"] = [_("%(type)s按户计，请填写户数。") % {"type": target.retrofit_type.name}]
+    elif households is not None and (isinstance(households, bool) or int(households) < 0):
+        errors["households"] = [_("户数不能为负数。")]
+    elif area_m2 is not None and Decimal(area_m2) < 0:
+        errors["area_m2"] = [_("面积不能为负数。")]
+    if errors:
+        raise ValidationError(errors)
+    m2 = plan.m2_per_household
+    if area_m2 is not None:
+        new_area = Decimal(area_m2).quantize(Decimal("0.01"))
+        new_households = int((new_area / m2).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    else:
+        new_households = int(households)
+        new_area = (Decimal(new_households) * m2).quantize(Decimal("0.01")) if is_area else None
+    if new_households == target.households and new_area == target.area_m2:
+        raise ValidationError({"households": [_("调整后的目标与现行目标相同，无需调整。")]})
+    adjustment = TargetAdjustment(
+        target=target,
+        old_households=target.households,
+        new_households=new_households,
+        old_area_m2=target.area_m2,
+        new_area_m2=new_area,
+        effective_period=effective_period,
+        reason=reason,
+        document_number=document_number,
+        created_by=by,
+    )
+    adjustment.full_clean()
+    adjustment.save()
+    target.households = new_households
+    target.area_m2 = new_area
+    target.full_clean(validate_unique=False)
+    target.save(update_fields=["households", "area_m2"])
+    return adjustment
+
+
+@transaction.atomic
+def plan_load(
+    *,
+    data: PlanData,
+    by=None,
+    effective_period: str | None = None,
+    reason: str = "",
+    document_number: str = "",
+    section_options: dict | None = None,
+) -> tuple[Plan, LoadResult]:
     """Create or bring up to date a plan with its counties, types, targets and subsidy rules.
 
     Loading the same file twice changes nothing; a target or rule the file no longer lists is
-    removed, so that the database says exactly what the file says. ``section_options`` go to the
-    higher apps' loaders as keywords (the subsidy rates' ``rates_effective_from``, ``rates_reason``).
+    removed, so that the database says exactly what the file says. A target whose value the file
+    changes is adjusted through ``target_adjust`` (recorded with ``by``, from ``effective_period``,
+    default the current month within the plan, and ``reason``, default 按方案文件更新); without
+    ``by`` such a file is refused and nothing is written. ``section_options`` go to the higher apps'
+    loaders as keywords (the subsidy rates' ``rates_effective_from``, ``rates_reason``).
     """
     result = LoadResult()
     # A plan file loads as the published plan (the shipped 2021 plan is in force); reloading it
@@ -103,12 +213,33 @@ def plan_load(*, data: PlanData, section_options: dict | None = None) -> tuple[P
             if retrofit_type.unit == Unit.M2
             else None
         )
-        target = upsert_counted(
-            Target,
-            result,
-            lookup={"plan": plan, "county": counties[county_code], "retrofit_type": retrofit_type},
-            values={"households": households, "area_m2": area},
-        )
+        lookup = {"plan": plan, "county": counties[county_code], "retrofit_type": retrofit_type}
+        existing = Target.objects.filter(**lookup).select_related("plan", "retrofit_type").first()
+        if existing is not None and (existing.households, existing.area_m2) != (households, area):
+            if by is None:
+                raise ValidationError(
+                    _(
+                        "方案文件改变了已有的目标任务（%(county)s %(type)s：%(old)s → %(new)s 户），须记录调整人：请用 --by 指定操作人的用户名。"
+                    )
+                    % {
+                        "county": existing.county,
+                        "type": retrofit_type.name,
+                        "old": existing.households,
+                        "new": households,
+                    }
+                )
+            target_adjust(
+                target=existing,
+                households=households,
+                effective_period=effective_period or plan_default_effective_period(plan=plan),
+                reason=reason or _("按方案文件更新"),
+                document_number=document_number,
+                by=by,
+            )
+            result.count(created=False, changed=True)
+            target = existing
+        else:
+            target = upsert_counted(Target, result, lookup=lookup, values={"households": households, "area_m2": area})
         keep_targets.append(target.pk)
     result.deleted += Target.objects.filter(plan=plan).exclude(pk__in=keep_targets).delete()[0]
 

@@ -19,7 +19,13 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from counties.models import AreaClass, County, Plan
-from counties.selectors import PUBLIC_SCOPE, counties_for_user
+from counties.selectors import (
+    PUBLIC_SCOPE,
+    counties_for_user,
+    households_over_periods,
+    target_adjustments,
+    targets_over_periods,
+)
 from reports.models import Report, ReportLine, ReportStatus
 from reports.periods import period_deadline
 from reports.selectors import (
@@ -284,7 +290,7 @@ def trends_for_user(*, user, plan: Plan, period: str) -> dict:
     """Cumulative completion per month for the city and each visible county against the straight line,
     with a projected completion date; counties projected to miss the deadline first, by gap.
 
-    The progress table's queries plus one.
+    The progress table's queries plus two (monthly figures, the targets in force month by month).
     """
     table = _annotate_table(
         progress_table(user=user, plan=plan, period=period), schedule_fraction(plan=plan, period=period)
@@ -297,11 +303,17 @@ def trends_for_user(*, user, plan: Plan, period: str) -> dict:
         plan=plan, period=period, county_ids=county_ids, type_ids=type_ids, area_type_ids=area_ids
     )
     fractions = [schedule_fraction(plan=plan, period=p) for p in periods]
+    # Each month's point against the targets in force in that month (an adjustment moves later points only).
+    in_force = targets_over_periods(plan=plan, periods=periods, county_ids=county_ids, type_ids=type_ids)
 
-    def series(target, month_values):
+    def month_targets(county_pks) -> list[int]:
+        wanted = set(county_pks)
+        return [sum(h for (c, _t), h in in_force[p].items() if c in wanted) for p in periods]
+
+    def series(targets, month_values):
         cumulative = 0
         points = []
-        for p, fraction, value in zip(periods, fractions, month_values, strict=True):
+        for p, fraction, value, target in zip(periods, fractions, month_values, targets, strict=True):
             cumulative += value
             points.append(
                 {
@@ -325,7 +337,7 @@ def trends_for_user(*, user, plan: Plan, period: str) -> dict:
             {
                 "county": row["county"],
                 "total": row["total"],
-                "series": series(target, values),
+                "series": series(month_targets([row["county"].pk]), values),
                 "projection": projection(plan=plan, period=period, target=target, completed=row["total"]["completed"]),
             }
         )
@@ -338,7 +350,7 @@ def trends_for_user(*, user, plan: Plan, period: str) -> dict:
         "types": table["types"],
         "city": {
             "total": city_total,
-            "series": series(city_total["target"], city_months),
+            "series": series(month_targets(county_ids), city_months),
             "projection": projection(
                 plan=plan, period=period, target=city_total["target"], completed=city_total["completed"]
             ),
@@ -409,6 +421,13 @@ def county_page_for_user(*, user, plan: Plan, county: County, period: str) -> di
     )
     by_period = {r["period"]: r for r in reports}
     target = row["total"]["target"] if row else 0
+    # Each month against the target in force then; the adjustments are also the page's notice.
+    adjustments = list(target_adjustments(plan=plan, county_id=county.pk))
+    month_targets = households_over_periods(
+        periods=periods,
+        current={(county.pk, t.pk): row["types"][t.code]["target"] for t in types} if row else {},
+        adjustments=adjustments,
+    )
     today = timezone.localdate()
     history = []
     cumulative = 0
@@ -416,6 +435,7 @@ def county_page_for_user(*, user, plan: Plan, county: County, period: str) -> di
         value = monthly.get((county.pk, p), 0)
         cumulative += value
         fraction = schedule_fraction(plan=plan, period=p)
+        target = sum(month_targets[p].values())
         history.append(
             {
                 "period": p,
@@ -438,9 +458,12 @@ def county_page_for_user(*, user, plan: Plan, county: County, period: str) -> di
         "by_type": by_type,
         "history": history,
         "reports": [{**r, "state": report_state(r, period=r["period"], today=today)} for r in reversed(reports)],
-        "projection": projection(plan=plan, period=period, target=target, completed=row["total"]["completed"])
+        "projection": projection(
+            plan=plan, period=period, target=row["total"]["target"], completed=row["total"]["completed"]
+        )
         if row
         else None,
+        "adjustments": adjustments,
     }
 
 

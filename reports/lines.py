@@ -148,15 +148,14 @@ def over_target(*, report: Report, lines: list[LineInput]) -> list[dict]:
 
     Each item: type, target, cumulative, rate, needs_explanation (above 150 %).
     """
-    from counties.models import Target
+    from counties.selectors import targets_in_force
 
     if report.county_id is None or not lines:
         return []
     plan = report.plan
     before = report_units(plan=plan, period=previous_period(report.period), county_ids=[report.county_id])
-    targets = dict(
-        Target.objects.filter(plan=plan, county_id=report.county_id).values_list("retrofit_type_id", "households")
-    )
+    in_force = targets_in_force(plan=plan, period=report.period, county_ids=[report.county_id])
+    targets = {type_id: value[0] for (_county_id, type_id), value in in_force.items()}
     this_month: dict[int, Decimal] = {}
     types: dict[int, RetrofitType] = {}
     for line in lines:

@@ -170,8 +170,8 @@ def progress_table(*, plan: Plan, period: str, user=None, scope=None, county_ids
     The bulletin passes ``scope=PUBLIC_SCOPE`` instead: the plan's city-wide figures are public.
     A bounded number of queries (counties, types, targets, approved, pending) whatever the size.
     """
-    from counties.models import County, Target
-    from counties.selectors import plan_types
+    from counties.models import County
+    from counties.selectors import plan_types, targets_in_force
 
     scope = scope if scope is not None else scope_for_user(user)
     types = [t for t in plan_types(plan=plan) if scope.type_ids is None or t.pk in scope.type_ids]
@@ -183,12 +183,8 @@ def progress_table(*, plan: Plan, period: str, user=None, scope=None, county_ids
         counties = counties.filter(pk__in=county_ids)
     counties = list(counties)
     visible = [c.pk for c in counties]
-    targets = {
-        (t["county_id"], t["retrofit_type_id"]): (t["households"], t["area_m2"])
-        for t in Target.objects.filter(plan=plan, county_id__in=visible, retrofit_type_id__in=type_ids).values(
-            "county_id", "retrofit_type_id", "households", "area_m2"
-        )
-    }
+    # The targets in force in ``period``: a later adjustment never changes an earlier month's figures.
+    targets = targets_in_force(plan=plan, period=period, county_ids=visible, type_ids=type_ids)
     approved = report_units(plan=plan, period=period, county_ids=visible, type_ids=type_ids)
     pending = report_units(
         plan=plan, period=period, county_ids=visible, type_ids=type_ids, statuses=(ReportStatus.SUBMITTED,)
@@ -250,13 +246,14 @@ def report_sheet(*, user, plan: Plan, county, period: str, report: Report | None
     completion rate, and whether it is above the target (a warning for the reviewer).
     Four queries whatever the number of types.
     """
-    from counties.models import AreaClass, Target
-    from counties.selectors import plan_types
+    from counties.models import AreaClass
+    from counties.selectors import plan_types, targets_in_force
     from reports.periods import previous_period
 
     scope = scope_for_user(user)
     types = [t for t in plan_types(plan=plan) if scope.type_ids is None or t.pk in scope.type_ids]
-    targets = dict(Target.objects.filter(plan=plan, county=county).values_list("retrofit_type_id", "households"))
+    in_force = targets_in_force(plan=plan, period=period, county_ids=[county.pk])
+    targets = {type_id: value[0] for (_county_id, type_id), value in in_force.items()}
     before = report_units(plan=plan, period=previous_period(period), county_ids=[county.pk])
     current = {}
     if report is not None:

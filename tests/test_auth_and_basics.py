@@ -4,14 +4,14 @@ from django.core.management import CommandError, call_command
 from tests.conftest import PASSWORD
 
 
-@pytest.mark.parametrize("url", ["/home/", "/plans/2021/targets/"])
+@pytest.mark.parametrize("url", ["/home/", "/plans/2021/targets/", "/plans/2021/targets/adjustments/"])
 def test_anonymous_users_are_sent_to_the_login_page(client, db, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("url", ["/api/v1/plans/2021/targets/"])
+@pytest.mark.parametrize("url", ["/api/v1/plans/2021/targets/", "/api/v1/plans/2021/targets/adjustments/"])
 def test_anonymous_api_requests_are_refused(api, db, url):
     response = api().get(url)
     assert response.status_code in (401, 403)

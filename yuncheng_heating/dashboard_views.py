@@ -146,6 +146,8 @@ def county_detail_context(request, *, code: str) -> dict:
         "chart": chart,
         "inspections": [r for r in inspection_summary(user=request.user, plan=plan) if r["county"].pk == county.pk],
         "visit_findings": VisitFinding.choices,
+        # The county's target changes (the notice above its figures), newest first.
+        "target_adjustments": data["adjustments"],
     }
 
 

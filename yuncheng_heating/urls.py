@@ -11,6 +11,11 @@ from yuncheng_heating import views as home_views
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("plans/<int:year>/targets/", counties_api.PlanTargetsView.as_view(), name="api-plan-targets"),
+    path(
+        "plans/<int:year>/targets/adjustments/",
+        counties_api.TargetAdjustmentsView.as_view(),
+        name="api-target-adjustments",
+    ),
     path("", include("reports.api_urls")),
     path("", include("reports.dashboard_api_urls")),
     path("", include("subsidies.api_urls")),
@@ -33,6 +38,7 @@ urlpatterns = [
     path("home/", home_views.home, name="home"),
     path("favicon.ico", home_views.favicon, name="favicon"),
     path("plans/<int:year>/targets/", counties_views.target_table, name="target-table"),
+    path("plans/<int:year>/targets/adjustments/", counties_views.target_adjustments, name="target-adjustments"),
     path("", include("reports.urls")),
     path("", include("yuncheng_heating.dashboard_urls")),
     path("", include("subsidies.urls")),

@@ -33,6 +33,7 @@ DATA_DEPENDENT_OPERATIONS = {
     "/api/v1/plans/{year}/inspections/samples/",  # counties and inspectors by code and user name
     "/api/v1/plans/{year}/spot-checks/",  # a county code
     "/api/v1/plans/{year}/progress/",  # ?period= a month of the plan
+    "/api/v1/plans/{year}/targets/adjustments/",  # a county and type code, a month of the plan, a changed value
     "/api/v1/plans/{year}/progress/export.csv",
     "/api/v1/plans/{year}/progress/export.xlsx",
     "/api/v1/plans/{year}/bulletin/export.docx",  # ?period= a month of the plan

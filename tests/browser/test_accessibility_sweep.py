@@ -106,6 +106,7 @@ def sweep_paths():
     return {
         "home": ["/home/"],
         "target-table": ["/plans/2021/targets/"],
+        "target-adjustments": ["/plans/2021/targets/adjustments/"],
         "report-list": ["/reports/"],
         "report-create": [f"/reports/new/?period={open_period}"],
         "report-detail": [f"/reports/{returned}/", f"/reports/{approved}/"],

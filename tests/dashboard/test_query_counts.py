@@ -23,7 +23,8 @@ URLS = [
     ("finance", "/home/"),
 ]
 EXPORTS = ["/api/v1/plans/2021/progress/export.xlsx", "/api/v1/plans/2021/progress/export.csv"]
-MAX_QUERIES = 21  # includes the navigation's current-plan lookup and the field-inspection figures (4)
+MAX_QUERIES = 22  # includes the navigation's current-plan lookup, the field-inspection figures (4) and the
+# county page's target adjustments (1: its notice and its monthly targets)
 
 
 def fill_every_county_and_month(make_report):
