@@ -408,5 +408,3 @@ def settlement_get_for_user(*, user, plan: Plan, pk, with_file: bool = False) ->
         return queryset.get(pk=int(pk))
     except (Settlement.DoesNotExist, ValueError, TypeError):
         raise Http404(_("未找到该结算快照。")) from None
-
-

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from counties.models import County, RetrofitType
@@ -21,7 +22,12 @@ class Command(BaseCommand):
             )
         except PlanFileError as exc:
             raise CommandError("方案文件有误，未写入任何数据：\n" + "\n".join(f"  - {e}" for e in exc.errors)) from None
-        plan, result = plan_load(data=data)
+        try:
+            plan, result = plan_load(data=data)
+        except ValidationError as exc:
+            raise CommandError(
+                "方案文件有误，未写入任何数据：\n" + "\n".join(f"  - {e}" for e in exc.messages)
+            ) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"{plan.title}（{plan.year}）已载入：新增 {result.created}，更新 {result.updated}，"
