@@ -69,6 +69,7 @@ NOT_PAGES = {
     "healthz",  # JSON for the load balancer (operations)
     "readyz",
     "metrics",  # Prometheus text
+    "plan-targets-template",  # a workbook
 }
 
 
@@ -106,6 +107,9 @@ def sweep_paths():
     return {
         "home": ["/home/"],
         "target-table": ["/plans/2021/targets/"],
+        "plan-list": ["/plans/"],
+        "plan-new": ["/plans/new/"],
+        "plan-manage": ["/plans/2021/manage/", "/plans/2021/manage/?confirm=close"],
         "report-list": ["/reports/"],
         "report-create": [f"/reports/new/?period={open_period}"],
         "report-detail": [f"/reports/{returned}/", f"/reports/{approved}/"],
