@@ -207,6 +207,8 @@ def parse_targets_rows(rows: list[list], *, plan: Plan) -> ParsedTargets:
         columns.append((index, retrofit_type))
     if not columns:
         errors.append(_("表头没有任何改造类型列。"))
+    if errors:
+        # A wrong header makes every row's figures meaningless: say what is wrong with the header alone.
         return result
 
     counties: dict[str, County] = {}
