@@ -96,6 +96,6 @@ def test_load_plan_with_a_list_at_the_top_or_a_directory_is_a_command_error(db, 
         call_command("load_plan", str(tmp_path))
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="嵌套过深|JSON"):
         call_command("load_plan", str(deep))
     assert json.loads(json.dumps(SHIPPED)) == SHIPPED  # the shipped plan itself was not touched

@@ -138,9 +138,9 @@ def test_closing_records_who_and_when_and_a_closed_year_cannot_be_closed_or_publ
 
 def test_only_the_city_office_and_admin_publish_or_close(users, plan):
     for role in ("finance", "clerk", "department"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="只有市清洁取暖办"):
             plan_publish(user=users[role], plan=plan)
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="只有市清洁取暖办"):
             plan_close(user=users[role], plan=plan)
     assert plan_close(user=users["admin"], plan=plan).status == PlanStatus.CLOSED
 

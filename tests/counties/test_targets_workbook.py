@@ -151,7 +151,7 @@ def _problem(message: str) -> str:
 
 
 def _json_errors(data):
-    with pytest.raises(PlanFileError) as excinfo:
+    with pytest.raises(PlanFileError, match="目标表") as excinfo:
         parse_plan(data, known_counties=set(), known_types=set())
     return excinfo.value.errors
 
