@@ -49,7 +49,9 @@ def test_api_permission_matrix(api, users, draft, role, method, url, body, expec
     client = api(users[role] if role else None)
     if body == "workbook":
         response = client.post(
-            url, {"file": SimpleUploadedFile("t.xlsx", workbook_bytes(annex_rows())), "dry_run": "true"}, format="multipart"
+            url,
+            {"file": SimpleUploadedFile("t.xlsx", workbook_bytes(annex_rows())), "dry_run": "true"},
+            format="multipart",
         )
     else:
         response = getattr(client, method)(url, body, format="json") if body else getattr(client, method)(url)
