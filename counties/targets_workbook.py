@@ -75,7 +75,8 @@ def targets_template_sheet(plan: Plan) -> Sheet:
             sums[index] += value
         households = sum((t.households if (t := current.get((county.pk, rt.pk))) else 0) for rt in types)
         rows.append([county.name, *values, households])
-    grand = sum(t.households for t in current.values() if t.retrofit_type in types)
+    type_ids = {t.pk for t in types}
+    grand = sum(t.households for t in current.values() if t.retrofit_type_id in type_ids)
     return Sheet(
         name=_("目标任务"),
         title=_("运城市%(year)d年冬季清洁取暖目标任务表") % {"year": plan.year},
