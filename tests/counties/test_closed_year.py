@@ -97,3 +97,14 @@ def test_a_closed_years_pages_and_exports_still_answer(web, api, users, closed):
     assert response.status_code == 200
     assert api(users["city"]).get("/api/v1/plans/2021/progress/export.csv").status_code == 200
     assert "该年度已结束" in web(users["city"]).get("/plans/2021/manage/").content.decode()
+
+
+def test_a_report_page_action_on_a_closed_year_shows_the_message(web, users, closed):
+    approved = closed["approved"]
+    response = web(users["city"]).post(
+        f"/reports/{approved.pk}/reopen/", {"reason": "更正", "version": approved.version}, follow=True
+    )
+    assert response.status_code == 200
+    assert CLOSED in response.content.decode()
+    approved.refresh_from_db()
+    assert approved.status == ReportStatus.APPROVED
