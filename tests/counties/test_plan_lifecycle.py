@@ -153,3 +153,12 @@ def test_a_plan_with_a_report_due_day_gives_new_reports_that_deadline(users, pla
     assert plan.period_deadline("2021-12") == date(2022, 1, 5)
     plan.report_due_day = None
     assert plan.period_deadline("2021-07") == date(2021, 7, 31)
+
+
+def test_a_clerk_filing_for_a_draft_year_through_the_api_is_told_the_year_does_not_exist(api, users, plan):
+    make_draft(users, plan)
+    response = api(users["clerk"]).post(
+        "/api/v1/reports/", {"plan": 2022, "county": "140802", "period": "2022-06"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"plan": ["未找到 2022 年度方案。"]}
