@@ -7,7 +7,8 @@ component and documents, on each operation, the statuses it can answer with:
   scope; also a page number past the end) everywhere;
 - 400 wherever the operation takes query parameters or a body;
 - 415 wherever it takes a body (a body in none of the listed media types, or one that does not parse as its own);
-- 409 where a write can meet a concurrent one (a stale report ``version``, conflicting imports);
+- 409 where a write can meet a concurrent one (a stale report ``version``, conflicting imports), or a
+  plan year's state (filing for a draft, any write to a closed year, publishing or closing out of turn);
 - 429 where a per-user rate applies (the roster import, ``ROSTER_IMPORT_RATE``) and on the token
   endpoint, locked after repeated login failures (``retry_after``).
 """
@@ -27,6 +28,7 @@ AS_OF_PERIOD_PATTERN = r"^([0-9]{4}-(0[1-9]|1[0-2]))?$"
 
 def as_of_period_parameter(description: str) -> OpenApiParameter:
     return OpenApiParameter("period", {"type": "string", "pattern": AS_OF_PERIOD_PATTERN}, description=description)
+
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -71,7 +73,7 @@ DESCRIPTIONS = {
     "401": "Not signed in, or the token is not valid",
     "403": "Your role may not do this",
     "404": "Not found, or outside your scope",
-    "409": "Conflict with a concurrent change: {code: conflict, detail, current_version}",
+    "409": "Conflict with a concurrent change or the plan year's state (closed): {code: conflict, detail, current_version}",
     "415": "The body is not in one of the media types listed: {code: unsupported_media_type, detail}",
     "429": "Too many requests; see the Retry-After header",
 }
@@ -86,6 +88,18 @@ CONFLICT_OPERATIONS = {
     ("post", "/api/v1/reports/{id}/return/"),
     ("post", "/api/v1/reports/{id}/reopen/"),
     ("post", "/api/v1/plans/{year}/households/import/"),
+    # A plan's life (counties.services): a draft is not filed for; a closed year is read-only.
+    ("post", "/api/v1/reports/"),
+    ("post", "/api/v1/plans/{year}/targets/import/"),
+    ("post", "/api/v1/plans/{year}/publish/"),
+    ("post", "/api/v1/plans/{year}/close/"),
+    ("post", "/api/v1/plans/{year}/subsidies/grid/allocations/"),
+    ("post", "/api/v1/plans/{year}/subsidies/grid/investments/"),
+    ("post", "/api/v1/plans/{year}/subsidies/grid/investments/{id}/void/"),
+    ("post", "/api/v1/plans/{year}/subsidies/payments/"),
+    ("post", "/api/v1/plans/{year}/subsidies/payments/{id}/void/"),
+    ("patch", "/api/v1/plans/{year}/subsidies/rules/{id}/"),
+    ("post", "/api/v1/plans/{year}/subsidies/settlements/"),
 }
 THROTTLED_OPERATIONS = {
     ("post", "/api/v1/plans/{year}/households/import/"),

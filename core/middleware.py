@@ -98,3 +98,28 @@ class RequestSizeLimitMiddleware:
             html = render_to_string("413.html", {"message": message, "limit": megabytes}, request=None)
             response = HttpResponse(html, status=413)
         return response
+
+
+class ConflictPageMiddleware:
+    """A page whose write a service refused with ``ConflictError`` (a closed year, a stale version)
+    answers 409 with the service's Chinese message instead of a 500; the API has its own handler."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from core.api import ConflictError
+
+        if not isinstance(exception, ConflictError) or request.path.startswith("/api/"):
+            return None
+        return render(
+            request,
+            "409.html",
+            {"message": exception.message, "back": request.META.get("HTTP_REFERER", "")},
+            status=409,
+        )

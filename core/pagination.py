@@ -194,7 +194,9 @@ class KeysetCursorPagination(CursorPagination):
         self.base_url = request.build_absolute_uri()
         self.page_size = self.get_page_size(request)
         if "page" in request.query_params:
-            raise ValidationError({"page": [str(self.page_refused_message or _("cursor 无效，请使用上一页返回的链接。"))]})
+            raise ValidationError(
+                {"page": [str(self.page_refused_message or _("cursor 无效，请使用上一页返回的链接。"))]}
+            )
         after, before = self._cursor(request)
         try:
             page = keyset_page(

@@ -1,8 +1,9 @@
+import calendar
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,42 @@ class Plan(models.Model):
     grid_county_rate = models.DecimalField(
         _("县级配套电网补贴比例"), max_digits=5, decimal_places=4, default=Decimal("0")
     )
+    # The monthly report is due on this day of the following month; empty: the month's own last day.
+    report_due_day = models.PositiveSmallIntegerField(
+        _("月报截止日（次月）"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("次月几日前报送上月月报；留空则为当月最后一天。"),
+    )
+    # Who started, published and closed the year, and when (empty for a plan loaded from a file).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("创建人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("下达人"),
+    )
+    published_at = models.DateTimeField(_("下达时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("结束人"),
+    )
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year"]
@@ -70,6 +107,14 @@ class Plan(models.Model):
     @property
     def last_period(self) -> str:
         return self.deadline.strftime("%Y-%m")
+
+    def period_deadline(self, period: str) -> date:
+        """The last day for a month's report: that month's last day, or ``report_due_day`` of the next."""
+        year, month = int(period[:4]), int(period[5:7])
+        if not self.report_due_day:
+            return date(year, month, calendar.monthrange(year, month)[1])
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return date(year, month, self.report_due_day)
 
     def periods(self) -> list[str]:
         """Every reporting month from the plan's issue to its deadline, as ``YYYY-MM``."""

@@ -71,3 +71,10 @@ class TargetAdjusters(RolePermission):
 
     roles = (Role.CITY_OFFICE, Role.ADMIN)
     message = _("只有市清洁取暖办可以调整目标任务。")
+
+
+class PlanManagers(RolePermission):
+    """Starting, editing, publishing and closing a plan year: the city office (and the administrator)."""
+
+    roles = (Role.CITY_OFFICE, Role.ADMIN)
+    message = _("只有市清洁取暖办可以新建、下达或结束年度方案。")

@@ -22,3 +22,31 @@ def plan_section_register(loader: Callable[..., None]) -> Callable[..., None]:
 
 def plan_section_loaders() -> tuple[Callable[..., None], ...]:
     return tuple(_loaders)
+
+
+# Starting a year from an earlier one: higher apps copy their part (the subsidy rates).
+_copiers: list[Callable[..., None]] = []
+# Closing a year: higher apps name what still stands in the way (months waiting for review).
+_close_checks: list[Callable[..., list[str]]] = []
+
+
+def plan_copy_register(copier: Callable[..., None]) -> Callable[..., None]:
+    """``copier(*, source, plan)`` copies the higher app's part of ``source`` into the new draft ``plan``."""
+    if copier not in _copiers:
+        _copiers.append(copier)
+    return copier
+
+
+def plan_copiers() -> tuple[Callable[..., None], ...]:
+    return tuple(_copiers)
+
+
+def plan_close_check_register(check: Callable[..., list[str]]) -> Callable[..., list[str]]:
+    """``check(*, plan) -> [message, ...]``: the reasons the year cannot be closed yet (none: it can)."""
+    if check not in _close_checks:
+        _close_checks.append(check)
+    return check
+
+
+def plan_close_checks() -> tuple[Callable[..., list[str]], ...]:
+    return tuple(_close_checks)

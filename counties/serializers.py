@@ -90,3 +90,54 @@ class TargetAdjustmentSerializer(serializers.Serializer):
         from core.people import person
 
         return person(obj.created_by)
+
+
+# --- plan years (GET/POST /plans/, targets import, publish, close) ----------------------------------
+
+
+class PlanSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=["draft", "published", "closed"])
+    document_number = serializers.CharField()
+    document_date = serializers.DateField()
+    deadline = serializers.DateField()
+    report_due_day = serializers.IntegerField(
+        allow_null=True, help_text="day of the following month a report is due; null: the month's last day"
+    )
+    periods = serializers.SerializerMethodField()
+
+    def get_periods(self, plan) -> list[str]:
+        return plan.periods()
+
+
+class PlanCreateSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    title = serializers.CharField(max_length=200)
+    document_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    document_date = serializers.DateField()
+    deadline = serializers.DateField()
+    report_due_day = serializers.IntegerField(min_value=1, max_value=28, required=False, allow_null=True, default=None)
+    copy_from = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="year of an earlier plan to copy"
+    )
+
+
+class TargetsImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(default=False)
+
+
+class TargetChangeSerializer(serializers.Serializer):
+    county = serializers.CharField(help_text="the county's Chinese name")
+    county_code = serializers.CharField()
+    type = serializers.CharField(help_text="retrofit type code")
+    type_name = serializers.CharField()
+    old = serializers.CharField(help_text="households, or m² for a type measured in m²")
+    new = serializers.CharField()
+
+
+class TargetsImportResultSerializer(serializers.Serializer):
+    changes = TargetChangeSerializer(many=True)
+    errors = serializers.ListField(child=serializers.CharField())
+    applied = serializers.BooleanField()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -11,9 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.api import ConflictError
+from core.xlsx_guard import WorkbookRefused
 from counties.models import County, Plan, PlanStatus, Profile, RetrofitType, Role, Target, TargetAdjustment, Unit
+from counties.permissions import PlanManagers
 from counties.plan_file import PlanData
-from counties.plan_hooks import plan_section_loaders
+from counties.plan_hooks import plan_close_checks, plan_copiers, plan_section_loaders
+from counties.targets_workbook import TargetValue, parse_targets_rows, target_cell_value, workbook_rows
 
 
 @dataclass
@@ -205,43 +209,15 @@ def plan_load(
             values={"name": item["name"], "order": item["order"], "files_reports": item["files_reports"]},
         )
 
-    keep_targets = []
-    for (county_code, type_code), households in data.targets.items():
-        retrofit_type = types[type_code]
-        area = (
-            (Decimal(households) * plan.m2_per_household).quantize(Decimal("0.01"))
-            if retrofit_type.unit == Unit.M2
-            else None
-        )
-        lookup = {"plan": plan, "county": counties[county_code], "retrofit_type": retrofit_type}
-        existing = Target.objects.filter(**lookup).select_related("plan", "retrofit_type").first()
-        if existing is not None and (existing.households, existing.area_m2) != (households, area):
-            if by is None:
-                raise ValidationError(
-                    _(
-                        "方案文件改变了已有的目标任务（%(county)s %(type)s：%(old)s → %(new)s 户），须记录调整人：请用 --by 指定操作人的用户名。"
-                    )
-                    % {
-                        "county": existing.county,
-                        "type": retrofit_type.name,
-                        "old": existing.households,
-                        "new": households,
-                    }
-                )
-            target_adjust(
-                target=existing,
-                households=households,
-                effective_period=effective_period or plan_default_effective_period(plan=plan),
-                reason=reason or _("按方案文件更新"),
-                document_number=document_number,
-                by=by,
-            )
-            result.count(created=False, changed=True)
-            target = existing
-        else:
-            target = upsert_counted(Target, result, lookup=lookup, values={"households": households, "area_m2": area})
-        keep_targets.append(target.pk)
-    result.deleted += Target.objects.filter(plan=plan).exclude(pk__in=keep_targets).delete()[0]
+    targets_write(
+        plan=plan,
+        targets={key: TargetValue(households) for key, households in data.targets.items()},
+        result=result,
+        by=by,
+        effective_period=effective_period,
+        reason=reason,
+        document_number=document_number,
+    )
 
     # Parts kept by higher apps (the subsidy rates) load through the hooks they registered.
     for load_section in plan_section_loaders():
@@ -283,3 +259,288 @@ def user_set_role(
     profile.retrofit_types.set(retrofit_types or [])
     profile.counties.set(counties or [])
     return user
+
+
+# --- a plan's life: draft → published → closed ------------------------------------------------------
+
+
+def plan_closed_message(plan: Plan) -> str:
+    return _("%(year)d年度已结束，月报、资金拨付和结算均为只读，不能再修改。") % {"year": plan.year}
+
+
+def plan_require_writable(*, plan: Plan) -> None:
+    """Refuse (409) any write to a closed year's reports, payments and settlements."""
+    if Plan.objects.filter(pk=plan.pk, status=PlanStatus.CLOSED).exists():
+        raise ConflictError(plan_closed_message(plan))
+
+
+def plan_require_published(*, plan: Plan) -> None:
+    """Monthly reports are filed for a published year only: a draft has not been issued; a closed year is read-only."""
+    status = Plan.objects.filter(pk=plan.pk).values_list("status", flat=True).first()
+    if status == PlanStatus.DRAFT:
+        raise ConflictError(_("%(year)d年度方案尚未下达，不能填报月报。") % {"year": plan.year})
+    if status == PlanStatus.CLOSED:
+        raise ConflictError(plan_closed_message(plan))
+
+
+def _clean_plan_fields(*, year, title, document_number, document_date, deadline, report_due_day) -> dict:
+    errors: dict[str, list[str]] = {}
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+        errors["year"] = [_("年度应为 2000 至 2100 之间的整数。")]
+    elif Plan.objects.filter(year=year).exists():
+        errors["year"] = [_("%(year)d年度方案已存在。") % {"year": year}]
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = [_("请填写方案名称。")]
+    for name, value in (("document_date", document_date), ("deadline", deadline)):
+        if not isinstance(value, date):
+            errors[name] = [_("请输入有效的日期。")]
+    if isinstance(document_date, date) and isinstance(deadline, date) and deadline < document_date:
+        errors["deadline"] = [_("完成期限早于印发日期。")]
+    if report_due_day is not None and (
+        isinstance(report_due_day, bool) or not isinstance(report_due_day, int) or not 1 <= report_due_day <= 28
+    ):
+        errors["report_due_day"] = [_("月报截止日应为 1 至 28 之间的整数，或留空（当月最后一天）。")]
+    if errors:
+        raise ValidationError(errors)
+    return {"title": title, "document_number": (document_number or "").strip()}
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    user,
+    year: int,
+    title: str,
+    document_date: date,
+    deadline: date,
+    document_number: str = "",
+    report_due_day: int | None = None,
+    copy_from: Plan | None = None,
+) -> Plan:
+    """Start a year as a draft; with ``copy_from`` its targets, m² per household, grid settings and
+    (through the hooks) subsidy rates are copied from that earlier plan, to be edited before publishing."""
+    PlanManagers.check(user)
+    clean = _clean_plan_fields(
+        year=year,
+        title=title,
+        document_number=document_number,
+        document_date=document_date,
+        deadline=deadline,
+        report_due_day=report_due_day,
+    )
+    plan = Plan(
+        year=year,
+        status=PlanStatus.DRAFT,
+        document_date=document_date,
+        deadline=deadline,
+        report_due_day=report_due_day,
+        created_by=user,
+        created_at=timezone.now(),
+        **clean,
+    )
+    if copy_from is not None:
+        plan.m2_per_household = copy_from.m2_per_household
+        plan.grid_city_total = copy_from.grid_city_total
+        plan.grid_county_rate = copy_from.grid_county_rate
+    plan.full_clean()
+    plan.save()
+    if copy_from is not None:
+        Target.objects.bulk_create(
+            Target(
+                plan=plan,
+                county_id=t.county_id,
+                retrofit_type_id=t.retrofit_type_id,
+                households=t.households,
+                area_m2=t.area_m2,
+            )
+            for t in copy_from.targets.all()
+        )
+        for copy_section in plan_copiers():
+            copy_section(source=copy_from, plan=plan)
+    return plan
+
+
+def _lock(plan: Plan) -> Plan:
+    return Plan.objects.select_for_update().get(pk=plan.pk)
+
+
+@transaction.atomic
+def plan_publish(*, user, plan: Plan) -> Plan:
+    """Issue a draft: clerks file for it from now on."""
+    PlanManagers.check(user)
+    plan = _lock(plan)
+    if plan.status != PlanStatus.DRAFT:
+        raise ConflictError(
+            _("只能下达草稿状态的年度方案（%(year)d年度当前为%(status)s）。")
+            % {"year": plan.year, "status": plan.get_status_display()}
+        )
+    if not plan.targets.filter(households__gt=0).exists():
+        raise ConflictError(_("%(year)d年度方案还没有目标任务，请先导入目标任务表再下达。") % {"year": plan.year})
+    plan.status = PlanStatus.PUBLISHED
+    plan.published_by = user
+    plan.published_at = timezone.now()
+    plan.save(update_fields=["status", "published_by", "published_at"])
+    return plan
+
+
+def plan_close_blockers(*, plan: Plan, today: date | None = None) -> list[str]:
+    """Why the year cannot be closed yet (empty: it can)."""
+    today = today or timezone.localdate()
+    if plan.status != PlanStatus.PUBLISHED:
+        return [
+            _("只能结束已下达的年度方案（%(year)d年度当前为%(status)s）。")
+            % {"year": plan.year, "status": plan.get_status_display()}
+        ]
+    reasons = []
+    last_due = plan.period_deadline(plan.last_period)
+    if today <= last_due:
+        reasons.append(
+            _("最后一个报送月 %(period)s 的截止日 %(due)s 尚未过去，暂不能结束该年度。")
+            % {"period": plan.last_period, "due": last_due.isoformat()}
+        )
+    for check in plan_close_checks():
+        reasons.extend(check(plan=plan))
+    return reasons
+
+
+@transaction.atomic
+def plan_close(*, user, plan: Plan, today: date | None = None) -> Plan:
+    """Close a year after its last reporting month: its reports, payments and settlements become read-only."""
+    PlanManagers.check(user)
+    plan = _lock(plan)
+    reasons = plan_close_blockers(plan=plan, today=today)
+    if reasons:
+        raise ConflictError(" ".join(reasons))
+    plan.status = PlanStatus.CLOSED
+    plan.closed_by = user
+    plan.closed_at = timezone.now()
+    plan.save(update_fields=["status", "closed_by", "closed_at"])
+    return plan
+
+
+@dataclass
+class TargetsImport:
+    changes: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    applied: bool = False
+    token: str = ""  # the page's confirm step: which previewed upload the button applies
+
+
+def _target_changes(plan: Plan, targets: dict[tuple[str, str], TargetValue]) -> list[dict]:
+    counties = {c.code: c for c in County.objects.all()}
+    types = {t.code: t for t in RetrofitType.objects.all()}
+    current = {(t.county.code, t.retrofit_type.code): t for t in plan.targets.select_related("county", "retrofit_type")}
+    changes = []
+    keys = sorted(
+        set(current) | set(targets),
+        key=lambda k: (counties[k[0]].order, counties[k[0]].code, types[k[1]].order, types[k[1]].code),
+    )
+    for county_code, type_code in keys:
+        retrofit_type = types[type_code]
+        old = target_cell_value(plan, retrofit_type, current.get((county_code, type_code)))
+        new_value = targets.get((county_code, type_code))
+        new = (new_value.area_m2 if retrofit_type.is_area else new_value.households) if new_value else 0
+        if Decimal(old) != Decimal(new):
+            changes.append(
+                {
+                    "county": counties[county_code].name,
+                    "county_code": county_code,
+                    "type": type_code,
+                    "type_name": retrofit_type.name,
+                    "old": _number_text(old),
+                    "new": _number_text(new),
+                }
+            )
+    return changes
+
+
+def _number_text(value) -> str:
+    value = Decimal(value)
+    return format(value.normalize() if value == value.to_integral() else value, "f")
+
+
+def targets_write(
+    *,
+    plan: Plan,
+    targets: dict[tuple[str, str], TargetValue],
+    result: LoadResult,
+    by=None,
+    effective_period: str | None = None,
+    reason: str = "",
+    document_number: str = "",
+) -> None:
+    """Make the plan's targets exactly ``targets`` (the JSON plan file and the workbook both end here).
+
+    A draft's targets are simply replaced: nobody files against them yet. A target of a published or
+    closed plan that changes is adjusted through ``target_adjust`` (recorded with ``by``, from
+    ``effective_period``, default the current month within the plan), so that earlier months keep the
+    target then in force; without ``by`` such a change is refused and nothing is written.
+    """
+    counties = {c.code: c for c in County.objects.all()}
+    types = {t.code: t for t in RetrofitType.objects.all()}
+    keep = []
+    for (county_code, type_code), value in targets.items():
+        retrofit_type = types[type_code]
+        area = value.area_m2
+        if retrofit_type.unit == Unit.M2 and area is None:
+            area = (Decimal(value.households) * plan.m2_per_household).quantize(Decimal("0.01"))
+        area = area if retrofit_type.unit == Unit.M2 else None
+        lookup = {"plan": plan, "county": counties[county_code], "retrofit_type": retrofit_type}
+        existing = None if plan.is_draft else Target.objects.filter(**lookup).select_related("county").first()
+        if existing is not None and (existing.households, existing.area_m2) != (value.households, area):
+            if by is None:
+                raise ValidationError(
+                    _(
+                        "方案文件改变了已有的目标任务（%(county)s %(type)s：%(old)s → %(new)s 户），须记录调整人：请用 --by 指定操作人的用户名。"
+                    )
+                    % {
+                        "county": existing.county,
+                        "type": retrofit_type.name,
+                        "old": existing.households,
+                        "new": value.households,
+                    }
+                )
+            target_adjust(
+                target=existing,
+                households=value.households,
+                effective_period=effective_period or plan_default_effective_period(plan=plan),
+                reason=reason or _("按方案文件更新"),
+                document_number=document_number,
+                by=by,
+            )
+            result.count(created=False, changed=True)
+            target = existing
+        else:
+            target = upsert_counted(Target, result, lookup=lookup, values={"households": value.households, "area_m2": area})
+        keep.append(target.pk)
+    result.deleted += Target.objects.filter(plan=plan).exclude(pk__in=keep).delete()[0]
+
+
+@transaction.atomic
+def plan_targets_import(*, user, plan: Plan, content: bytes, filename: str, dry_run: bool) -> TargetsImport:
+    """Read the targets workbook; show every change against the draft's current targets and every error
+    by cell; write only when there is no error and ``dry_run`` is off.
+
+    Only a draft's targets are replaced this way: a published plan's targets change through adjustments.
+    """
+    PlanManagers.check(user)
+    plan = _lock(plan)
+    if plan.status != PlanStatus.DRAFT:
+        raise ConflictError(
+            _("%(year)d年度方案已下达，不能再导入目标任务表；调整目标请走目标调整程序。") % {"year": plan.year}
+            if plan.status == PlanStatus.PUBLISHED
+            else plan_closed_message(plan)
+        )
+    try:
+        rows = workbook_rows(content=content, filename=filename)
+    except WorkbookRefused as exc:
+        return TargetsImport(errors=[exc.message])
+    parsed = parse_targets_rows(rows, plan=plan)
+    if parsed.errors:
+        return TargetsImport(errors=parsed.errors)
+    outcome = TargetsImport(changes=_target_changes(plan, parsed.targets))
+    if not dry_run:
+        targets_write(plan=plan, targets=parsed.targets, result=LoadResult())
+        outcome.applied = True
+    return outcome

@@ -22,9 +22,12 @@ def parse_period(value) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def period_deadline(period: str) -> date:
-    """Reports are due before the end of their month: the deadline is its last day."""
+def period_deadline(period: str, *, plan: Plan | None = None) -> date:
+    """Reports are due before the end of their month (its last day), or on the plan's
+    ``report_due_day`` of the following month when the plan sets one."""
     year, month = parse_period(period)
+    if plan is not None and plan.report_due_day:
+        return plan.period_deadline(f"{year}-{month:02d}")
     return date(year, month, calendar.monthrange(year, month)[1])
 
 

@@ -134,7 +134,7 @@ class UnitsField(serializers.Field):
         return value
 
 
-@extend_schema_field({"type": "string", "description": "m² with two places, e.g. \"1000.00\""})
+@extend_schema_field({"type": "string", "description": 'm² with two places, e.g. "1000.00"'})
 class SquareMetresField(serializers.Field):
     """m² as a string with two places ("1000.00")."""
 

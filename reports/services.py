@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.api import ConflictError
 from counties.models import County, Plan, Role
 from counties.selectors import scope_for_user
+from counties.services import plan_require_published, plan_require_writable
 from reports.lines import LineInput, check_explanation, check_not_blank, clean_lines, line_snapshot, replace_lines
 from reports.models import NARRATIVE_MAX_LENGTH, Report, ReportAction, ReportEvent, ReportStatus
 from reports.periods import clean_period, period_deadline
@@ -121,6 +122,7 @@ def report_create(
         department = scope.department_name
     else:
         raise PermissionDenied(_("您的角色不能填报月报。"))
+    plan_require_published(plan=plan)
 
     period = _clean_field(lambda: clean_period(period, plan=plan), "period")
     if county is not None and not county.files_reports:
@@ -148,7 +150,7 @@ def report_create(
         county=county,
         department=department,
         period=period,
-        deadline=period_deadline(period),
+        deadline=period_deadline(period, plan=plan),
         narrative=narrative,
         problems=problems,
         created_by=user,
@@ -188,6 +190,7 @@ def report_update(
     if version is None:
         raise ValidationError({"version": [_("请提供 version（您打开时的版本号），以免覆盖他人的修改。")]})
     report = _lock_for_update(report, version)
+    plan_require_writable(plan=report.plan)
     _require_editable(report)
     before_lines = line_snapshot(report)
     changes: dict = {}
@@ -255,6 +258,7 @@ def lock_reason(report: Report, *, for_owner: bool = True) -> str:
 def report_submit(*, user, report: Report, version=None) -> Report:
     _require_writer(user, report)
     report = _lock_for_update(report, _clean_version(version))
+    plan_require_writable(plan=report.plan)
     _require_editable(report)
     # Both refusals at once: a blank month with no narrative is told both what to fill and to explain.
     errors = {}
@@ -282,6 +286,7 @@ def report_submit(*, user, report: Report, version=None) -> Report:
 def report_approve(*, user, report: Report, version=None) -> Report:
     _require_reviewer(user)
     report = _lock_for_update(report, _clean_version(version))
+    plan_require_writable(plan=report.plan)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(
             {
@@ -314,6 +319,7 @@ def report_return(*, user, report: Report, reason, version=None) -> Report:
     _require_reviewer(user)
     reason = _clean_reason(reason)
     report = _lock_for_update(report, _clean_version(version))
+    plan_require_writable(plan=report.plan)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(
             {
@@ -336,6 +342,7 @@ def report_reopen(*, user, report: Report, reason, version=None) -> Report:
     _require_reviewer(user)
     reason = _clean_reason(reason)
     report = _lock_for_update(report, _clean_version(version))
+    plan_require_writable(plan=report.plan)
     if report.status != ReportStatus.APPROVED:
         raise ValidationError(
             {
@@ -353,5 +360,3 @@ def report_reopen(*, user, report: Report, reason, version=None) -> Report:
     report.save()
     _record(report, user=user, action=ReportAction.REOPEN, reason=reason)
     return report
-
-

@@ -21,6 +21,7 @@ from core.api import AnyAccept
 from core.api_schema import as_of_period_parameter
 from core.exports import csv_response, xlsx_response
 from counties.selectors import plan_get
+from counties.services import plan_require_writable
 from subsidies import payloads, selectors, services
 from subsidies.exports import (
     export_filename,
@@ -141,6 +142,8 @@ class SubsidyRuleView(APIView):
     def patch(self, request, year: int, pk: int):
         plan = plan_get(year=year)
         rule = selectors.subsidy_rule_get_for_user(user=request.user, plan=plan, pk=pk)
+        # A closed year answers 409 whatever the body (the state of the year before the shape of the change).
+        plan_require_writable(plan=plan)
         serializer = RuleUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rule = services.subsidy_rule_update(rule=rule, actor=request.user, **serializer.validated_data)

@@ -7,7 +7,9 @@ class SubsidiesConfig(AppConfig):
     verbose_name = _("补助资金")
 
     def ready(self):
-        from counties.plan_hooks import plan_section_register
+        from counties.plan_hooks import plan_copy_register, plan_section_register
+        from subsidies.plan_years import subsidy_rules_copy
         from subsidies.services import subsidy_rules_load
 
         plan_section_register(subsidy_rules_load)
+        plan_copy_register(subsidy_rules_copy)

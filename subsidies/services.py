@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from counties.models import County, Plan
 from counties.selectors import plan_types, scope_for_user
-from counties.services import upsert_counted
+from counties.services import plan_require_writable, upsert_counted
 from subsidies.exports import subsidy_xlsx_bytes
 from subsidies.models import GridAllocation, GridInvestment, Level, Payment, Settlement, SubsidyRule, SubsidyRuleChange
 from subsidies.payloads import subsidy_payload
@@ -92,6 +92,7 @@ def subsidy_rule_rate_set(*, rule: SubsidyRule, amount, effective_from, reason, 
     if errors:
         raise ValidationError(errors)
     rule = SubsidyRule.objects.select_for_update().select_related("plan").get(pk=rule.pk)
+    plan_require_writable(plan=rule.plan)
     runs = rule_periods_of(rule=rule, plan=rule.plan)
     later = [run.amount for run in runs if run.end >= effective_from]
     if all(rate == amount for rate in later):
@@ -116,6 +117,8 @@ def subsidy_rule_rate_set(*, rule: SubsidyRule, amount, effective_from, reason, 
 def subsidy_rule_update(*, rule: SubsidyRule, amount, effective_from, reason, actor) -> SubsidyRule:
     """Change a rule's rate from a month on (finance bureau or city office only); audited."""
     RuleEditors.check(actor)
+    # A closed year says so before anything is checked of the change itself.
+    plan_require_writable(plan=rule.plan)
     return subsidy_rule_rate_set(rule=rule, amount=amount, effective_from=effective_from, reason=reason, actor=actor)
 
 
@@ -172,6 +175,7 @@ def grid_investment_record(
     GridInvestors.check(actor)
     if not scope_for_user(actor).allows_county(county.pk):  # a clerk: its own county only
         raise PermissionDenied(GridInvestors.message)
+    plan_require_writable(plan=plan)
     _check_plan_date(plan, invested_on, "invested_on")
     investment = GridInvestment(
         plan=plan,
@@ -190,6 +194,7 @@ def grid_investment_record(
 def grid_allocation_set(*, plan: Plan, county: County, amount, actor) -> GridAllocation:
     """Set the city grid support allocated to a county; refused if the allocations would exceed the total."""
     FinanceOnly.check(actor)
+    plan_require_writable(plan=plan)
     amount = parse_money(amount, allow_zero=True)
     # Lock the plan row so that two allocations at once cannot both pass the check.
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -230,6 +235,7 @@ def payment_record(
     FinanceOnly.check(actor)
     if level not in Level.values:
         raise ValidationError({"level": [_("出资层级应为 city（市级）或 county（县级）。")]})
+    plan_require_writable(plan=plan)
     _check_plan_date(plan, paid_on, "paid_on")
     amount = parse_money(amount)
     reason = (reason or "").strip()
@@ -280,6 +286,7 @@ def payment_void(*, payment: Payment, actor, reason: str) -> Payment:
     """Void a mistaken disbursement (finance bureau only). It stays listed; totals no longer count it."""
     FinanceOnly.check(actor)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    plan_require_writable(plan=payment.plan)
     return _void(payment, actor=actor, reason=reason, already=_("该拨付记录已作废，不能重复作废。"))
 
 
@@ -290,6 +297,7 @@ def grid_investment_void(*, investment: GridInvestment, actor, reason: str) -> G
     if not scope_for_user(actor).allows_county(investment.county_id):  # a clerk: its own county only
         raise PermissionDenied(GridInvestmentVoiders.message)
     investment = GridInvestment.objects.select_for_update().get(pk=investment.pk)
+    plan_require_writable(plan=investment.plan)
     return _void(investment, actor=actor, reason=reason, already=_("该配套电网投资记录已作废，不能重复作废。"))
 
 
@@ -312,6 +320,7 @@ def settlement_create(
     """
     FinanceOnly.check(actor)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan_require_writable(plan=plan)
     period = period_parse(plan=plan, value=period)
     current = Settlement.objects.filter(plan=plan, superseded_by__isnull=True).defer("xlsx").first()
     if current is not None and not supersede:

@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # A database or cache outage raised by a view is a 503 with Retry-After (core/unavailable.py).
     "core.unavailable.ServiceUnavailableMiddleware",
+    # A write a service refused with ConflictError (a closed year): 409 with its message, not a 500.
+    "core.middleware.ConflictPageMiddleware",
     # last: turns a login refused by a lock into the lockout response (accounts.lockout)
     "axes.middleware.AxesMiddleware",
 ]

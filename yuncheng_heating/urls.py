@@ -10,12 +10,20 @@ from yuncheng_heating import views as home_views
 
 api_v1 = [
     path("", include("accounts.api_urls")),
+    path("plans/", counties_api.PlanListView.as_view(), name="api-plans"),
     path("plans/<int:year>/targets/", counties_api.PlanTargetsView.as_view(), name="api-plan-targets"),
     path(
         "plans/<int:year>/targets/adjustments/",
         counties_api.TargetAdjustmentsView.as_view(),
         name="api-target-adjustments",
     ),
+    path(
+        "plans/<int:year>/targets/import/",
+        counties_api.PlanTargetsImportView.as_view(),
+        name="api-plan-targets-import",
+    ),
+    path("plans/<int:year>/publish/", counties_api.PlanPublishView.as_view(), name="api-plan-publish"),
+    path("plans/<int:year>/close/", counties_api.PlanCloseView.as_view(), name="api-plan-close"),
     path("", include("reports.api_urls")),
     path("", include("reports.dashboard_api_urls")),
     path("", include("subsidies.api_urls")),
@@ -37,6 +45,10 @@ urlpatterns = [
     path("", counties_views.root, name="root"),
     path("home/", home_views.home, name="home"),
     path("favicon.ico", home_views.favicon, name="favicon"),
+    path("plans/", counties_views.plan_list, name="plan-list"),
+    path("plans/new/", counties_views.plan_new, name="plan-new"),
+    path("plans/<int:year>/manage/", counties_views.plan_manage, name="plan-manage"),
+    path("plans/<int:year>/targets/template.xlsx", counties_views.targets_template, name="plan-targets-template"),
     path("plans/<int:year>/targets/", counties_views.target_table, name="target-table"),
     path("plans/<int:year>/targets/adjustments/", counties_views.target_adjustments, name="target-adjustments"),
     path("", include("reports.urls")),

@@ -24,6 +24,9 @@ def home(request):
             todo["rectifications"] = {"to_resolve": row["rect_to_resolve"], "overdue": row["rect_overdue"]}
             todo["empty"] = False
         context["todo"] = todo
+        # A year the city office issued from its pages is announced on the clerks' home page.
+        plan = context["plan"]
+        context["plan_issued"] = plan if plan.status == "published" and plan.published_at else None
         return render(request, "dashboard/county_detail.html", context)
     plan = plan_current(user=request.user)
     todo = None

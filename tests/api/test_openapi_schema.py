@@ -191,6 +191,7 @@ def test_no_operation_lists_a_content_type_it_does_not_accept(schema):
         "/api/v1/plans/{year}/households/import/",
         "/api/v1/plans/{year}/inspections/visits/",
         "/api/v1/plans/{year}/rectifications/{id}/resolve/",
+        "/api/v1/plans/{year}/targets/import/",
     }
 
 

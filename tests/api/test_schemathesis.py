@@ -26,6 +26,8 @@ SEED = 2021
 # schemathesis's own list for positive_data_acceptance (config/_checks.py), to which the operations below add 400.
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 DATA_DEPENDENT_OPERATIONS = {
+    "/api/v1/plans/",  # a year not yet started; a deadline after the document date; an earlier year to copy
+    "/api/v1/plans/{year}/targets/import/",  # the workbook's content
     "/api/v1/plans/{year}/households/",  # an opaque cursor is valid only as the server issued it
     "/api/v1/plans/{year}/households/import/",  # the workbook's content
     "/api/v1/plans/{year}/households/acceptance/",  # households by id, or a county, township and village

@@ -69,6 +69,7 @@ NOT_PAGES = {
     "healthz",  # JSON for the load balancer (operations)
     "readyz",
     "metrics",  # Prometheus text
+    "plan-targets-template",  # a workbook
 }
 
 
@@ -107,6 +108,9 @@ def sweep_paths():
         "home": ["/home/"],
         "target-table": ["/plans/2021/targets/"],
         "target-adjustments": ["/plans/2021/targets/adjustments/"],
+        "plan-list": ["/plans/"],
+        "plan-new": ["/plans/new/"],
+        "plan-manage": ["/plans/2021/manage/", "/plans/2021/manage/?confirm=close"],
         "report-list": ["/reports/"],
         "report-create": [f"/reports/new/?period={open_period}"],
         "report-detail": [f"/reports/{returned}/", f"/reports/{approved}/"],
