@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from counties.decorators import role_required
 from counties.models import County
-from counties.selectors import plan_latest, scope_for_user
+from counties.plan_choice import plan_for_request
+from counties.selectors import scope_for_user
 from counties.templatetags.heating import draw_seed
 from inspections import selectors, services
 from inspections.forms import ReasonForm, ResolveForm, SampleDrawForm
@@ -44,12 +45,6 @@ def photo_response(photo, *, thumb: bool):
     return response
 
 
-def _plan():
-    plan = plan_latest()
-    if plan is None:
-        raise Http404(_("尚未载入年度方案。"))
-    return plan
-
 
 @require_GET
 @never_cache
@@ -72,7 +67,7 @@ def service_worker(request):
 @role_required
 def home(request):
     scope = scope_for_user(request.user)
-    plan = _plan()
+    plan = plan_for_request(request)
     if scope.is_field:
         return render(
             request,
@@ -111,7 +106,7 @@ def home(request):
 @require_POST
 @role_required
 def sample_draw(request):
-    plan = _plan()
+    plan = plan_for_request(request)
     DrawsSamples.check(request.user)
     form = SampleDrawForm(request.POST)
     if form.is_valid():
@@ -146,7 +141,7 @@ def sample_draw(request):
 def sample_verify(request, pk: int):
     """重新抽取核对 as a page (the API answers the same check in JSON): the draw re-run over today's
     roster, and whether it still gives the stored households."""
-    plan = _plan()
+    plan = plan_for_request(request)
     sample = selectors.sample_get_for_user(user=request.user, plan=plan, pk=pk)
     return render(
         request,
@@ -158,7 +153,7 @@ def sample_verify(request, pk: int):
 @require_GET
 @role_required
 def rectification_list(request):
-    plan = _plan()
+    plan = plan_for_request(request)
     items = selectors.rectifications_for_user(user=request.user, plan=plan)
     county = request.GET.get("county", "")
     state = request.GET.get("status", "")
@@ -186,7 +181,7 @@ def rectification_list(request):
 
 @role_required
 def rectification_detail(request, pk: int):
-    plan = _plan()
+    plan = plan_for_request(request)
     item = selectors.rectification_get_for_user(user=request.user, plan=plan, pk=pk)
     scope = scope_for_user(request.user)
     resolve_form, reason_form = ResolveForm(), ReasonForm()

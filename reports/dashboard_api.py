@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from core.api_schema import as_of_period_parameter
 from core.exports import csv_response, xlsx_response
-from counties.selectors import plan_get
+from counties.selectors import plan_get_for_user
 from reports.exports import progress_export, progress_filename, progress_sheet
 from reports.periods import clean_as_of_period
 from reports.permissions import DashboardRoles
@@ -24,7 +24,7 @@ PERIOD_PARAMETER = as_of_period_parameter("截至月份 YYYY-MM（默认方案�
 
 def _table(request, year):
     DashboardRoles.check(request.user)
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     try:
         period = clean_as_of_period(request.query_params.get("period"), plan=plan)
     except ValidationError as error:

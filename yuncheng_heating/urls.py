@@ -32,6 +32,7 @@ urlpatterns = [
     path("", counties_views.root, name="root"),
     path("home/", home_views.home, name="home"),
     path("favicon.ico", home_views.favicon, name="favicon"),
+    path("plans/switch/", counties_views.plan_switch, name="plan-switch"),
     path("plans/<int:year>/targets/", counties_views.target_table, name="target-table"),
     path("", include("reports.urls")),
     path("", include("yuncheng_heating.dashboard_urls")),
