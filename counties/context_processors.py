@@ -1,8 +1,8 @@
 from django.http import Http404
 
 from counties.models import PlanStatus
-from counties.plan_choice import plan_for_request
-from counties.selectors import plan_current, plan_get_for_user, plans_for_user, scope_for_user
+from counties.plan_choice import plan_for_request, plans_for_request
+from counties.selectors import plan_current_among, plan_year_parse, scope_for_user
 
 
 def roles(request):
@@ -23,18 +23,19 @@ def _plan_context(request, user) -> dict:
     match = getattr(request, "resolver_match", None)
     try:
         if match is not None and "year" in match.kwargs:
-            plan = plan_get_for_user(user=user, year=match.kwargs["year"])
+            plan = {p.year: p for p in plans_for_request(request)}.get(plan_year_parse(match.kwargs["year"]))
         else:
             plan = plan_for_request(request, required=False)
     except Http404:
-        plan = plan_current(user=user)
+        plan = None
+    plan = plan or plan_current_among(plans_for_request(request))
     year = plan.year if plan else None
     return {
         "nav_plan_year": year,
         # Appended to links to pages outside /plans/<year>/ so that they stay in the year.
         "plan_query": f"plan={year}" if year else "",
-        "plan_years": lambda: [
-            {"year": y, "status": PlanStatus(s).label, "published": s == PlanStatus.PUBLISHED}
-            for y, s in plans_for_user(user=user).values_list("year", "status")
+        "plan_years": [
+            {"year": p.year, "status": p.get_status_display(), "published": p.status == PlanStatus.PUBLISHED}
+            for p in plans_for_request(request)
         ],
     }

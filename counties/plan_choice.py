@@ -1,8 +1,9 @@
 """Which plan year a page shows: the one choke point every page, export and API endpoint asks.
 
 ``?plan=<year>`` (or a POSTed ``plan``) wins, validated by ``plan_get_for_user`` (a missing year or
-another role's draft is a 404); else the year the user chose in the header switch (remembered in the
-session and on the user's profile, so a new session starts where the last one stopped); else
+another role's draft is a 404); else the year the user chose in the header switch (remembered on the
+user's profile, so a new session starts where the last one stopped; in the session for an account
+without a profile); else
 ``plan_current``: the published plan whose reporting window holds today, else the latest published.
 """
 
@@ -16,22 +17,30 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from counties.models import Plan, Profile
-from counties.selectors import plan_current, plan_get_for_user
+from counties.selectors import plan_current, plan_current_among, plan_year_parse, plans_for_user, scope_for_user
 
 SESSION_KEY = "plan_year"
 _CACHE_ATTR = "_heating_plan"
+_PLANS_ATTR = "_heating_plans"
 _NOTHING = object()
 
 
 def _remembered_year(request) -> int | None:
-    """The year chosen in the header switch: the session's, else the profile's (read once a session)."""
-    session = getattr(request, "session", None)
-    if session is not None and SESSION_KEY in session:
-        return session[SESSION_KEY]
-    year = Profile.objects.filter(user=request.user).values_list("plan_year", flat=True).first()
-    if session is not None:
-        session[SESSION_KEY] = year
+    """The year chosen in the header switch: the profile's (read with the role), else the session's."""
+    scope_for_user(request.user)  # reads the profile once a request, and with it the remembered year
+    year = getattr(request.user, "_heating_plan_year", None)
+    if year is None and getattr(request, "session", None) is not None:
+        year = request.session.get(SESSION_KEY)
     return year
+
+
+def plans_for_request(request) -> list[Plan]:
+    """Every year the user may see, newest first; read once a request (the header's switch lists them)."""
+    plans = getattr(request, _PLANS_ATTR, None)
+    if plans is None:
+        plans = list(plans_for_user(user=request.user)) if request.user.is_authenticated else []
+        setattr(request, _PLANS_ATTR, plans)
+    return plans
 
 
 def plan_for_request(request, *, required: bool = True) -> Plan | None:
@@ -47,18 +56,20 @@ def plan_for_request(request, *, required: bool = True) -> Plan | None:
 
 def _choose(request) -> Plan | None:
     user = request.user
-    asked = request.GET.get("plan") or (request.POST.get("plan") if request.method == "POST" else None)
-    if asked:
-        return plan_get_for_user(user=user, year=asked)
     if not user.is_authenticated:
         return plan_current(user=None)
-    year = _remembered_year(request)
-    if year is not None:
-        try:
-            return plan_get_for_user(user=user, year=year)
-        except Http404:
-            pass  # the remembered year went away (or back to draft): fall back to the current one
-    return plan_current(user=user)
+    plans = plans_for_request(request)
+    by_year = {p.year: p for p in plans}
+    asked = request.GET.get("plan") or (request.POST.get("plan") if request.method == "POST" else None)
+    if asked:
+        plan = by_year.get(plan_year_parse(asked))
+        if plan is None:
+            # A missing year and another role's draft look the same (``plan_get_for_user``).
+            raise Http404(_("未找到该年度方案。"))
+        return plan
+    remembered = by_year.get(_remembered_year(request))
+    # A remembered year that went away (or back to draft) falls back to the current one.
+    return remembered or plan_current_among(plans)
 
 
 def plan_pin(request, *, plan: Plan) -> None:
@@ -70,6 +81,7 @@ def plan_remember(request, *, plan: Plan) -> None:
     """The header switch: remember ``plan`` for the user, in this session and on the profile."""
     request.session[SESSION_KEY] = plan.year
     Profile.objects.filter(user=request.user).update(plan_year=plan.year)
+    request.user._heating_plan_year = plan.year
     setattr(request, _CACHE_ATTR, plan)
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from counties.models import Plan
+from counties.selectors import plans_open
 from reports.models import ReportStatus
 from reports.periods import current_period, period_deadline
 from reports.selectors import own_reports_for_user, reports_for_user
@@ -23,45 +24,61 @@ from reports.selectors import own_reports_for_user, reports_for_user
 REVIEW_LIST_LIMIT = 10
 
 
-def filer_todo(*, user, plan: Plan, today: date | None = None) -> dict:
+def _open_plans(plan: Plan | None) -> list[Plan]:
+    """Every open year (published, not closed), oldest first; the page's own year too if it is open."""
+    plans = list(plans_open())
+    if plan is not None and not plan.is_draft and not plan.is_closed and plan.pk not in {p.pk for p in plans}:
+        plans.append(plan)
+        plans.sort(key=lambda p: p.year)
+    return plans
+
+
+def filer_todo(*, user, plan: Plan | None = None, today: date | None = None) -> dict:
     """A county clerk's (or a department's) to-do: reports returned to it, with the reviewer's reason;
     months still to file (never opened, or only a draft), oldest first, with the days left or overdue.
+    Every open year counts: a 2021 month still owed stays on the list after 2022 is published.
 
-    One query: the user's own reports of the plan.
+    Two queries: the open years, the user's own reports of them.
     """
     today = today or timezone.localdate()
+    plans = _open_plans(plan)
     returned = []
     drafts = {}
     reported = set()
     for report in (
-        own_reports_for_user(user=user).filter(plan=plan).values("pk", "period", "status", "return_reason", "deadline")
+        own_reports_for_user(user=user)
+        .filter(plan__in=plans)
+        .values("pk", "plan__year", "period", "status", "return_reason", "deadline")
     ):
+        year = report["plan__year"]
         if report["status"] == ReportStatus.RETURNED:
             returned.append(
                 {
+                    "year": year,
                     "period": report["period"],
                     "reason": report["return_reason"],
                     "url": reverse("report-edit", args=[report["pk"]]),
                 }
             )
         elif report["status"] == ReportStatus.DRAFT:
-            drafts[report["period"]] = report
-        reported.add(report["period"])
+            drafts[(year, report["period"])] = report
+        reported.add((year, report["period"]))
     # Months that have begun and have no report yet, as ``periods_open_for_user`` offers them.
     now = current_period(today)
-    unopened = [p for p in plan.periods() if p <= now and p not in reported]
+    unopened = [(p.year, m) for p in plans for m in p.periods() if m <= now and (p.year, m) not in reported]
     to_file = []
-    for period in sorted([*drafts, *unopened]):
-        draft = drafts.get(period)
+    for year, period in sorted([*drafts, *unopened]):
+        draft = drafts.get((year, period))
         deadline = draft["deadline"] if draft else period_deadline(period)
         url = (
             reverse("report-edit", args=[draft["pk"]])
             if draft
-            else f"{reverse('report-create')}?plan={plan.year}&period={period}"
+            else f"{reverse('report-create')}?plan={year}&period={period}"
         )
         days = (deadline - today).days
         to_file.append(
             {
+                "year": year,
                 "period": period,
                 "deadline": deadline,
                 "days_left": days,
@@ -70,8 +87,14 @@ def filer_todo(*, user, plan: Plan, today: date | None = None) -> dict:
                 "url": url,
             }
         )
-    returned.sort(key=lambda item: item["period"])
-    return {"kind": "filer", "returned": returned, "to_file": to_file, "empty": not returned and not to_file}
+    returned.sort(key=lambda item: (item["year"], item["period"]))
+    return {
+        "kind": "filer",
+        "returned": returned,
+        "to_file": to_file,
+        "multi_year": len(plans) > 1,
+        "empty": not returned and not to_file,
+    }
 
 
 def city_todo(*, user, plan: Plan, today: date | None = None) -> dict:
@@ -86,14 +109,16 @@ def city_todo(*, user, plan: Plan, today: date | None = None) -> dict:
     from reports.dashboard import status_grid_for_user
 
     today = today or timezone.localdate()
+    # Waiting for review in every open year: a 2021 report stays here after 2022 is published.
     waiting = list(
         reports_for_user(user=user)
-        .filter(plan=plan, status=ReportStatus.SUBMITTED)
+        .filter(plan__in=_open_plans(plan), status=ReportStatus.SUBMITTED)
         .order_by("last_submitted_at", "pk")
-        .values("pk", "period", "county__name", "department", "last_submitted_at")
+        .values("pk", "plan__year", "period", "county__name", "department", "last_submitted_at")
     )
     review = [
         {
+            "year": r["plan__year"],
             "period": r["period"],
             "filer": r["county__name"] or r["department"],
             "submitted_at": r["last_submitted_at"],
