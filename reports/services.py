@@ -353,5 +353,3 @@ def report_reopen(*, user, report: Report, reason, version=None) -> Report:
     report.save()
     _record(report, user=user, action=ReportAction.REOPEN, reason=reason)
     return report
-
-

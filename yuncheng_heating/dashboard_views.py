@@ -28,7 +28,8 @@ from reports.dashboard import (
 )
 from reports.exports import status_filename, status_sheet
 from reports.periods import clean_as_of_period, default_as_of_period
-from reports.permissions import CityOfficeOnly, DashboardRoles
+from reports.permissions import CityOfficeOnly, DashboardRoles, ProgressReaders
+from reports.years import years_grid, years_progress_for_user
 from yuncheng_heating.document_views import bulletin_docx
 
 
@@ -166,3 +167,11 @@ def bulletin_page(request):
             "visit_findings": VisitFinding.choices,
         },
     )
+
+
+@require_GET
+@page_permission(ProgressReaders)
+def years_page(request):
+    """Year on year: each county's and the city's targets, completions and rates per plan year."""
+    grid = years_grid(years_progress_for_user(user=request.user))
+    return render(request, "dashboard/years.html", {"grid": grid})
