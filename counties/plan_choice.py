@@ -3,8 +3,8 @@
 ``?plan=<year>`` (or a POSTed ``plan``) wins, validated by ``plan_get_for_user`` (a missing year or
 another role's draft is a 404); else the year the user chose in the header switch (remembered on the
 user's profile, so a new session starts where the last one stopped; in the session for an account
-without a profile); else
-``plan_current``: the published plan whose reporting window holds today, else the latest published.
+without a profile); else ``plan_current``: the published plan whose reporting window holds today,
+else the latest published.
 """
 
 from __future__ import annotations
@@ -13,11 +13,14 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from counties.models import Plan, Profile
+from counties.models import Plan
 from counties.selectors import plan_current, plan_current_among, plan_year_parse, plans_for_user, scope_for_user
+from counties.services import profile_plan_year_set
 
 SESSION_KEY = "plan_year"
 _CACHE_ATTR = "_heating_plan"
@@ -80,7 +83,7 @@ def plan_pin(request, *, plan: Plan) -> None:
 def plan_remember(request, *, plan: Plan) -> None:
     """The header switch: remember ``plan`` for the user, in this session and on the profile."""
     request.session[SESSION_KEY] = plan.year
-    Profile.objects.filter(user=request.user).update(plan_year=plan.year)
+    profile_plan_year_set(user=request.user, plan=plan)
     request.user._heating_plan_year = plan.year
     setattr(request, _CACHE_ATTR, plan)
 
@@ -100,10 +103,17 @@ def switched_url(next_url: str | None, *, request, year: int, fallback: str) -> 
         # Same-site but absolute: keep only path and query.
         parts = parts._replace(scheme="", netloc="")
     path = parts.path or "/"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "plan"]
     if _PLAN_PATH.match(path):
+        # The year is in the path: the same page of the new year.
         path = f"/plans/{year}/" + path[len("/plans/0000/") :]
-        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "plan"]
     else:
-        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "plan"]
         query.append(("plan", str(year)))
     return urlunsplit(("", "", path, urlencode(query), ""))
+
+
+def redirect_in_year(request, to: str, *args, **kwargs):
+    """``redirect(to, ...)`` to a page outside /plans/<year>/, staying in the request's year."""
+    plan = plan_for_request(request, required=False)
+    url = reverse(to, args=args, kwargs=kwargs)
+    return redirect(f"{url}?plan={plan.year}" if plan else url)

@@ -151,3 +151,15 @@ def user_set_role(
     profile.retrofit_types.set(retrofit_types or [])
     profile.counties.set(counties or [])
     return user
+
+
+@transaction.atomic
+def profile_plan_year_set(*, user, plan: Plan) -> None:
+    """Remember the year the user chose in the header's year switch (an account without a profile,
+    such as a bare superuser, keeps it in its session only)."""
+    profile = Profile.objects.select_for_update().filter(user=user).first()
+    if profile is None:
+        return
+    profile.plan_year = plan.year
+    profile.full_clean()
+    profile.save(update_fields=["plan_year"])

@@ -142,7 +142,9 @@ class SampleDetailView(APIView):
     def get(self, request, year: int, pk: int):
         plan = plan_get_for_user(user=request.user, year=year)
         sample = selectors.sample_get_for_user(user=request.user, plan=plan, pk=pk)
-        return Response(SampleWithHouseholdsSerializer(sample_json(sample, user=request.user, with_households=True)).data)
+        return Response(
+            SampleWithHouseholdsSerializer(sample_json(sample, user=request.user, with_households=True)).data
+        )
 
 
 class SampleVerifyView(APIView):
@@ -183,25 +185,27 @@ class TaskListView(APIView):
         )
         visited = set(selectors.visits_for_user(user=request.user, plan=plan).values_list("household_id", flat=True))
         return Response(
-            TaskListSerializer({
-                "plan": plan.year,
-                "generated_at": timezone.now(),
-                "households": [
-                    {
-                        "id": h.pk,
-                        "county": h.county.code,
-                        "county_name": h.county.name,
-                        "township": h.township,
-                        "village": h.village,
-                        "head_name": h.head_name,
-                        "id_number": h.id_number_masked,
-                        "retrofit_type": h.retrofit_type.code,
-                        "retrofit_type_name": h.retrofit_type.name,
-                        "visited": h.pk in visited,
-                    }
-                    for h in households
-                ],
-            }).data
+            TaskListSerializer(
+                {
+                    "plan": plan.year,
+                    "generated_at": timezone.now(),
+                    "households": [
+                        {
+                            "id": h.pk,
+                            "county": h.county.code,
+                            "county_name": h.county.name,
+                            "township": h.township,
+                            "village": h.village,
+                            "head_name": h.head_name,
+                            "id_number": h.id_number_masked,
+                            "retrofit_type": h.retrofit_type.code,
+                            "retrofit_type_name": h.retrofit_type.name,
+                            "visited": h.pk in visited,
+                        }
+                        for h in households
+                    ],
+                }
+            ).data
         )
 
 
@@ -209,7 +213,9 @@ class VisitListView(APIView):
     parser_classes = [MultiPartParser]  # photos: multipart only, as the schema says
     permission_classes = api_rules(ReadsVisits, writes=RecordsVisits)
 
-    @extend_schema(responses=VisitPageSerializer, operation_id="inspection_visits_list", summary="Field visits you may read")
+    @extend_schema(
+        responses=VisitPageSerializer, operation_id="inspection_visits_list", summary="Field visits you may read"
+    )
     def get(self, request, year: int):
         plan = plan_get_for_user(user=request.user, year=year)
         visits = selectors.visits_for_user(user=request.user, plan=plan).prefetch_related("photos")

@@ -123,7 +123,9 @@ class RectificationResolveView(APIView):
 class RectificationCloseView(APIView):
     permission_classes = api_rules(ReadsRectifications)
 
-    @extend_schema(request=None, responses=RectificationSerializer, summary="City office: close (销号) after a re-visit")
+    @extend_schema(
+        request=None, responses=RectificationSerializer, summary="City office: close (销号) after a re-visit"
+    )
     def post(self, request, year: int, pk: int):
         plan = plan_get_for_user(user=request.user, year=year)
         selectors.rectification_get_for_user(user=request.user, plan=plan, pk=pk)

@@ -9,7 +9,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from counties.decorators import role_required
 from counties.models import County
-from counties.plan_choice import plan_for_request
+from counties.plan_choice import plan_for_request, redirect_in_year
 from counties.selectors import scope_for_user
 from counties.templatetags.heating import draw_seed
 from inspections import selectors, services
@@ -43,7 +43,6 @@ def photo_response(photo, *, thumb: bool):
     response["Cache-Control"] = "private, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
 
 
 @require_GET
@@ -133,7 +132,7 @@ def sample_draw(request):
             )
     else:
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
-    return redirect("inspections-home")
+    return redirect_in_year(request, "inspections-home")
 
 
 @require_GET
@@ -199,11 +198,11 @@ def rectification_detail(request, pk: int):
                         photos=request.FILES.getlist("photos"),
                     )
                     messages.success(request, _("整改情况已提交，等待市清洁取暖办销号。"))
-                    return redirect("inspections-rectification", pk=pk)
+                    return redirect_in_year(request, "inspections-rectification", pk=pk)
             elif action == "close":
                 services.rectification_close(user=request.user, plan=plan, pk=pk)
                 messages.success(request, _("已销号。"))
-                return redirect("inspections-rectification", pk=pk)
+                return redirect_in_year(request, "inspections-rectification", pk=pk)
             elif action == "return":
                 reason_form = ReasonForm(request.POST)
                 if reason_form.is_valid():
@@ -211,7 +210,7 @@ def rectification_detail(request, pk: int):
                         user=request.user, plan=plan, pk=pk, reason=reason_form.cleaned_data["reason"]
                     )
                     messages.success(request, _("已退回县级整改。"))
-                    return redirect("inspections-rectification", pk=pk)
+                    return redirect_in_year(request, "inspections-rectification", pk=pk)
             else:
                 messages.error(request, _("未知的操作。"))
         except ValidationError as error:

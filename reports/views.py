@@ -12,7 +12,7 @@ from core.api import ConflictError
 from core.trial import rolled_back
 from counties.decorators import role_required
 from counties.models import AreaClass
-from counties.plan_choice import plan_for_request, plan_pin
+from counties.plan_choice import plan_for_request, plan_pin, redirect_in_year
 from counties.selectors import counties_for_user, county_get_for_user, plan_types, scope_for_user
 from reports import services
 from reports.forms import NewReportForm, ReasonForm, ReportForm, line_field_name
@@ -120,7 +120,7 @@ def report_create(request):
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-        return redirect("report-list")
+        return redirect_in_year(request, "report-list")
     county = county_get_for_user(user=request.user, code=_own_county_code(request.user)) if scope.is_clerk else None
     types = plan_types(plan=plan) if county else []
     form = ReportForm(request.POST or None, types=types)
