@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('counties', '0004_plan_status'),
+        ("counties", "0004_plan_status"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='profile',
-            name='plan_year',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='当前查看的年度'),
+            model_name="profile",
+            name="plan_year",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="当前查看的年度"),
         ),
     ]
