@@ -148,44 +148,63 @@ def city_todo(*, user, plan: Plan, today: date | None = None) -> dict:
     }
 
 
-def finance_todo(*, user, plan: Plan) -> dict:
+def finance_todo(*, user, plan: Plan | None = None) -> dict:
     """Finance's to-do: money still owed to counties (due on approved reports, less what was paid),
     per county and paying level; and the settlement still to make for the latest month with figures
-    (none yet, or only superseded ones). A fixed number of queries whatever the number of counties."""
+    (none yet, or only superseded ones). Every open year, each item with its year; a fixed number of
+    queries a year whatever the number of counties."""
     from subsidies.models import Level
     from subsidies.selectors import payment_compute, period_default, settlements_for_user, subsidy_counties_for_user
 
-    period = period_default(plan=plan)
-    counties = list(subsidy_counties_for_user(user=user, plan=plan))
-    owed = payment_compute(plan=plan, period=period, counties=counties)
     labels = dict(Level.choices)
-    payments = [
-        {"county": row["county"], "level": labels[level], "outstanding": cell["outstanding"]}
-        for row in owed["rows"]
-        for level, cell in row["levels"].items()
-        if cell["outstanding"] > 0
-    ]
-    settled = settlements_for_user(user=user, plan=plan).filter(period=period, superseded_by__isnull=True).exists()
-    settle = None if settled else {"period": period}
+    payments = []
+    settles = []
+    for year_plan in _open_plans(plan):
+        url = reverse("subsidies", args=[year_plan.year])
+        period = period_default(plan=year_plan)
+        counties = list(subsidy_counties_for_user(user=user, plan=year_plan))
+        owed = payment_compute(plan=year_plan, period=period, counties=counties)
+        payments += [
+            {
+                "year": year_plan.year,
+                "county": row["county"],
+                "level": labels[level],
+                "outstanding": cell["outstanding"],
+                "url": url,
+            }
+            for row in owed["rows"]
+            for level, cell in row["levels"].items()
+            if cell["outstanding"] > 0
+        ]
+        settled = (
+            settlements_for_user(user=user, plan=year_plan).filter(period=period, superseded_by__isnull=True).exists()
+        )
+        if not settled:
+            settles.append({"year": year_plan.year, "period": period, "url": url})
     return {
         "kind": "finance",
         "payments": payments,
-        "settle": settle,
-        "url": reverse("subsidies", args=[plan.year]),
-        "empty": not payments and settle is None,
+        "settles": settles,
+        "empty": not payments and not settles,
     }
 
 
-def field_todo(*, user, plan: Plan) -> dict:
+def field_todo(*, user, plan: Plan | None = None) -> dict:
     """An inspector's households left to visit in the samples assigned to it, or an acceptor's
-    households left to accept (completed, in the counties and types it was engaged for), by county."""
+    households left to accept (completed, in the counties and types it was engaged for), by county;
+    every open year, each row with its year."""
     from inspections.selectors import field_households_left
 
-    counties = field_households_left(user=user, plan=plan)
+    home = reverse("inspections-home")
+    counties = [
+        {**row, "year": year_plan.year, "url": f"{home}?plan={year_plan.year}"}
+        for year_plan in _open_plans(plan)
+        for row in field_households_left(user=user, plan=year_plan)
+    ]
     return {
         "kind": "field",
         "counties": counties,
         "total": sum(row["left"] for row in counties),
-        "url": reverse("inspections-home"),
+        "url": home,
         "empty": not counties,
     }

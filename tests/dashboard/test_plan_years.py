@@ -361,3 +361,14 @@ def test_the_comparison_runs_the_same_queries_whatever_the_reports(api, web, use
     assert queries(client, url) == few
     # One progress table (five queries) a year, plus the role, the years and the page's own.
     assert few <= 5 * 2 + 8
+
+
+def test_finance_is_still_told_of_2021_money_owed_after_2022_is_published(web, users, plan, make_report):
+    make_report("140802", "2021-07", {("coal_to_electric", "urban"): 100})
+    make_plan(2022, targets=TARGETS_2022)
+    response = web(users["finance"]).get("/home/")
+    assert response.status_code == 200
+    todo = response.context["todo"]
+    owed_2021 = [(item["county"].code, item["level"]) for item in todo["payments"] if item["year"] == 2021]
+    assert owed_2021 == [("140802", "市级"), ("140802", "县级")]
+    assert 'href="/plans/2021/subsidies/#payment-section"' in response.content.decode()
