@@ -372,3 +372,19 @@ def test_finance_is_still_told_of_2021_money_owed_after_2022_is_published(web, u
     owed_2021 = [(item["county"].code, item["level"]) for item in todo["payments"] if item["year"] == 2021]
     assert owed_2021 == [("140802", "市级"), ("140802", "县级")]
     assert 'href="/plans/2021/subsidies/#payment-section"' in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["abc", "２０２１", "2021\u0085", "-1", "99999999999999999999"])
+def test_a_malformed_year_is_a_404_never_a_server_error(web, users, plan, value):
+    assert web(users["city"]).get("/dashboard/", {"plan": value}).status_code == 404
+    assert web(users["clerk"]).get("/bulletin/", {"plan": value}).status_code == 404
+
+
+def test_a_reports_page_follows_the_reports_year_whatever_year_is_remembered(web, users, plan, plan_2022, make_report):
+    report = make_report("140802", "2021-08", {("coal_to_electric", "urban"): 10})
+    client = web(users["clerk"])
+    assert client.post("/plans/switch/", {"plan": "2022", "next": "/home/"}).status_code == 302
+    response = client.get(f"/reports/{report.pk}/")
+    assert response.status_code == 200
+    assert response.context["nav_plan_year"] == 2021
+    assert '<option value="2021" selected>' in response.content.decode()
