@@ -233,6 +233,8 @@ class Profile(models.Model):
         County, blank=True, related_name="field_staff", verbose_name=_("负责的县（市、区）（检查、验收）")
     )
     retrofit_types = models.ManyToManyField(RetrofitType, blank=True, verbose_name=_("负责的改造类型"))
+    # The plan year chosen in the header's year switch (none: the current plan).
+    plan_year = models.PositiveIntegerField(_("当前查看的年度"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("用户资料")

@@ -118,6 +118,8 @@ def scope_for_user(user) -> Scope:
         scope = Scope(role=role, county_ids=engaged, type_ids=None)
     else:
         scope = NO_SCOPE
+    # The year chosen in the header switch, read with the profile (no query of its own).
+    user._heating_plan_year = profile.plan_year if profile else None
     user._heating_scope = scope
     return scope
 
@@ -173,12 +175,20 @@ def plans_for_user(*, user) -> QuerySet[Plan]:
     return queryset
 
 
+def plans_open() -> QuerySet[Plan]:
+    """The years still open for reporting and review (published, not closed), oldest first."""
+    return Plan.objects.filter(status=PlanStatus.PUBLISHED).order_by("year")
+
+
+def plan_year_parse(value) -> int | None:
+    """A year as typed in a URL or a form: ASCII digits only ("２０２１" or "2021\x85" is no year)."""
+    text = str(value) if value is not None else ""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def plan_get_for_user(*, user, year) -> Plan:
     """A plan year the user may see; another role asking for a draft gets the same 404 as a missing year."""
-    try:
-        year = int(str(year)) if str(year).isascii() else None
-    except ValueError:
-        year = None
+    year = plan_year_parse(year)
     plan = plans_for_user(user=user).filter(year=year).first() if year is not None else None
     if plan is None:
         raise Http404(_("未找到该年度方案。"))
@@ -191,9 +201,13 @@ def plan_current(*, user=None, today: date | None = None) -> Plan | None:
     The published plan whose reporting window (issue date to deadline) holds today, else the latest
     published one; a draft only when the city office has nothing else.
     """
-    today = today or timezone.localdate()
     visible = plans_for_user(user=user) if user is not None else Plan.objects.exclude(status=PlanStatus.DRAFT)
-    plans = list(visible.order_by("-year"))
+    return plan_current_among(list(visible.order_by("-year")), today=today)
+
+
+def plan_current_among(plans: list[Plan], *, today: date | None = None) -> Plan | None:
+    """``plan_current``'s choice among plans already read (newest first)."""
+    today = today or timezone.localdate()
     in_force = [p for p in plans if p.status != PlanStatus.DRAFT]
     for plan in in_force:
         if plan.status == PlanStatus.PUBLISHED and plan.document_date <= today <= plan.deadline:

@@ -544,3 +544,15 @@ def plan_targets_import(*, user, plan: Plan, content: bytes, filename: str, dry_
         targets_write(plan=plan, targets=parsed.targets, result=LoadResult())
         outcome.applied = True
     return outcome
+
+
+@transaction.atomic
+def profile_plan_year_set(*, user, plan: Plan) -> None:
+    """Remember the year the user chose in the header's year switch (an account without a profile,
+    such as a bare superuser, keeps it in its session only)."""
+    profile = Profile.objects.select_for_update().filter(user=user).first()
+    if profile is None:
+        return
+    profile.plan_year = plan.year
+    profile.full_clean()
+    profile.save(update_fields=["plan_year"])

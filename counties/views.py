@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.api import ConflictError
 from core.exports import xlsx_response
@@ -14,6 +15,7 @@ from core.trial import rolled_back
 from counties import selectors, services
 from counties.forms import PlanCreateForm, TargetAdjustmentForm, TargetsUploadForm
 from counties.permissions import HasRole, PlanManagers, TargetAdjusters, page_permission
+from counties.plan_choice import plan_remember, switched_url
 from counties.selectors import plan_get_for_user, plan_target_table, plans_for_user, scope_for_user
 from counties.services import target_adjust
 from counties.targets_workbook import targets_template_sheet
@@ -104,6 +106,15 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, field_messages)
     else:
         form.add_error(None, error.messages)
+
+
+@require_POST
+@login_required
+def plan_switch(request):
+    """The header's year switch: remember the year for the user and go back to the same page in it."""
+    plan = plan_get_for_user(user=request.user, year=request.POST.get("plan", ""))
+    plan_remember(request, plan=plan)
+    return redirect(switched_url(request.POST.get("next"), request=request, year=plan.year, fallback=reverse("home")))
 
 
 def root(request):

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from core.api import error_response
 from core.api_schema import as_of_period_parameter
 from core.throttling import RosterImportThrottle, throttled_error
-from counties.selectors import plan_get
+from counties.selectors import plan_get_for_user
 from households import acceptance, importer, pii, roster_page, services
 from households.filters import households_filtered
 from households.permissions import ReadsRoster, RecordsPayment, SeesWholeIds, WritesRoster, api_rules
@@ -113,7 +113,7 @@ class HouseholdListView(APIView):
         operation_id="plans_households_list",  # one object per page, not a list: name it as the list it is
     )
     def get(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         rates = subsidy_rates_for_user(user=request.user, plan=plan)
         paginator = roster_page.RosterPagination()
         rows = paginator.paginate_queryset(
@@ -130,7 +130,7 @@ class HouseholdDetailView(APIView):
 
     @extend_schema(responses=HouseholdSerializer, summary="One household")
     def get(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         household = household_get_for_user(user=request.user, plan=plan, pk=pk)
         row = next(
             household_rows(
@@ -149,7 +149,7 @@ class HouseholdRevealView(APIView):
 
     @extend_schema(request=None, responses=HouseholdRevealSerializer, summary="Show one household's whole ID number")
     def post(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         try:
             revealed = services.household_reveal(user=request.user, plan=plan, pk=pk, request=request)
         except (pii.PiiKeyMissing, pii.PiiUnreadable) as exc:
@@ -165,7 +165,7 @@ class HouseholdTemplateView(APIView):
 
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
     def get(self, request, year: int):
-        plan_get(year=year)
+        plan_get_for_user(user=request.user, year=year)
         return template_response(request.user, year)
 
 
@@ -178,7 +178,7 @@ class HouseholdExportView(APIView):
         summary="Roster export (xlsx, streamed; whole IDs for city office and finance only, audited)",
     )
     def get(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         try:
             return export_response(request, plan, filtered(request, plan))
         except (pii.PiiKeyMissing, pii.PiiUnreadable) as exc:
@@ -212,7 +212,7 @@ def problems_response(result: services.ImportResult) -> Response:
 
 
 def run_import(request, year: int, data) -> Response:
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     upload = data["file"]
     try:
         result = services.household_import(
@@ -267,7 +267,7 @@ class AcceptanceView(APIView):
 
     @extend_schema(request=AcceptanceSerializer, responses=AcceptanceOutcomeSerializer, summary="Record acceptance")
     def post(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         serializer = AcceptanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -301,7 +301,7 @@ class PaymentView(APIView):
         request=HouseholdPaymentSerializer, responses=HouseholdPaymentResultSerializer, summary="Record subsidy payment"
     )
     def post(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         serializer = HouseholdPaymentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         count = services.households_mark_paid(
@@ -324,7 +324,7 @@ class ReconciliationView(APIView):
         summary="Reports vs roster reconciliation",
     )
     def get(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         period = request.query_params.get("period") or None
         if period is not None and not importer_period_ok(period):
             return error_response(

@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from counties.selectors import plan_get
+from counties.selectors import plan_get_for_user
 from households import roster_jobs, tasks
 from households.export_views import export_file_response
 from households.models import ExportStatus
@@ -64,7 +64,7 @@ class ExportJobStartView(APIView):
         summary="Start a background roster export (xlsx; whole IDs for city office and finance, audited)",
     )
     def post(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         serializer = ExportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         export = tasks.roster_export_start(user=request.user, plan=plan, filters=serializer.validated_data)
@@ -76,7 +76,7 @@ class ExportJobView(APIView):
 
     @extend_schema(responses=ExportStateSerializer, summary="A background roster export's progress (yours only)")
     def get(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         export = roster_jobs.roster_export_get_for_user(user=request.user, plan=plan, pk=pk)
         return Response(ExportStateSerializer(export_json(export, plan.year)).data)
 
@@ -89,6 +89,6 @@ class ExportJobDownloadView(APIView):
         summary="Download a finished background roster export (yours only; deleted once downloaded or after ROSTER_EXPORT_KEEP_MINUTES)",
     )
     def get(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         export = roster_jobs.roster_export_get_for_user(user=request.user, plan=plan, pk=pk)
         return export_file_response(export, plan)

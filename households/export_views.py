@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from counties.selectors import plan_get
+from counties.selectors import plan_get_for_user
 from households import roster_jobs, tasks
 from households.selectors import require_reader
 
@@ -17,7 +17,7 @@ from households.selectors import require_reader
 @require_POST
 def roster_export_start(request, year: int):
     require_reader(request.user)
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     export = tasks.roster_export_start(user=request.user, plan=plan, filters=request.POST)
     return redirect("household-export", year=plan.year, pk=export.pk)
 
@@ -41,7 +41,7 @@ def _status_json(export, year: int) -> dict:
 @login_required
 def roster_export_page(request, year: int, pk: int):
     require_reader(request.user)
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     export = roster_jobs.roster_export_get_for_user(user=request.user, plan=plan, pk=pk)
     return render(
         request,
@@ -58,7 +58,7 @@ def roster_export_page(request, year: int, pk: int):
 @login_required
 def roster_export_status(request, year: int, pk: int):
     require_reader(request.user)
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     export = roster_jobs.roster_export_get_for_user(user=request.user, plan=plan, pk=pk)
     return JsonResponse(_status_json(export, plan.year))
 
@@ -66,7 +66,7 @@ def roster_export_status(request, year: int, pk: int):
 @login_required
 def roster_export_download(request, year: int, pk: int):
     require_reader(request.user)
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     return export_file_response(roster_jobs.roster_export_get_for_user(user=request.user, plan=plan, pk=pk), plan)
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from core.exports import xlsx_response
 from core.throttling import RosterImportThrottle, throttled_error
 from counties.models import Plan
-from counties.selectors import counties_for_user, plan_get, retrofit_types_for_user, scope_for_user
+from counties.selectors import counties_for_user, plan_get_for_user, retrofit_types_for_user, scope_for_user
 from households import importer, pii, roster_page, services
 from households.acceptance import households_accept
 from households.forms import AcceptanceForm, FilterForm, MarkPaidForm, SelectedAcceptanceForm
@@ -120,7 +120,7 @@ def _filter_context(request, plan):
 @login_required
 def household_list(request, year: int):
     scope = require_reader(request.user)
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     form, queryset = _filter_context(request, plan)
     if request.GET.get("format") == "xlsx":
         try:
@@ -216,7 +216,7 @@ def _report_form_errors(request, form) -> None:
 def households_accept_selected(request, year: int):
     """“验收所选” on the list page: the ticked households through services.households_accept."""
     require_writer(request.user)
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     ids = _selected_ids(request, plan)
     form = SelectedAcceptanceForm(request.POST, prefix="accept")
     if ids is None:
@@ -246,7 +246,7 @@ def households_accept_selected(request, year: int):
 def households_mark_paid(request, year: int):
     """“标记补助已拨付” on the list page: the ticked households through services.households_mark_paid."""
     RecordsPayment.check(request.user)
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     ids = _selected_ids(request, plan)
     form = MarkPaidForm(request.POST, prefix="paid")
     if ids is None:
@@ -269,7 +269,7 @@ def households_mark_paid(request, year: int):
 @require_POST
 def household_reveal(request, year: int, pk: int):
     """“显示完整身份证号” for one household (city office, finance, admin): audited, never cached."""
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     try:
         revealed = services.household_reveal(user=request.user, plan=plan, pk=pk, request=request)
     except (pii.PiiKeyMissing, pii.PiiUnreadable) as exc:
@@ -292,7 +292,7 @@ def household_import(request, year: int):
     sure the confirmed file is the one that was checked.
     """
     scope = require_writer(request.user)
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     counties = counties_for_user(user=request.user).order_by("order", "code")
     context = {"plan": plan, "counties": counties, "is_clerk": scope.is_clerk, "scope": scope}
     if request.method == "POST":
@@ -364,14 +364,14 @@ def _import_step(request, plan: Plan) -> dict:
 @login_required
 def household_template(request, year: int):
     require_reader(request.user)
-    plan_get(year=year)
+    plan_get_for_user(user=request.user, year=year)
     return template_response(request.user, year)
 
 
 @login_required
 def acceptance(request, year: int):
     require_writer(request.user)
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     counties = counties_for_user(user=request.user).order_by("order", "code")
     form = AcceptanceForm(request.POST or None, counties=counties)
     if request.method == "POST" and form.is_valid():
@@ -403,7 +403,7 @@ def acceptance(request, year: int):
 @login_required
 def reconciliation_page(request, year: int):
     require_reader(request.user)
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     data = reconciliation(user=request.user, plan=plan)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(

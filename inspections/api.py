@@ -10,7 +10,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from counties.selectors import plan_get
+from counties.selectors import plan_get_for_user
 from inspections import selectors, services
 from inspections.permissions import DrawsSamples, ReadsSamples, ReadsVisits, RecordsVisits, api_rules
 from inspections.serializers import (
@@ -100,7 +100,7 @@ class SampleListView(APIView):
 
     @extend_schema(responses=SamplePageSerializer, operation_id="inspection_samples_list", summary="Inspection samples")
     def get(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         samples = selectors.samples_for_user(user=request.user, plan=plan).prefetch_related("counties", "inspectors")
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(samples.select_related("plan"), request, view=self)
@@ -116,7 +116,7 @@ class SampleListView(APIView):
         summary="Draw a frozen random sample",
     )
     def post(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         serializer = SampleDrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -140,9 +140,11 @@ class SampleDetailView(APIView):
 
     @extend_schema(responses=SampleWithHouseholdsSerializer, summary="One sample, its households and progress")
     def get(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         sample = selectors.sample_get_for_user(user=request.user, plan=plan, pk=pk)
-        return Response(SampleWithHouseholdsSerializer(sample_json(sample, user=request.user, with_households=True)).data)
+        return Response(
+            SampleWithHouseholdsSerializer(sample_json(sample, user=request.user, with_households=True)).data
+        )
 
 
 class SampleVerifyView(APIView):
@@ -152,7 +154,7 @@ class SampleVerifyView(APIView):
         responses=SampleVerificationSerializer, summary="Re-run the draw: does it still give the same households?"
     )
     def get(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         sample = selectors.sample_get_for_user(user=request.user, plan=plan, pk=pk)
         return Response(SampleVerificationSerializer(services.sample_verify(sample=sample)).data)
 
@@ -162,7 +164,7 @@ class SampleAssignView(APIView):
 
     @extend_schema(request=SampleAssignSerializer, responses=SampleSerializer, summary="Assign a sample to inspectors")
     def post(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         sample = selectors.sample_get_for_user(user=request.user, plan=plan, pk=pk)
         serializer = SampleAssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -177,31 +179,33 @@ class TaskListView(APIView):
 
     @extend_schema(responses=TaskListSerializer, summary="Field task list (inspector, acceptor)")
     def get(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         households = selectors.task_households_for_user(user=request.user, plan=plan).order_by(
             "county__order", "township", "village", "pk"
         )
         visited = set(selectors.visits_for_user(user=request.user, plan=plan).values_list("household_id", flat=True))
         return Response(
-            TaskListSerializer({
-                "plan": plan.year,
-                "generated_at": timezone.now(),
-                "households": [
-                    {
-                        "id": h.pk,
-                        "county": h.county.code,
-                        "county_name": h.county.name,
-                        "township": h.township,
-                        "village": h.village,
-                        "head_name": h.head_name,
-                        "id_number": h.id_number_masked,
-                        "retrofit_type": h.retrofit_type.code,
-                        "retrofit_type_name": h.retrofit_type.name,
-                        "visited": h.pk in visited,
-                    }
-                    for h in households
-                ],
-            }).data
+            TaskListSerializer(
+                {
+                    "plan": plan.year,
+                    "generated_at": timezone.now(),
+                    "households": [
+                        {
+                            "id": h.pk,
+                            "county": h.county.code,
+                            "county_name": h.county.name,
+                            "township": h.township,
+                            "village": h.village,
+                            "head_name": h.head_name,
+                            "id_number": h.id_number_masked,
+                            "retrofit_type": h.retrofit_type.code,
+                            "retrofit_type_name": h.retrofit_type.name,
+                            "visited": h.pk in visited,
+                        }
+                        for h in households
+                    ],
+                }
+            ).data
         )
 
 
@@ -209,9 +213,11 @@ class VisitListView(APIView):
     parser_classes = [MultiPartParser]  # photos: multipart only, as the schema says
     permission_classes = api_rules(ReadsVisits, writes=RecordsVisits)
 
-    @extend_schema(responses=VisitPageSerializer, operation_id="inspection_visits_list", summary="Field visits you may read")
+    @extend_schema(
+        responses=VisitPageSerializer, operation_id="inspection_visits_list", summary="Field visits you may read"
+    )
     def get(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         visits = selectors.visits_for_user(user=request.user, plan=plan).prefetch_related("photos")
         visits = visits.select_related("rectification")
         paginator = PageNumberPagination()
@@ -226,7 +232,7 @@ class VisitListView(APIView):
         summary="Upload a visit with photos (idempotent on uuid)",
     )
     def post(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         serializer = VisitUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -255,7 +261,7 @@ class VisitDetailView(APIView):
 
     @extend_schema(responses=VisitSerializer, summary="One visit with its photos")
     def get(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         visit = selectors.visit_get_for_user(user=request.user, plan=plan, pk=pk)
         return Response(VisitSerializer(visit_json(visit, year)).data)
 
@@ -273,6 +279,6 @@ class PhotoView(APIView):
     def get(self, request, year: int, pk: int):
         from inspections.views import photo_response
 
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         photo = selectors.photo_get_for_user(user=request.user, plan=plan, pk=pk)
         return photo_response(photo, thumb=request.query_params.get("size") == "thumb")

@@ -9,7 +9,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from counties.selectors import plan_get
+from counties.selectors import plan_get_for_user
 from inspections import selectors, services
 from inspections.api import photo_json
 from inspections.filters import rectifications_filtered
@@ -69,7 +69,7 @@ class RectificationListView(APIView):
         summary="Rectifications (整改), scoped as reports are",
     )
     def get(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         items = selectors.rectifications_for_user(user=request.user, plan=plan).prefetch_related("photos")
         items = rectifications_filtered(items, request.query_params)
         today = timezone.localdate()
@@ -89,7 +89,7 @@ class RectificationDetailView(APIView):
 
     @extend_schema(responses=RectificationSerializer, summary="One rectification")
     def get(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         item = selectors.rectification_get_for_user(user=request.user, plan=plan, pk=pk)
         return rectification_response(item, year)
 
@@ -105,7 +105,7 @@ class RectificationResolveView(APIView):
         summary="County clerk: record what was done and submit",
     )
     def post(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         selectors.rectification_get_for_user(user=request.user, plan=plan, pk=pk)
         ResolvesRectifications.check(request.user)
         serializer = ResolveSerializer(data=request.data)
@@ -123,9 +123,11 @@ class RectificationResolveView(APIView):
 class RectificationCloseView(APIView):
     permission_classes = api_rules(ReadsRectifications)
 
-    @extend_schema(request=None, responses=RectificationSerializer, summary="City office: close (销号) after a re-visit")
+    @extend_schema(
+        request=None, responses=RectificationSerializer, summary="City office: close (销号) after a re-visit"
+    )
     def post(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         selectors.rectification_get_for_user(user=request.user, plan=plan, pk=pk)
         ClosesRectifications.check(request.user)  # after the scoped lookup: outside scope is 404, never 403
         item = services.rectification_close(user=request.user, plan=plan, pk=pk)
@@ -141,7 +143,7 @@ class RectificationReturnView(APIView):
         summary="City office: send back with a reason",
     )
     def post(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         selectors.rectification_get_for_user(user=request.user, plan=plan, pk=pk)
         ClosesRectifications.check(request.user)
         serializer = RectificationReasonSerializer(data=request.data)
@@ -176,7 +178,7 @@ class InspectionSummaryView(APIView):
         responses=InspectionSummarySerializer, summary="Per county: sampled, visited, finding rates, rectifications"
     )
     def get(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         rows = summary_json(selectors.inspection_summary(user=request.user, plan=plan))
         return Response(InspectionSummarySerializer({"plan": plan.year, "rows": rows}).data)
 
@@ -191,5 +193,5 @@ class InspectionExportView(APIView):
     def get(self, request, year: int):
         from inspections.exports import export_response
 
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         return export_response(user=request.user, plan=plan)

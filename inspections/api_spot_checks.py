@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.pagination import StrictPageNumberPagination
-from counties.selectors import plan_get
+from counties.selectors import plan_get_for_user
 from households.permissions import ReadsRoster, WritesRoster
 from inspections.permissions import api_rules
 from inspections.selectors import check_batches_for_user, spot_check_summary
@@ -43,7 +43,7 @@ class SpotCheckListView(APIView):
 
     @extend_schema(responses={200: SpotCheckPageSerializer}, summary="Spot-check visits")
     def get(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         paginator = StrictPageNumberPagination()
         batches = paginator.paginate_queryset(check_batches_for_user(user=request.user, plan=plan), request, view=self)
         return paginator.get_paginated_response(SpotCheckOutSerializer(batches, many=True).data)
@@ -52,7 +52,7 @@ class SpotCheckListView(APIView):
         request=SpotCheckSerializer, responses={201: SpotCheckCreatedSerializer}, summary="Record a spot-check visit"
     )
     def post(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         serializer = SpotCheckSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -74,6 +74,6 @@ class SpotCheckSummaryView(APIView):
 
     @extend_schema(responses={200: SpotCheckSummarySerializer}, summary="Spot-check findings per county")
     def get(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         rows = summary_json(spot_check_summary(user=request.user, plan=plan))
         return Response(SpotCheckSummarySerializer({"plan": plan.year, "rows": rows}).data)

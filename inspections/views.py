@@ -9,7 +9,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from counties.decorators import role_required
 from counties.models import County
-from counties.selectors import plan_latest, scope_for_user
+from counties.plan_choice import plan_for_request, redirect_in_year
+from counties.selectors import scope_for_user
 from counties.templatetags.heating import draw_seed
 from inspections import selectors, services
 from inspections.forms import ReasonForm, ResolveForm, SampleDrawForm
@@ -44,13 +45,6 @@ def photo_response(photo, *, thumb: bool):
     return response
 
 
-def _plan():
-    plan = plan_latest()
-    if plan is None:
-        raise Http404(_("尚未载入年度方案。"))
-    return plan
-
-
 @require_GET
 @never_cache
 def service_worker(request):
@@ -72,7 +66,7 @@ def service_worker(request):
 @role_required
 def home(request):
     scope = scope_for_user(request.user)
-    plan = _plan()
+    plan = plan_for_request(request)
     if scope.is_field:
         return render(
             request,
@@ -111,7 +105,7 @@ def home(request):
 @require_POST
 @role_required
 def sample_draw(request):
-    plan = _plan()
+    plan = plan_for_request(request)
     DrawsSamples.check(request.user)
     form = SampleDrawForm(request.POST)
     if form.is_valid():
@@ -138,7 +132,7 @@ def sample_draw(request):
             )
     else:
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
-    return redirect("inspections-home")
+    return redirect_in_year(request, "inspections-home")
 
 
 @require_GET
@@ -146,7 +140,7 @@ def sample_draw(request):
 def sample_verify(request, pk: int):
     """重新抽取核对 as a page (the API answers the same check in JSON): the draw re-run over today's
     roster, and whether it still gives the stored households."""
-    plan = _plan()
+    plan = plan_for_request(request)
     sample = selectors.sample_get_for_user(user=request.user, plan=plan, pk=pk)
     return render(
         request,
@@ -158,7 +152,7 @@ def sample_verify(request, pk: int):
 @require_GET
 @role_required
 def rectification_list(request):
-    plan = _plan()
+    plan = plan_for_request(request)
     items = selectors.rectifications_for_user(user=request.user, plan=plan)
     county = request.GET.get("county", "")
     state = request.GET.get("status", "")
@@ -186,7 +180,7 @@ def rectification_list(request):
 
 @role_required
 def rectification_detail(request, pk: int):
-    plan = _plan()
+    plan = plan_for_request(request)
     item = selectors.rectification_get_for_user(user=request.user, plan=plan, pk=pk)
     scope = scope_for_user(request.user)
     resolve_form, reason_form = ResolveForm(), ReasonForm()
@@ -204,11 +198,11 @@ def rectification_detail(request, pk: int):
                         photos=request.FILES.getlist("photos"),
                     )
                     messages.success(request, _("整改情况已提交，等待市清洁取暖办销号。"))
-                    return redirect("inspections-rectification", pk=pk)
+                    return redirect_in_year(request, "inspections-rectification", pk=pk)
             elif action == "close":
                 services.rectification_close(user=request.user, plan=plan, pk=pk)
                 messages.success(request, _("已销号。"))
-                return redirect("inspections-rectification", pk=pk)
+                return redirect_in_year(request, "inspections-rectification", pk=pk)
             elif action == "return":
                 reason_form = ReasonForm(request.POST)
                 if reason_form.is_valid():
@@ -216,7 +210,7 @@ def rectification_detail(request, pk: int):
                         user=request.user, plan=plan, pk=pk, reason=reason_form.cleaned_data["reason"]
                     )
                     messages.success(request, _("已退回县级整改。"))
-                    return redirect("inspections-rectification", pk=pk)
+                    return redirect_in_year(request, "inspections-rectification", pk=pk)
             else:
                 messages.error(request, _("未知的操作。"))
         except ValidationError as error:

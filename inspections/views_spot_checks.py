@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from counties.selectors import counties_for_user, plan_get
+from counties.selectors import counties_for_user, plan_get_for_user
 from households.selectors import WRITE_ROLES, require_reader, require_writer
 from inspections.forms_spot_checks import SpotCheckForm
 from inspections.models import VisitFinding
@@ -20,7 +20,7 @@ from inspections.services_spot_checks import spot_check_record
 @login_required
 def spot_checks(request, year: int):
     scope = require_reader(request.user)
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     form = None
     if scope.role in WRITE_ROLES:
         counties = counties_for_user(user=request.user).order_by("order", "code")

@@ -4,6 +4,7 @@ from django.urls import path
 from reports import dashboard_api
 
 urlpatterns = [
+    path("plans/years/progress/", dashboard_api.YearsProgressView.as_view(), name="api-years-progress"),
     path(
         "plans/<int:year>/progress/export.xlsx",
         dashboard_api.ProgressExportXlsxView.as_view(),

@@ -20,3 +20,10 @@ class DashboardRoles(RolePermission):
     """The city dashboard, the status grid, trends and the progress export."""
 
     roles = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE, Role.DEPARTMENT)
+
+
+class ProgressReaders(RolePermission):
+    """The year-on-year comparison: every role that reads reports (the figures are the bulletin's,
+    public city-wide); the field roles (inspector, acceptor) and accounts without a role are refused."""
+
+    roles = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE, Role.DEPARTMENT, Role.COUNTY_CLERK)

@@ -170,3 +170,40 @@ class ProgressSerializer(serializers.Serializer):
     period = serializers.CharField()
     rows = ProgressRowSerializer(many=True)
     totals = ProgressTotalsSerializer()
+
+
+class YearFiguresSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    target = serializers.IntegerField(help_text="households")
+    completed = UnitsField(help_text="approved reports up to the year's last month")
+    rate = serializers.CharField(allow_null=True, help_text="completed ÷ target, 4 places; null without a target")
+
+
+class YearTypeFiguresSerializer(YearFiguresSerializer):
+    retrofit_type = serializers.CharField(help_text="retrofit type code")
+
+
+class YearsTypeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class YearsCountySerializer(serializers.Serializer):
+    county = serializers.CharField(source="county.code")
+    county_name = serializers.CharField(source="county.name")
+    cells = YearTypeFiguresSerializer(many=True, help_text="per retrofit type and year")
+    totals = YearFiguresSerializer(many=True, help_text="every type together, per year")
+
+
+class YearsCitySerializer(serializers.Serializer):
+    cells = YearTypeFiguresSerializer(many=True)
+    totals = YearFiguresSerializer(many=True)
+
+
+class YearsProgressSerializer(serializers.Serializer):
+    years = serializers.ListField(
+        child=serializers.IntegerField(), help_text="published and closed years, oldest first"
+    )
+    types = YearsTypeSerializer(many=True)
+    rows = YearsCountySerializer(many=True)
+    city = YearsCitySerializer()

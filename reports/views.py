@@ -12,7 +12,8 @@ from core.api import ConflictError
 from core.trial import rolled_back
 from counties.decorators import role_required
 from counties.models import AreaClass
-from counties.selectors import counties_for_user, county_get_for_user, plan_get, plan_latest, plan_types, scope_for_user
+from counties.plan_choice import plan_for_request, plan_pin, redirect_in_year
+from counties.selectors import counties_for_user, county_get_for_user, plan_types, scope_for_user
 from reports import services
 from reports.forms import NewReportForm, ReasonForm, ReportForm, line_field_name
 from reports.models import ReportStatus
@@ -38,7 +39,7 @@ def _deadline_info(report):
 
 @role_required
 def report_list(request):
-    plan = plan_latest()
+    plan = plan_for_request(request, required=False)
     reports = reports_for_user(user=request.user).order_by("-period", "county__order", "department")
     period = request.GET.get("period", "")
     status = request.GET.get("status", "")
@@ -113,13 +114,13 @@ def report_create(request):
     scope = scope_for_user(request.user)
     if not (scope.is_clerk or scope.role == "department"):
         raise PermissionDenied(_("您的角色不能填报月报。"))
-    plan = plan_get(year=request.GET.get("plan") or request.POST.get("plan") or plan_latest().year)
+    plan = plan_for_request(request)
     try:
         period = clean_period(request.POST.get("period") or request.GET.get("period"), plan=plan)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-        return redirect("report-list")
+        return redirect_in_year(request, "report-list")
     county = county_get_for_user(user=request.user, code=_own_county_code(request.user)) if scope.is_clerk else None
     types = plan_types(plan=plan) if county else []
     form = ReportForm(request.POST or None, types=types)
@@ -194,6 +195,7 @@ def _submit_after_save(request, report):
 @role_required
 def report_edit(request, pk):
     report = report_get_for_user(user=request.user, pk=pk)
+    plan_pin(request, plan=report.plan)
     abilities = report_abilities(user=request.user, report=report)
     if not abilities["edit"]:
         if report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
@@ -251,6 +253,7 @@ def report_edit(request, pk):
 @role_required
 def report_detail(request, pk, *, confirm_submit=False, resubmit_unchanged=False):
     report = report_get_for_user(user=request.user, pk=pk)
+    plan_pin(request, plan=report.plan)
     scope = scope_for_user(request.user)
     abilities = report_abilities(user=request.user, report=report)
     sheet = (

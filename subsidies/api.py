@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from core.api import AnyAccept
 from core.api_schema import as_of_period_parameter
 from core.exports import csv_response, xlsx_response
-from counties.selectors import plan_get
+from counties.selectors import plan_get_for_user
 from counties.services import plan_require_writable
 from subsidies import payloads, selectors, services
 from subsidies.exports import (
@@ -63,7 +63,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _live_payload(request, year) -> dict:
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     period = selectors.period_parse(plan=plan, value=request.query_params.get("period"))
     return payloads.subsidy_payload(selectors.subsidy_table_for_user(user=request.user, plan=plan, period=period))
 
@@ -96,7 +96,7 @@ class PaymentLedgerExportView(APIView):
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY}, summary="拨付台账（xlsx）")
     def get(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         payments = selectors.payments_for_user(user=request.user, plan=plan).order_by(
             "county__order", "level", "paid_on", "pk"
         )
@@ -124,7 +124,7 @@ class SubsidyRulesView(APIView):
 
     @extend_schema(responses=RulesSerializer, summary="The plan's subsidy rules with their change history")
     def get(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         rules = selectors.subsidy_rules_for_user(user=request.user, plan=plan)
         changes = selectors.rule_changes_for_user(user=request.user, plan=plan)
         periods = selectors.rule_periods(plan=plan)
@@ -140,7 +140,7 @@ class SubsidyRuleView(APIView):
         summary="Change a rule's rate from a month of the plan on (finance bureau or city office; audited)",
     )
     def patch(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         rule = selectors.subsidy_rule_get_for_user(user=request.user, plan=plan, pk=pk)
         # A closed year answers 409 whatever the body (the state of the year before the shape of the change).
         plan_require_writable(plan=plan)
@@ -163,7 +163,7 @@ class GridView(APIView):
 
     @extend_schema(responses=GridSerializer, summary="Grid support: investments, county support due, city allocation")
     def get(self, request, year: int):
-        return _grid_response(request, plan_get(year=year))
+        return _grid_response(request, plan_get_for_user(user=request.user, year=year))
 
 
 class GridInvestmentsView(APIView):
@@ -175,7 +175,7 @@ class GridInvestmentsView(APIView):
         summary="Record a grid investment (the county's clerk, or the finance bureau)",
     )
     def post(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         serializer = GridInvestmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -193,7 +193,7 @@ class GridAllocationsView(APIView):
         summary="Set a county's share of the city grid support (finance bureau; never above the total)",
     )
     def post(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         serializer = GridAllocationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         county = selectors.subsidy_county_get_for_user(
@@ -214,7 +214,7 @@ class GridInvestmentVoidView(APIView):
         summary="Void a mistaken grid investment (finance bureau, or the clerk of its county; reason required)",
     )
     def post(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         investment = selectors.grid_investment_get_for_user(user=request.user, plan=plan, pk=pk)
         # After the scoped lookup, not in permission_classes: outside the caller's scope is 404, never 403.
         GridInvestmentVoiders.check(request.user)
@@ -240,7 +240,7 @@ class PaymentsView(APIView):
         parameters=[PERIOD_PARAM], responses=PaymentsSerializer, summary="Due vs paid vs outstanding, and payments"
     )
     def get(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         period = selectors.period_parse(plan=plan, value=request.query_params.get("period"))
         return _payments_response(request, plan, period)
 
@@ -250,7 +250,7 @@ class PaymentsView(APIView):
         summary="Record a disbursement (finance bureau; above the outstanding amount only with a reason)",
     )
     def post(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         serializer = PaymentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -268,7 +268,7 @@ class PaymentVoidView(APIView):
         summary="Void a mistaken disbursement (finance bureau; reason required)",
     )
     def post(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         payment = selectors.payment_get_for_user(user=request.user, plan=plan, pk=pk)
         # After the scoped lookup, not in permission_classes: outside the caller's scope is 404, never 403.
         FinanceOnly.check(request.user)
@@ -287,7 +287,7 @@ class SettlementsView(APIView):
         operation_id="plans_subsidies_settlements_list",
     )
     def get(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         settlements = selectors.settlements_for_user(user=request.user, plan=plan)
         body = {"plan": plan.year, "settlements": [payloads.settlement_payload(s) for s in settlements]}
         return Response(SettlementsSerializer(body).data)
@@ -298,7 +298,7 @@ class SettlementsView(APIView):
         summary="Freeze a settlement as of a month (finance bureau)",
     )
     def post(self, request, year: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         serializer = SettlementCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         settlement = services.settlement_create(plan=plan, actor=request.user, **serializer.validated_data)
@@ -311,7 +311,7 @@ class SettlementView(APIView):
 
     @extend_schema(responses=SettlementSerializer, summary="A frozen settlement with its stored figures")
     def get(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         settlement = selectors.settlement_get_for_user(user=request.user, plan=plan, pk=pk)
         return Response(SettlementSerializer(payloads.settlement_payload(settlement, with_figures=True)).data)
 
@@ -322,7 +322,7 @@ class SettlementFileView(APIView):
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY}, summary="The stored workbook of a settlement")
     def get(self, request, year: int, pk: int):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         settlement = selectors.settlement_get_for_user(user=request.user, plan=plan, pk=pk, with_file=True)
         response = HttpResponse(bytes(settlement.xlsx), content_type=XLSX)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(settlement_filename(settlement))}"

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.trial import rolled_back
 from counties.permissions import page_permission
-from counties.selectors import plan_get, plan_types
+from counties.selectors import plan_get_for_user, plan_types
 from subsidies import selectors, services
 from subsidies.forms import (
     GridAllocationForm,
@@ -88,7 +88,7 @@ def _render_page(request, plan, *, period=None, forms=None, status=200, period_e
 @login_required
 def subsidies(request, year: int):
     """The finance page: subsidies as of a month, grid support, payments, settlements."""
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     selectors.subsidy_scope(request.user)
     try:
         period = selectors.period_parse(plan=plan, value=request.GET.get("period"))
@@ -125,7 +125,7 @@ def _county(request, plan, code):
 @login_required
 @require_POST
 def grid_investment_add(request, year: int):
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     selectors.subsidy_scope(request.user)
     GridInvestors.check(request.user)
     counties = list(selectors.subsidy_counties_for_user(user=request.user, plan=plan))
@@ -147,7 +147,7 @@ def grid_investment_add(request, year: int):
 @page_permission(FinanceOnly)
 @require_POST
 def grid_allocate(request, year: int):
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     selectors.subsidy_scope(request.user)
     counties = list(selectors.subsidy_counties_for_user(user=request.user, plan=plan))
     form = GridAllocationForm(request.POST, counties=counties)
@@ -163,7 +163,7 @@ def grid_allocate(request, year: int):
 @page_permission(FinanceOnly)
 @require_POST
 def payment_add(request, year: int):
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     selectors.subsidy_scope(request.user)
     counties = list(selectors.subsidy_counties_for_user(user=request.user, plan=plan))
     form = PaymentForm(request.POST, counties=counties)
@@ -228,7 +228,7 @@ def _void(request, plan, *, action, success: str):
 @login_required
 @require_POST
 def payment_void(request, year: int, pk: int):
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     payment = selectors.payment_get_for_user(user=request.user, plan=plan, pk=pk)
     # After the scoped lookup, as the API does: outside the caller's scope is 404, never 403.
     FinanceOnly.check(request.user)
@@ -248,7 +248,7 @@ def payment_void(request, year: int, pk: int):
 @login_required
 @require_POST
 def grid_investment_void(request, year: int, pk: int):
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     investment = selectors.grid_investment_get_for_user(user=request.user, plan=plan, pk=pk)
     GridInvestmentVoiders.check(request.user)
 
@@ -267,7 +267,7 @@ def grid_investment_void(request, year: int, pk: int):
 @page_permission(FinanceOnly)
 @require_POST
 def settlement_add(request, year: int):
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     selectors.subsidy_scope(request.user)
     form = SettlementForm(request.POST, periods=plan.periods())
 
@@ -315,7 +315,7 @@ def _replaced(settlement):
 @login_required
 def settlement_detail(request, year: int, pk: int):
     """A frozen settlement: the stored figures, never recomputed."""
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     settlement = selectors.settlement_get_for_user(user=request.user, plan=plan, pk=pk)
     figures = settlement.figures
     return render(
@@ -336,7 +336,7 @@ def settlement_detail(request, year: int, pk: int):
 @require_http_methods(["GET", "POST"])
 def subsidy_rules(request, year: int):
     """The plan's rules with their history; finance bureau and city office may change a rate."""
-    plan = plan_get(year=year)
+    plan = plan_get_for_user(user=request.user, year=year)
     rules = list(selectors.subsidy_rules_for_user(user=request.user, plan=plan))
     can_edit = RuleEditors.allows(request.user)
     periods = plan.periods()

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from core.api import AnyAccept
 from core.api_schema import as_of_period_parameter
 from core.documents import MEDIA_DOCX
-from counties.selectors import plan_get
+from counties.selectors import plan_get_for_user
 from reports.periods import clean_as_of_period
 from yuncheng_heating.document_views import bulletin_docx
 
@@ -26,7 +26,7 @@ class BulletinDocxView(APIView):
         responses={(200, MEDIA_DOCX): OpenApiTypes.BINARY},
     )
     def get(self, request, year):
-        plan = plan_get(year=year)
+        plan = plan_get_for_user(user=request.user, year=year)
         try:
             period = clean_as_of_period(request.query_params.get("period"), plan=plan)
         except ValidationError as error:

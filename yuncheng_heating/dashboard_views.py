@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -16,7 +15,8 @@ from core.exports import xlsx_response
 from counties.documents import document_number_find
 from counties.models import DocumentKind
 from counties.permissions import page_permission
-from counties.selectors import county_get_for_user, plan_latest, scope_for_user
+from counties.plan_choice import plan_for_request
+from counties.selectors import county_get_for_user, scope_for_user
 from inspections.models import VisitFinding
 from inspections.selectors import inspection_summary, inspection_summary_public
 from reports.dashboard import (
@@ -28,15 +28,9 @@ from reports.dashboard import (
 )
 from reports.exports import status_filename, status_sheet
 from reports.periods import clean_as_of_period, default_as_of_period
-from reports.permissions import CityOfficeOnly, DashboardRoles
+from reports.permissions import CityOfficeOnly, DashboardRoles, ProgressReaders
+from reports.years import years_grid, years_progress_for_user
 from yuncheng_heating.document_views import bulletin_docx
-
-
-def _plan():
-    plan = plan_latest()
-    if plan is None:
-        raise Http404(_("尚未载入年度方案。"))
-    return plan
 
 
 def _as_of(request, plan) -> str:
@@ -58,7 +52,7 @@ def _any_role(user):
 @require_GET
 @page_permission(DashboardRoles)
 def dashboard(request):
-    plan = _plan()
+    plan = plan_for_request(request)
     period = _as_of(request, plan)
     table = dashboard_for_user(user=request.user, plan=plan, period=period)
     return render(
@@ -80,7 +74,7 @@ def dashboard(request):
 @require_GET
 @page_permission(DashboardRoles)
 def status_grid(request):
-    plan = _plan()
+    plan = plan_for_request(request)
     grid = status_grid_for_user(user=request.user, plan=plan)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(filename=status_filename(plan=plan), sheets=[status_sheet(plan=plan, grid=grid)])
@@ -92,7 +86,7 @@ def status_grid(request):
 @require_GET
 @page_permission(DashboardRoles)
 def trends(request):
-    plan = _plan()
+    plan = plan_for_request(request)
     period = _as_of(request, plan)
     data = trends_for_user(user=request.user, plan=plan, period=period)
     chart = {
@@ -123,7 +117,7 @@ def county_detail_context(request, *, code: str) -> dict:
     if _any_role(request.user).is_field:
         # Inspectors and acceptors work from the inspection pages; a county's reports are not theirs.
         raise PermissionDenied(_("您的角色无权执行该操作。"))
-    plan = _plan()
+    plan = plan_for_request(request)
     county = county_get_for_user(user=request.user, code=code)
     period = _as_of(request, plan)
     data = county_page_for_user(user=request.user, plan=plan, county=county, period=period)
@@ -155,7 +149,7 @@ def county_detail_context(request, *, code: str) -> dict:
 @login_required
 def bulletin_page(request):
     scope = _any_role(request.user)
-    plan = _plan()
+    plan = plan_for_request(request)
     period = _as_of(request, plan)
     if request.GET.get("format") == "docx":
         return bulletin_docx(request=request, plan=plan, period=period)
@@ -175,3 +169,11 @@ def bulletin_page(request):
             "visit_findings": VisitFinding.choices,
         },
     )
+
+
+@require_GET
+@page_permission(ProgressReaders)
+def years_page(request):
+    """Year on year: each county's and the city's targets, completions and rates per plan year."""
+    grid = years_grid(years_progress_for_user(user=request.user))
+    return render(request, "dashboard/years.html", {"grid": grid})

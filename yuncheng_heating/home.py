@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from counties.models import Plan
+from counties.selectors import plans_open
 from reports.models import ReportStatus
 from reports.periods import current_period, period_deadline
 from reports.selectors import own_reports_for_user, reports_for_user
@@ -23,45 +24,61 @@ from reports.selectors import own_reports_for_user, reports_for_user
 REVIEW_LIST_LIMIT = 10
 
 
-def filer_todo(*, user, plan: Plan, today: date | None = None) -> dict:
+def _open_plans(plan: Plan | None) -> list[Plan]:
+    """Every open year (published, not closed), oldest first; the page's own year too if it is open."""
+    plans = list(plans_open())
+    if plan is not None and not plan.is_draft and not plan.is_closed and plan.pk not in {p.pk for p in plans}:
+        plans.append(plan)
+        plans.sort(key=lambda p: p.year)
+    return plans
+
+
+def filer_todo(*, user, plan: Plan | None = None, today: date | None = None) -> dict:
     """A county clerk's (or a department's) to-do: reports returned to it, with the reviewer's reason;
     months still to file (never opened, or only a draft), oldest first, with the days left or overdue.
+    Every open year counts: a 2021 month still owed stays on the list after 2022 is published.
 
-    One query: the user's own reports of the plan.
+    Two queries: the open years, the user's own reports of them.
     """
     today = today or timezone.localdate()
+    plans = _open_plans(plan)
     returned = []
     drafts = {}
     reported = set()
     for report in (
-        own_reports_for_user(user=user).filter(plan=plan).values("pk", "period", "status", "return_reason", "deadline")
+        own_reports_for_user(user=user)
+        .filter(plan__in=plans)
+        .values("pk", "plan__year", "period", "status", "return_reason", "deadline")
     ):
+        year = report["plan__year"]
         if report["status"] == ReportStatus.RETURNED:
             returned.append(
                 {
+                    "year": year,
                     "period": report["period"],
                     "reason": report["return_reason"],
                     "url": reverse("report-edit", args=[report["pk"]]),
                 }
             )
         elif report["status"] == ReportStatus.DRAFT:
-            drafts[report["period"]] = report
-        reported.add(report["period"])
+            drafts[(year, report["period"])] = report
+        reported.add((year, report["period"]))
     # Months that have begun and have no report yet, as ``periods_open_for_user`` offers them.
     now = current_period(today)
-    unopened = [p for p in plan.periods() if p <= now and p not in reported]
+    unopened = [(p.year, m) for p in plans for m in p.periods() if m <= now and (p.year, m) not in reported]
     to_file = []
-    for period in sorted([*drafts, *unopened]):
-        draft = drafts.get(period)
+    for year, period in sorted([*drafts, *unopened]):
+        draft = drafts.get((year, period))
         deadline = draft["deadline"] if draft else period_deadline(period)
         url = (
             reverse("report-edit", args=[draft["pk"]])
             if draft
-            else f"{reverse('report-create')}?plan={plan.year}&period={period}"
+            else f"{reverse('report-create')}?plan={year}&period={period}"
         )
         days = (deadline - today).days
         to_file.append(
             {
+                "year": year,
                 "period": period,
                 "deadline": deadline,
                 "days_left": days,
@@ -70,8 +87,14 @@ def filer_todo(*, user, plan: Plan, today: date | None = None) -> dict:
                 "url": url,
             }
         )
-    returned.sort(key=lambda item: item["period"])
-    return {"kind": "filer", "returned": returned, "to_file": to_file, "empty": not returned and not to_file}
+    returned.sort(key=lambda item: (item["year"], item["period"]))
+    return {
+        "kind": "filer",
+        "returned": returned,
+        "to_file": to_file,
+        "multi_year": len(plans) > 1,
+        "empty": not returned and not to_file,
+    }
 
 
 def city_todo(*, user, plan: Plan, today: date | None = None) -> dict:
@@ -86,14 +109,16 @@ def city_todo(*, user, plan: Plan, today: date | None = None) -> dict:
     from reports.dashboard import status_grid_for_user
 
     today = today or timezone.localdate()
+    # Waiting for review in every open year: a 2021 report stays here after 2022 is published.
     waiting = list(
         reports_for_user(user=user)
-        .filter(plan=plan, status=ReportStatus.SUBMITTED)
+        .filter(plan__in=_open_plans(plan), status=ReportStatus.SUBMITTED)
         .order_by("last_submitted_at", "pk")
-        .values("pk", "period", "county__name", "department", "last_submitted_at")
+        .values("pk", "plan__year", "period", "county__name", "department", "last_submitted_at")
     )
     review = [
         {
+            "year": r["plan__year"],
             "period": r["period"],
             "filer": r["county__name"] or r["department"],
             "submitted_at": r["last_submitted_at"],
@@ -123,44 +148,63 @@ def city_todo(*, user, plan: Plan, today: date | None = None) -> dict:
     }
 
 
-def finance_todo(*, user, plan: Plan) -> dict:
+def finance_todo(*, user, plan: Plan | None = None) -> dict:
     """Finance's to-do: money still owed to counties (due on approved reports, less what was paid),
     per county and paying level; and the settlement still to make for the latest month with figures
-    (none yet, or only superseded ones). A fixed number of queries whatever the number of counties."""
+    (none yet, or only superseded ones). Every open year, each item with its year; a fixed number of
+    queries a year whatever the number of counties."""
     from subsidies.models import Level
     from subsidies.selectors import payment_compute, period_default, settlements_for_user, subsidy_counties_for_user
 
-    period = period_default(plan=plan)
-    counties = list(subsidy_counties_for_user(user=user, plan=plan))
-    owed = payment_compute(plan=plan, period=period, counties=counties)
     labels = dict(Level.choices)
-    payments = [
-        {"county": row["county"], "level": labels[level], "outstanding": cell["outstanding"]}
-        for row in owed["rows"]
-        for level, cell in row["levels"].items()
-        if cell["outstanding"] > 0
-    ]
-    settled = settlements_for_user(user=user, plan=plan).filter(period=period, superseded_by__isnull=True).exists()
-    settle = None if settled else {"period": period}
+    payments = []
+    settles = []
+    for year_plan in _open_plans(plan):
+        url = reverse("subsidies", args=[year_plan.year])
+        period = period_default(plan=year_plan)
+        counties = list(subsidy_counties_for_user(user=user, plan=year_plan))
+        owed = payment_compute(plan=year_plan, period=period, counties=counties)
+        payments += [
+            {
+                "year": year_plan.year,
+                "county": row["county"],
+                "level": labels[level],
+                "outstanding": cell["outstanding"],
+                "url": url,
+            }
+            for row in owed["rows"]
+            for level, cell in row["levels"].items()
+            if cell["outstanding"] > 0
+        ]
+        settled = (
+            settlements_for_user(user=user, plan=year_plan).filter(period=period, superseded_by__isnull=True).exists()
+        )
+        if not settled:
+            settles.append({"year": year_plan.year, "period": period, "url": url})
     return {
         "kind": "finance",
         "payments": payments,
-        "settle": settle,
-        "url": reverse("subsidies", args=[plan.year]),
-        "empty": not payments and settle is None,
+        "settles": settles,
+        "empty": not payments and not settles,
     }
 
 
-def field_todo(*, user, plan: Plan) -> dict:
+def field_todo(*, user, plan: Plan | None = None) -> dict:
     """An inspector's households left to visit in the samples assigned to it, or an acceptor's
-    households left to accept (completed, in the counties and types it was engaged for), by county."""
+    households left to accept (completed, in the counties and types it was engaged for), by county;
+    every open year, each row with its year."""
     from inspections.selectors import field_households_left
 
-    counties = field_households_left(user=user, plan=plan)
+    home = reverse("inspections-home")
+    counties = [
+        {**row, "year": year_plan.year, "url": f"{home}?plan={year_plan.year}"}
+        for year_plan in _open_plans(plan)
+        for row in field_households_left(user=user, plan=year_plan)
+    ]
     return {
         "kind": "field",
         "counties": counties,
         "total": sum(row["left"] for row in counties),
-        "url": reverse("inspections-home"),
+        "url": home,
         "empty": not counties,
     }

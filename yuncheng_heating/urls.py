@@ -45,6 +45,7 @@ urlpatterns = [
     path("", counties_views.root, name="root"),
     path("home/", home_views.home, name="home"),
     path("favicon.ico", home_views.favicon, name="favicon"),
+    path("plans/switch/", counties_views.plan_switch, name="plan-switch"),
     path("plans/", counties_views.plan_list, name="plan-list"),
     path("plans/new/", counties_views.plan_new, name="plan-new"),
     path("plans/<int:year>/manage/", counties_views.plan_manage, name="plan-manage"),

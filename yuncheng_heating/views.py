@@ -5,7 +5,8 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
-from counties.selectors import plan_current, scope_for_user
+from counties.plan_choice import plan_for_request
+from counties.selectors import scope_for_user
 from yuncheng_heating.home import city_todo, field_todo, filer_todo, finance_todo
 
 
@@ -28,7 +29,7 @@ def home(request):
         plan = context["plan"]
         context["plan_issued"] = plan if plan.status == "published" and plan.published_at else None
         return render(request, "dashboard/county_detail.html", context)
-    plan = plan_current(user=request.user)
+    plan = plan_for_request(request, required=False)
     todo = None
     if plan is not None and scope.role == "department":
         todo = filer_todo(user=request.user, plan=plan)

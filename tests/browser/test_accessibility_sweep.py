@@ -62,6 +62,7 @@ NOT_PAGES = {
     "admin-password-change",  # redirects to password-change
     "admin-login",  # redirects to login
     "captcha-image",  # a PNG (the login page with its CAPTCHA is swept)
+    "plan-switch",  # POST (the header's year switch)
     "bulletin-number",  # POST (the city office corrects a bulletin's 文号)
     "subsidy-settlement-letter",  # a .docx (the settlement page is swept)
     "javascript-catalog",
@@ -120,6 +121,7 @@ def sweep_paths():
         "trends": ["/dashboard/trends/"],
         "county-detail": ["/counties/140802/"],
         "bulletin": ["/bulletin/?period=2021-10"],
+        "plan-years": ["/plans/years/"],
         "subsidies": ["/plans/2021/subsidies/"],
         "subsidy-rules": ["/plans/2021/subsidies/rules/"],
         "subsidy-settlement": [f"/plans/2021/subsidies/settlements/{first(Settlement.objects)}/"],

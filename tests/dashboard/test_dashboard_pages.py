@@ -49,7 +49,7 @@ def test_the_dashboard_shows_approved_cumulative_and_pending_against_the_annex(w
     html = response.content.decode()
     assert f'id="sum-target">{CITY_TARGET}<' in html
     assert f'id="sum-completed">{city_completed}<' in html
-    assert 'href="/counties/140802/?period=2021-08"' in html
+    assert 'href="/counties/140802/?plan=2021&amp;period=2021-08"' in html
 
 
 def test_cells_are_coloured_by_the_gap_to_the_straight_line_schedule(web, users, progress_data):

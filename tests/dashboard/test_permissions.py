@@ -14,10 +14,13 @@ PAGES = {
     "/counties/140881/": {**DASHBOARD_ROLES, "clerk": 404, "other_clerk": 200, "norole": 403, None: 302},
     # the bulletin and ranking are public to every role
     "/bulletin/": {**DASHBOARD_ROLES, "clerk": 200, "other_clerk": 200, "norole": 403, None: 302},
+    # the year-on-year comparison: the bulletin's public figures, for every role that reads reports
+    "/plans/years/": {**DASHBOARD_ROLES, "clerk": 200, "other_clerk": 200, "norole": 403, None: 302},
 }
 EXPORTS = {
     "/api/v1/plans/2021/progress/export.xlsx": {**DASHBOARD_ROLES, **DENIED, None: 401},
     "/api/v1/plans/2021/progress/export.csv": {**DASHBOARD_ROLES, **DENIED, None: 401},
+    "/api/v1/plans/years/progress/": {**DASHBOARD_ROLES, "clerk": 200, "other_clerk": 200, "norole": 403, None: 401},
 }
 
 PAGE_CASES = [(url, role, status) for url, matrix in PAGES.items() for role, status in matrix.items()]

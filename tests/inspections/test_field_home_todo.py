@@ -65,7 +65,9 @@ def test_an_acceptor_sees_households_left_to_accept_without_building_retrofits_i
     acceptor = field_users["acceptor"]  # engaged for 盐湖区, no types named
     todo, html = home_todo(web, acceptor)
     # 盐湖区's completed works: 20 coal-to-electric + 10 coal-to-gas (5 accepted, 4 building retrofits left out).
-    assert todo["counties"] == [{"code": "140802", "name": "盐湖区", "left": 30}]
+    assert todo["counties"] == [
+        {"code": "140802", "name": "盐湖区", "left": 30, "year": 2021, "url": "/inspections/?plan=2021"}
+    ]
     assert "未验收的改造户 30 户" in html and "未检查" not in html
     codes = set(task_households_for_user(user=acceptor, plan=plan).values_list("retrofit_type__code", flat=True))
     assert codes == {"coal_to_electric", "coal_to_gas"}

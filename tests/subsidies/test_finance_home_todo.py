@@ -20,7 +20,7 @@ def test_finance_sees_what_each_county_is_owed_and_the_settlement_to_make(users,
     # 100 urban coal-to-electric households: 2,000 yuan each from the city and from the county.
     owed = [(item["county"].code, item["level"], item["outstanding"]) for item in todo["payments"]]
     assert owed == [("140802", "市级", Decimal("200000.00")), ("140802", "县级", Decimal("200000.00"))]
-    assert todo["settle"] == {"period": "2021-10"}
+    assert [(item["year"], item["period"]) for item in todo["settles"]] == [(2021, "2021-10")]
     assert 'id="todo-payments"' in html and "盐湖区 · 市级" in html
     assert "生成截至 2021-10 的结算快照" in html
 
@@ -39,7 +39,7 @@ def test_a_level_paid_in_full_and_a_settlement_made_leave_the_list(users, web, p
     settlement_create(plan=plan, period="2021-10", actor=users["finance"])
     todo, html = todo_of(web, users["finance"])
     assert [(item["county"].code, item["level"]) for item in todo["payments"]] == [("140802", "县级")]
-    assert todo["settle"] is None and 'id="todo-settle"' not in html
+    assert todo["settles"] == [] and 'id="todo-settle"' not in html
 
 
 def test_with_nothing_approved_and_the_month_settled_the_list_says_all_is_done(users, web, plan):
