@@ -9,6 +9,11 @@ for its status (``assert r.status_code == 200``, ``assertContains``, ``assertRed
 from __future__ import annotations
 
 import functools
+import sys
+from pathlib import Path
+
+_HERE = Path(__file__).resolve()
+_TESTS = _HERE.parent
 
 METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace", "generic")
 
@@ -29,13 +34,28 @@ class _Tracker:
         response.__class__ = tracked
         response._status_watched = True
         response._status_read = False
-        self.unchecked.append((method.upper(), str(path), response))
+        self.unchecked.append((method.upper(), f"{path} ({_call_site()})", response))
+
+    def responses(self) -> list:
+        """Every response watched in this test so far, in the order they were made."""
+        return [response for _, _, response in self.unchecked]
 
     def offenders(self) -> list[str]:
         return [f"{method} {path}" for method, path, response in self.unchecked if not response._status_read]
 
 
 TRACKER = _Tracker()
+
+
+def _call_site() -> str:
+    """The test-suite line that made the request, so the failure message points at it."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        filename = Path(frame.f_code.co_filename)
+        if filename.is_relative_to(_TESTS) and filename.resolve() != _HERE:
+            return f"{filename.relative_to(_TESTS.parent)}:{frame.f_lineno}"
+        frame = frame.f_back
+    return "?"
 
 
 @functools.cache
