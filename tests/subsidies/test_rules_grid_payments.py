@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from counties.models import County
 from subsidies.models import GridAllocation, Payment, SubsidyRule, SubsidyRuleChange
 from subsidies.services import grid_allocation_set, grid_investment_record, payment_record, subsidy_rule_update
+from tests.http import expect, html_of, json_of
 
 BASE = "/api/v1/plans/2021/subsidies/"
 
@@ -46,9 +47,9 @@ def test_other_roles_cannot_change_a_rate(users, role):
 def test_editing_a_rule_changes_the_totals(users, api, make_report):
     make_report("140802", "2021-07", {("coal_to_electric", "urban"): 100})
     client = api(users["finance"])
-    before = client.get(BASE, {"period": "2021-10"}).json()["totals"]["city_share"]
-    client.patch(f"{BASE}rules/{rule().pk}/", {"amount": "2500"}, format="json")
-    after = client.get(BASE, {"period": "2021-10"}).json()["totals"]["city_share"]
+    before = json_of(client.get(BASE, {"period": "2021-10"}))["totals"]["city_share"]
+    expect(client.patch(f"{BASE}rules/{rule().pk}/", {"amount": "2500"}, format="json"))
+    after = json_of(client.get(BASE, {"period": "2021-10"}))["totals"]["city_share"]
     assert (before, after) == ("200000.00", "250000.00")
 
 
@@ -73,7 +74,7 @@ def test_the_rules_page_edits_a_rate_for_finance_and_shows_the_history(users, we
         {"rule": target.pk, f"rule{target.pk}-amount": "2050.00", f"rule{target.pk}-reason": "试算"},
     )
     assert response.status_code == 302
-    html = client.get("/plans/2021/subsidies/rules/").content.decode()
+    html = html_of(client.get("/plans/2021/subsidies/rules/"))
     assert "2,050.00" in html and "2,000.00" in html and "finance" in html and "试算" in html
 
 
@@ -147,11 +148,11 @@ def test_a_clerk_of_another_county_is_refused_by_the_service(users, plan):
 
 def test_finance_allocates_the_city_total_and_the_page_shows_allocated_and_unallocated(users, api, web):
     client = api(users["finance"])
-    body = client.post(f"{BASE}grid/allocations/", {"county": "140802", "amount": "4000000"}, format="json").json()
+    body = json_of(client.post(f"{BASE}grid/allocations/", {"county": "140802", "amount": "4000000"}, format="json"))
     assert body["allocated"] == "4000000.00" and body["unallocated"] == "6000000.00"
-    body = client.post(f"{BASE}grid/allocations/", {"county": "140881", "amount": "6000000"}, format="json").json()
+    body = json_of(client.post(f"{BASE}grid/allocations/", {"county": "140881", "amount": "6000000"}, format="json"))
     assert body["unallocated"] == "0.00"
-    html = web(users["finance"]).get("/plans/2021/subsidies/").content.decode()
+    html = html_of(web(users["finance"]).get("/plans/2021/subsidies/"))
     assert "10,000,000.00" in html and "0.00" in html
 
 
@@ -197,7 +198,7 @@ def test_due_paid_and_outstanding_per_county_and_level(users, plan, api, make_re
     pay(users, plan, "150000")
     pay(users, plan, "100000.50", reason="含上年结转")
     pay(users, plan, "1000", level="county")
-    body = api(users["finance"]).get(f"{BASE}payments/", {"period": "2021-10"}).json()
+    body = json_of(api(users["finance"]).get(f"{BASE}payments/", {"period": "2021-10"}))
     row = next(r for r in body["rows"] if r["county"] == "140802")
     assert row["levels"]["city"] == {
         "subsidy": "200000.00",

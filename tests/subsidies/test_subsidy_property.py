@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports.models import ReportStatus
+from tests.http import json_of
 
 # The plan's table (DOMAIN.md), written out here rather than read from the code under test.
 RATES = {
@@ -55,7 +56,7 @@ def test_totals_equal_approved_units_times_rates(users, api, make_report, report
     try:
         for (county, period), (status, report_lines) in reports.items():
             make_report(county, period, {key: str(value) for key, value in report_lines.items()}, status=status)
-        body = api(users["finance"]).get("/api/v1/plans/2021/subsidies/", {"period": as_of}).json()
+        body = json_of(api(users["finance"]).get("/api/v1/plans/2021/subsidies/", {"period": as_of}))
 
         expected = {code: [Decimal(0), Decimal(0)] for code in COUNTIES}
         for (county, period), (status, report_lines) in reports.items():
