@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from counties.models import County, RetrofitType, Role
 from counties.plan_file import read_plan_file, resolve_plan_path
 from counties.services import plan_load, user_set_role
+from tests import status_guard
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous.
@@ -18,6 +19,24 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "test-pass-2021"
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+
+@pytest.fixture(autouse=True)
+def every_response_status_is_checked(request):
+    """Fail a test that made a request and never looked at the answer's status (tests/status_guard.py)."""
+    status_guard.install()
+    status_guard.TRACKER.active = True
+    status_guard.TRACKER.unchecked = []
+    yield
+    status_guard.TRACKER.active = False
+    offenders = status_guard.TRACKER.offenders()
+    status_guard.TRACKER.unchecked = []
+    if offenders:
+        if os.environ.get("STATUS_GUARD_REPORT"):
+            with open(os.environ["STATUS_GUARD_REPORT"], "a", encoding="utf-8") as report:
+                report.write(f"{request.node.nodeid}\t{'; '.join(offenders)}\n")
+        else:
+            pytest.fail("响应状态未检查 / response status never checked: " + "; ".join(offenders), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from captcha.models import CaptchaStore
 
 from accounts.models import EventKind, SecurityEvent
 from tests.conftest import PASSWORD
+from tests.http import json_of
 
 TOKEN_URL = "/api/v1/auth/token/"
 LOGIN_URL = "/accounts/login/"
@@ -67,9 +68,9 @@ def test_a_wrong_or_reused_captcha_is_refused_before_any_password_check_and_cost
 ):
     client = api()
     assert guess(client, [f"guess-{n}" for n in range(threshold)]) == [400] * threshold
-    key = client.post(TOKEN_URL, {"username": "x", "password": "y"}, format="json", REMOTE_ADDR=NAT).json()["captcha"][
-        "key"
-    ]
+    key = json_of(client.post(TOKEN_URL, {"username": "x", "password": "y"}, format="json", REMOTE_ADDR=NAT), 429)[
+        "captcha"
+    ]["key"]
     right = answer_of(key)
     for _ in range(6):  # more than the account's own limit (5): a CAPTCHA refusal is not a password failure
         wrong = client.post(
@@ -97,9 +98,8 @@ def test_the_per_account_lock_still_applies_behind_a_captcha(users, api, thresho
     assert guess(client, [f"guess-{n}" for n in range(threshold)]) == [400] * threshold
     statuses = []
     for _ in range(5):
-        key = client.post(TOKEN_URL, {"username": "x", "password": "y"}, format="json", REMOTE_ADDR=NAT).json()[
-            "captcha"
-        ]["key"]
+        asked = client.post(TOKEN_URL, {"username": "x", "password": "y"}, format="json", REMOTE_ADDR=NAT)
+        key = json_of(asked, 429)["captcha"]["key"]
         response = client.post(
             TOKEN_URL,
             {"username": "clerk-140802", "password": "wrong", "captcha_key": key, "captcha_answer": answer_of(key)},

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.http import json_of
+
 pytestmark = pytest.mark.django_db
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
@@ -48,7 +50,7 @@ def test_the_history_is_documented_as_the_plain_list_it_returns(schema, api, use
     assert body["type"] == "array"
     assert "page" not in {p["name"] for p in operation.get("parameters", [])}
     report = make_report("140802", "2021-07")
-    assert isinstance(api(users["city"]).get(f"/api/v1/reports/{report.pk}/history/").json(), list)
+    assert isinstance(json_of(api(users["city"]).get(f"/api/v1/reports/{report.pk}/history/")), list)
 
 
 @pytest.mark.parametrize("query", ["plan=", "plan=abc", "plan=²", "period=", "status=", "page=true", "page=0"])
@@ -89,11 +91,27 @@ def test_the_schema_says_what_the_serializers_refuse(schema):
     assert components["HouseholdPaymentRequest"]["properties"]["households"]["minItems"] == 1
     money = re.compile(components["PaymentRequest"]["properties"]["amount"]["pattern"])
     assert [bool(money.match(v)) for v in ("0.01", "2100", "2100.50", "0", "0.00", "1.234", "", "1e3")] == [
-        True, True, True, False, False, False, False, False,
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+        False,
     ]
     rate = re.compile(components["SampleDrawRequest"]["properties"]["rate"]["pattern"])
     assert [bool(rate.match(v)) for v in ("0.05", ".5", "1", "1.0000", "0", "", "-", ".", "1.5", "0.00001")] == [
-        True, True, True, True, False, False, False, False, False, False,
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+        False,
+        False,
     ]
     as_of = schema["paths"]["/api/v1/plans/{year}/progress/"]["get"]["parameters"]
     assert {p["name"]: p["schema"].get("pattern") for p in as_of if p["in"] == "query"}["period"] == (

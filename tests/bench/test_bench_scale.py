@@ -11,6 +11,7 @@ from counties.models import Target
 from households import roster_summary
 from households.idnumber import id_number_problem
 from households.models import Household
+from tests import status_guard
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,9 @@ def test_bench_scale_builds_both_scales_and_prints_one_row_per_endpoint(plan):
         stdout=out,
     )
     text = out.getvalue()
+    # The command checks the first answer of each endpoint; every timed request must have been a 200 too.
+    timed = status_guard.TRACKER.responses()
+    assert timed and [r.status_code for r in timed] == [200] * len(timed)
     bench = Household.objects.filter(plan=plan, note=scale_data.NOTE)
     # 300 and then 600 households, spread like the annex targets, all with valid IDs.
     assert abs(bench.count() - 600) <= 15

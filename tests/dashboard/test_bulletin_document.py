@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 
 from counties.models import DocumentNumber
+from tests.http import html_of
 
 pytestmark = pytest.mark.django_db
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -73,7 +74,7 @@ def test_the_bulletin_document_carries_the_number_title_and_the_pages_tables(web
     assert any(p.startswith("抄送：") for p in paragraphs)
     assert any(p.endswith("印发") for p in paragraphs)
 
-    html = city.get("/bulletin/", {"period": "2021-08"}).content.decode()
+    html = html_of(city.get("/bulletin/", {"period": "2021-08"}))
     assert page_table(html, "bulletin-types") == docx_table(document, 0)
     ranking = page_table(html, "ranking")
     assert len(ranking) == 14  # header and thirteen counties

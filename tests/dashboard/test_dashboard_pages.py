@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.dashboard.conftest import CITY_TARGET, TARGETS
+from tests.http import expect
 
 Q = Decimal("0.0001")
 
@@ -53,7 +54,7 @@ def test_the_dashboard_shows_approved_cumulative_and_pending_against_the_annex(w
 
 
 def test_cells_are_coloured_by_the_gap_to_the_straight_line_schedule(web, users, progress_data):
-    response = web(users["city"]).get(reverse("dashboard"), {"period": "2021-08"})
+    response = expect(web(users["city"]).get(reverse("dashboard"), {"period": "2021-08"}))
     table = response.context["table"]
     expected = fraction(date(2021, 8, 31))  # 84 / 145
     assert table["fraction"].quantize(Q) == expected
@@ -77,10 +78,10 @@ def test_cells_are_coloured_by_the_gap_to_the_straight_line_schedule(web, users,
 
 def test_the_as_of_month_picker_offers_the_plans_months_and_changes_the_figures(web, users, progress_data):
     client = web(users["city"])
-    july = client.get(reverse("dashboard"), {"period": "2021-07"})
+    july = expect(client.get(reverse("dashboard"), {"period": "2021-07"}))
     assert july.context["periods"] == ["2021-06", "2021-07", "2021-08", "2021-09", "2021-10"]
     assert july.context["table"]["totals"]["total"]["completed"] == 1700 + 650 + 1200
-    september = client.get(reverse("dashboard"), {"period": "2021-09"})
+    september = expect(client.get(reverse("dashboard"), {"period": "2021-09"}))
     table = september.context["table"]
     assert table["totals"]["total"]["completed"] == 1700 + 650 + 1200 + 400 + 4000
     assert table["totals"]["total"]["pending"] == 700 + 50  # the returned report is not pending
@@ -95,7 +96,7 @@ def test_a_bad_as_of_month_gives_a_message_not_an_error(web, users, bad):
 
 
 def test_a_department_sees_only_its_own_types(web, users, progress_data):
-    response = web(users["department"]).get(reverse("dashboard"), {"period": "2021-08"})
+    response = expect(web(users["department"]).get(reverse("dashboard"), {"period": "2021-08"}))
     table = response.context["table"]
     assert [t.code for t in table["types"]] == ["coal_to_electric"]
     assert table["totals"]["total"]["target"] == 50878
@@ -105,7 +106,7 @@ def test_a_department_sees_only_its_own_types(web, users, progress_data):
 
 
 def test_the_map_data_carries_every_countys_rate(web, users, progress_data):
-    response = web(users["city"]).get(reverse("dashboard"), {"period": "2021-08"})
+    response = expect(web(users["city"]).get(reverse("dashboard"), {"period": "2021-08"}))
     items = {item["code"]: item for item in response.context["table"]["map"]}
     assert len(items) == 13
     # The exact ratio, not a rate already rounded to four places (which would round twice on the page).

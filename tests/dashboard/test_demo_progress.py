@@ -3,6 +3,7 @@ from django.db.models import Count
 
 from counties.models import County
 from reports.models import Report, ReportStatus
+from tests.http import expect
 
 
 def test_seed_demo_with_progress_fills_every_kind_of_report_once(plan, settings):
@@ -30,7 +31,7 @@ def test_the_demo_gives_the_dashboard_something_to_show(plan, web, settings):
     settings.DEBUG = True
     call_command("seed_demo", "--password", "demo-pass-2021", "--with-progress")
     city = get_user_model().objects.get(username="city")
-    table = web(city).get("/dashboard/").context["table"]
+    table = expect(web(city).get("/dashboard/")).context["table"]
     assert table["totals"]["total"]["target"] == 89369
     assert 0 < table["totals"]["total"]["completed"] < 89369 * 2
     assert table["totals"]["total"]["pending"] > 0
@@ -47,7 +48,7 @@ def test_the_readme_demo_clerk_finds_a_returned_report_and_a_month_to_file_on_it
     assert sorted(yuhu) == ["2021-06", "2021-07", "2021-08", "2021-09"]
     assert yuhu["2021-09"].status == ReportStatus.RETURNED and yuhu["2021-09"].return_reason
     clerk = get_user_model().objects.get(username="clerk-140802")
-    response = web(clerk).get("/home/")
+    response = expect(web(clerk).get("/home/"))
     todo = response.context["todo"]
     assert [r["period"] for r in todo["returned"]] == ["2021-09"]
     assert [m["period"] for m in todo["to_file"]] == ["2021-10"]

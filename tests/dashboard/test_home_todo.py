@@ -3,6 +3,7 @@
 from datetime import date
 
 from reports.models import ReportStatus
+from tests.http import expect
 from yuncheng_heating.home import city_todo, filer_todo
 
 PERIODS = ["2021-06", "2021-07", "2021-08", "2021-09", "2021-10"]
@@ -47,7 +48,7 @@ def test_the_months_to_file_say_how_many_days_are_left_or_overdue(users, plan, m
 def test_a_clerk_with_every_month_reported_is_told_so(web, users, make_report):
     for period in PERIODS:
         make_report("140802", period)
-    response = web(users["clerk"]).get("/home/")
+    response = expect(web(users["clerk"]).get("/home/"))
     assert response.context["todo"]["empty"]
     assert "所有月份均已填报" in response.content.decode()
 
@@ -64,7 +65,7 @@ def test_a_departments_home_lists_its_own_narrative_months(web, users, plan):
         return_reason="请补充电网改造进度。",
         created_by=users["department"],
     )
-    todo = web(users["department"]).get("/home/").context["todo"]
+    todo = expect(web(users["department"]).get("/home/")).context["todo"]
     assert [r["reason"] for r in todo["returned"]] == ["请补充电网改造进度。"]
     assert [m["period"] for m in todo["to_file"]] == PERIODS[1:]
 
@@ -74,7 +75,7 @@ def test_the_city_home_lists_reports_to_review_and_counties_with_overdue_months(
         make_report("140802", period, status=ReportStatus.DRAFT if period == "2021-07" else ReportStatus.APPROVED)
     first = make_report("140881", "2021-09", status=ReportStatus.SUBMITTED, submitted_on=date(2021, 9, 28))
     second = make_report("140821", "2021-08", status=ReportStatus.SUBMITTED, submitted_on=date(2021, 9, 2))
-    response = web(users["city"]).get("/home/")
+    response = expect(web(users["city"]).get("/home/"))
     todo = response.context["todo"]
     # Oldest submission first: 临猗县 (09-02) before 永济市 (09-28).
     assert [(r["filer"], r["period"]) for r in todo["review"]] == [("临猗县", "2021-08"), ("永济市", "2021-09")]

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.http import html_of
+
 DASHBOARD_ROLES = {"admin": 200, "city": 200, "finance": 200, "department": 200}
 DENIED = {"clerk": 403, "other_clerk": 403, "norole": 403}
 
@@ -58,6 +60,6 @@ def test_a_clerk_never_sees_another_countys_reports_anywhere_it_may_go(web, user
     client = web(users["clerk"])
     others = [r.pk for key, r in progress_data.items() if not key.startswith("yuhu")]
     for url in ["/counties/140802/", "/bulletin/", "/bulletin/?period=2021-08"]:
-        html = client.get(url).content.decode()
+        html = html_of(client.get(url))
         for pk in others:
             assert f"/reports/{pk}/" not in html

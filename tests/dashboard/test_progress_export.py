@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 
 from counties.models import County
+from tests.http import expect
 
 URL = "/api/v1/plans/2021/progress/export.xlsx"
 CSV_URL = "/api/v1/plans/2021/progress/export.csv"
@@ -77,7 +78,7 @@ def test_formula_like_text_is_written_as_text(api, users):
     ws = workbook(api(users["city"]).get(URL))
     assert ws["B5"].value == "=HYPERLINK(1)" and ws["B5"].data_type == "s"
     assert ws["B6"].value == "@SUM(A1)" and ws["B6"].data_type == "s"
-    text = b"".join(api(users["city"]).get(CSV_URL).streaming_content).decode("utf-8")
+    text = b"".join(expect(api(users["city"]).get(CSV_URL)).streaming_content).decode("utf-8")
     assert "'=HYPERLINK(1)" in text and "'@SUM(A1)" in text
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from reports.models import ReportStatus
 from tests.dashboard.conftest import TARGETS
+from tests.http import expect, html_of
 
 Q = Decimal("0.0001")
 ISSUED = date(2021, 6, 8)
@@ -37,7 +38,7 @@ def test_the_status_grid_shows_each_countys_state_per_month(web, users, progress
 
 
 def test_completeness_and_timeliness_come_from_submission_times(web, users, progress_data):
-    months = {m["period"]: m for m in web(users["city"]).get(reverse("status-grid")).context["grid"]["months"]}
+    months = {m["period"]: m for m in expect(web(users["city"]).get(reverse("status-grid"))).context["grid"]["months"]}
     # July: 盐湖区, 永济市, 垣曲县 submitted on time; 临猗县's draft was never submitted.
     assert (months["2021-07"]["submitted"], months["2021-07"]["on_time"]) == (3, 3)
     # August: 盐湖区 on time; 永济市 (09-03) and 临猗县 (09-05) late.
@@ -79,7 +80,7 @@ def test_trends_project_completion_and_list_counties_that_will_miss_the_deadline
 
 
 def test_trends_series_are_cumulative_by_month_against_the_straight_line(web, users, progress_data):
-    data = web(users["city"]).get(reverse("trends"), {"period": "2021-09"}).context["data"]
+    data = expect(web(users["city"]).get(reverse("trends"), {"period": "2021-09"})).context["data"]
     city = {p["period"]: p for p in data["city"]["series"]}
     assert [p["period"] for p in data["city"]["series"]] == ["2021-06", "2021-07", "2021-08", "2021-09"]
     assert city["2021-06"]["cumulative"] == 0
@@ -117,7 +118,7 @@ def test_after_the_deadline_a_draft_counts_as_not_reported_in_the_grid_bulletin_
     web, users, progress_data
 ):
     # July: 盐湖区, 永济市 and 垣曲县 submitted; 临猗县 only saved a draft, so 13 − 3 = 10 did not report.
-    july = web(users["city"]).get(reverse("bulletin"), {"period": "2021-07"})
+    july = expect(web(users["city"]).get(reverse("bulletin"), {"period": "2021-07"}))
     month = july.context["data"]["month"]
     missing = [c.code for c in month["missing_counties"]]
     assert len(missing) == 10 and "140821" in missing
@@ -126,10 +127,10 @@ def test_after_the_deadline_a_draft_counts_as_not_reported_in_the_grid_bulletin_
     assert "河津市、临猗县、万荣县" in html.split('id="missing-list"')[1].split("</li>")[0]
     assert 'id="unsubmitted-list"' not in html
 
-    grid = cells_by_county(web(users["city"]).get(reverse("status-grid")).context["grid"])
+    grid = cells_by_county(expect(web(users["city"]).get(reverse("status-grid"))).context["grid"])
     assert grid["140821"]["2021-07"].code == grid["140827"]["2021-06"].code == "missing"
 
-    county = web(users["city"]).get("/counties/140821/", {"period": "2021-10"}).context["data"]
+    county = expect(web(users["city"]).get("/counties/140821/", {"period": "2021-10"})).context["data"]
     history = {h["period"]: h["state"].code for h in county["history"]}
     assert history["2021-07"] == "missing"
     assert {r["period"]: r["state"].code for r in county["reports"]}["2021-07"] == "missing"
@@ -147,7 +148,7 @@ def test_before_the_deadline_a_draft_is_still_only_not_yet_submitted(plan, users
 
 def test_the_report_list_marks_an_overdue_draft_as_not_reported(web, users, make_report):
     draft = make_report("140802", "2021-08", {}, status=ReportStatus.DRAFT)
-    html = web(users["clerk"]).get(reverse("report-list")).content.decode()
+    html = html_of(web(users["clerk"]).get(reverse("report-list")))
     row = html.split(f'data-report="{draft.pk}"')[1].split("</tr>")[0]
     assert "逾期未报" in row
 
@@ -203,8 +204,8 @@ def test_a_departments_own_narrative_reports_are_not_county_progress(web, users,
         status="approved",
         created_by=users["department"],
     )
-    grid = web(users["department"]).get("/dashboard/status/").context["grid"]
+    grid = expect(web(users["department"]).get("/dashboard/status/")).context["grid"]
     assert len(grid["rows"]) == 13
     assert grid["months"][2]["submitted"] == 3
-    bulletin = web(users["department"]).get("/bulletin/?period=2021-08").context["data"]
+    bulletin = expect(web(users["department"]).get("/bulletin/?period=2021-08")).context["data"]
     assert bulletin["month"]["submitted"] == 3

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from households.models import Household
 from tests.households.helpers import id_of, make_household, make_id
+from tests.http import expect, json_of
 
 pytestmark = pytest.mark.django_db
 ACCEPT = "/api/v1/plans/2021/households/acceptance/"
@@ -32,7 +33,7 @@ def test_acceptance_per_village_takes_every_household_of_that_village(api, users
     make_household(plan, seq=3, village="西村")
     make_household(plan, "140881", seq=4, village="东村")
     response = accept(api(users["city"]), county="140802", township="解州镇", village="东村")
-    assert response.json()["accepted"] == 2
+    assert json_of(response)["accepted"] == 2
     assert sorted(id_of(h) for h in Household.objects.filter(status="accepted")) == sorted(
         [make_id(seq=1), make_id(seq=2)]
     )
@@ -40,7 +41,7 @@ def test_acceptance_per_village_takes_every_household_of_that_village(api, users
 
 def test_a_failed_acceptance_keeps_the_household_unpaid(api, users, plan):
     h = make_household(plan, seq=1)
-    accept(api(users["clerk"]), households=[h.pk], result="failed")
+    expect(accept(api(users["clerk"]), households=[h.pk], result="failed"))
     h.refresh_from_db()
     assert (h.status, h.acceptance_result) == ("completed", "failed")
 
@@ -87,7 +88,7 @@ def test_only_accepted_households_can_be_marked_paid_and_only_by_city_office_or_
     assert response.status_code == 400 and "尚未验收" in str(response.json()["errors"])
     early = {"households": [accepted.pk], "paid_on": "2021-10-01"}
     assert api(users["finance"]).post(url, early, format="json").status_code == 400
-    assert api(users["finance"]).post(url, body, format="json").json() == {"paid": 1}
+    assert json_of(api(users["finance"]).post(url, body, format="json")) == {"paid": 1}
     accepted.refresh_from_db()
     assert (accepted.status, accepted.paid_on) == ("paid", date(2021, 11, 30))
 

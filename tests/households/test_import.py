@@ -7,6 +7,7 @@ import pytest
 from households import importer
 from households.models import Household
 from tests.households.helpers import HEADERS, by_id_number, id_of, make_id, post_import, problems, row, workbook
+from tests.http import expect
 
 pytestmark = pytest.mark.django_db
 
@@ -125,9 +126,9 @@ def test_create_mode_refuses_an_already_registered_id_and_update_mode_updates_it
 
 def test_update_mode_keeps_an_accepted_households_status(api, users):
     client = api(users["clerk"])
-    post_import(client, workbook([row(1)]))
+    expect(post_import(client, workbook([row(1)])), 201)
     Household.objects.update(status="accepted", accepted_on=date(2021, 10, 1))
-    post_import(client, workbook([row(1, note="复核")]), mode="update")
+    expect(post_import(client, workbook([row(1, note="复核")]), mode="update"), 201)
     household = Household.objects.get()
     assert household.status == "accepted" and household.note == "复核"
 

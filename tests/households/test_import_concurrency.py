@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from households import roster_writer
 from households.models import Household
 from tests.households.helpers import id_of, make_household, make_id, post_import, problems, row, workbook
+from tests.http import expect
 
 ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 WAIT = 20
@@ -66,7 +67,7 @@ def test_an_update_import_leaves_a_household_registered_meanwhile_by_another_cou
 
 @pytest.mark.django_db
 def test_a_create_import_racing_another_county_gets_per_row_errors_not_a_500(api, users, monkeypatch):
-    _land_first(monkeypatch, lambda: post_import(api(users["clerk"]), workbook([row(1), row(3)])))
+    _land_first(monkeypatch, lambda: expect(post_import(api(users["clerk"]), workbook([row(1), row(3)])), 201))
     response = post_import(api(users["other_clerk"]), workbook([row(2), row(1), row(3)]))
     assert response.status_code == 400, response.content
     assert [(r, c) for r, c, _m in problems(response)] == [(3, "身份证号"), (4, "身份证号")]
@@ -77,7 +78,7 @@ def test_a_create_import_racing_another_county_gets_per_row_errors_not_a_500(api
 
 @pytest.mark.django_db
 def test_a_create_import_racing_one_of_the_same_county_is_told_to_use_update(api, users, monkeypatch):
-    _land_first(monkeypatch, lambda: post_import(api(users["city"]), workbook([row(1)]), county="140802"))
+    _land_first(monkeypatch, lambda: expect(post_import(api(users["city"]), workbook([row(1)]), county="140802"), 201))
     response = post_import(api(users["clerk"]), workbook([row(1, name="王五"), row(2)]))
     assert response.status_code == 400
     assert problems(response) == [(2, "身份证号", "该身份证号已登记。如需修改已登记的改造户，请选择“更新”方式导入。")]
@@ -99,7 +100,7 @@ def test_a_conflict_the_database_reports_but_that_is_gone_again_is_a_409(api, us
 
 @pytest.mark.django_db
 def test_a_dry_run_that_names_another_countys_ids_is_logged_with_who_and_how_many(api, users, caplog):
-    post_import(api(users["other_clerk"]), workbook([row(1), row(2)]))
+    expect(post_import(api(users["other_clerk"]), workbook([row(1), row(2)])), 201)
     with caplog.at_level(logging.WARNING, logger="households.import"):
         response = post_import(api(users["clerk"]), workbook([row(1), row(2), row(3)]), dry_run=True)
     assert response.status_code == 400

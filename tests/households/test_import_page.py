@@ -5,6 +5,7 @@ from django.contrib.sessions.models import Session
 
 from households.models import Household
 from tests.households.helpers import make_id, row, upload, workbook
+from tests.http import expect, html_of
 
 pytestmark = pytest.mark.django_db
 PAGE = "/plans/2021/households/import/"
@@ -15,7 +16,7 @@ def preview(client, content, **extra):
 
 
 def test_the_import_form_is_a_real_post_form_to_the_page(web, users):
-    html = web(users["clerk"]).get(PAGE).content.decode()
+    html = html_of(web(users["clerk"]).get(PAGE))
     assert 'id="import-form" method="post" action="/plans/2021/households/import/"' in html
     assert 'enctype="multipart/form-data"' in html
 
@@ -40,7 +41,7 @@ def test_a_script_less_preview_shows_the_masked_rows_and_writes_and_keeps_nothin
 def test_confirming_with_the_same_file_imports_it(web, users):
     client = web(users["clerk"])
     content = workbook([row(1), row(2)])
-    html = preview(client, content).content.decode()
+    html = html_of(preview(client, content))
     digest = html.split('name="digest" value="')[1].split('"')[0]
     response = client.post(
         PAGE,
@@ -53,10 +54,12 @@ def test_confirming_with_the_same_file_imports_it(web, users):
 
 def test_confirming_with_a_different_file_imports_nothing_and_shows_its_preview(web, users):
     client = web(users["clerk"])
-    html = preview(client, workbook([row(1)])).content.decode()
+    html = html_of(preview(client, workbook([row(1)])))
     digest = html.split('name="digest" value="')[1].split('"')[0]
-    response = client.post(
-        PAGE, {"step": "confirm", "mode": "create", "digest": digest, "file": upload(workbook([row(1), row(3)]))}
+    response = expect(
+        client.post(
+            PAGE, {"step": "confirm", "mode": "create", "digest": digest, "file": upload(workbook([row(1), row(3)]))}
+        )
     )
     html = response.content.decode()
     assert "确认时选择的文件与预览的文件不同，未导入。" in html and "共 2 行" in html

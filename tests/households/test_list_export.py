@@ -17,6 +17,7 @@ from tests.households.helpers import (
     upload,
     workbook,
 )
+from tests.http import expect, json_of
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/plans/2021/households/"
@@ -41,16 +42,16 @@ def roster(plan):
 
 def test_ids_and_phones_are_masked_on_the_list_for_every_role(api, users, roster):
     for role in ("admin", "city", "finance", "clerk", "department"):
-        rows = api(users[role]).get(LIST).json()["results"]
+        rows = json_of(api(users[role]).get(LIST))["results"]
         first = next(r for r in rows if r["head_name"] == "张三")
         assert first["id_number"] == masked(make_id(seq=1)) and first["phone"] == "138****5678"
-        detail = api(users[role]).get(f"{LIST}{first['id']}/").json()
+        detail = json_of(api(users[role]).get(f"{LIST}{first['id']}/"))
         assert (detail["id_number"], detail["phone"]) == (masked(make_id(seq=1)), "138****5678")
 
 
 def test_each_role_sees_only_its_scope(api, users, roster):
     def names(role, query=""):
-        return sorted(r["head_name"] for r in api(users[role]).get(LIST + query).json()["results"])
+        return sorted(r["head_name"] for r in json_of(api(users[role]).get(LIST + query))["results"])
 
     assert names("city") == ["张三", "李四", "王五", "赵六"]
     assert names("clerk") == ["张三", "李四"]
@@ -63,7 +64,7 @@ def test_each_role_sees_only_its_scope(api, users, roster):
 
 def test_filters_and_search(api, users, roster):
     def names(query):
-        return sorted(r["head_name"] for r in api(users["city"]).get(LIST + query).json()["results"])
+        return sorted(r["head_name"] for r in json_of(api(users["city"]).get(LIST + query))["results"])
 
     assert names("?county=140881") == ["王五", "赵六"]
     assert names("?type=coal_to_gas") == ["李四"]
@@ -78,13 +79,13 @@ def test_filters_and_search(api, users, roster):
 def test_the_list_is_paginated_and_carries_each_households_subsidy(api, users, roster, django_assert_max_num_queries):
     # the ninth query records in the security log that whole ID numbers were shown
     with django_assert_max_num_queries(9):
-        body = api(users["city"]).get(LIST + "?page_size=2").json()
+        body = json_of(api(users["city"]).get(LIST + "?page_size=2"))
     assert body["count"] == 4
     by_name = {r["head_name"]: r for r in body["results"]}
     # rural coal-to-electricity: city 2,100, county 2,500 (DOMAIN.md)
     assert (by_name["张三"]["subsidy_city"], by_name["张三"]["subsidy_county"]) == ("2100.00", "2500.00")
     assert (by_name["李四"]["subsidy_city"], by_name["李四"]["subsidy_county"]) == ("2700.00", "2800.00")
-    rows = {r["head_name"]: r for r in api(users["city"]).get(LIST + "?county=140881").json()["results"]}
+    rows = {r["head_name"]: r for r in json_of(api(users["city"]).get(LIST + "?county=140881"))["results"]}
     # building retrofit: 45 and 90 yuan per m² × 120.5 m²
     assert (rows["赵六"]["subsidy_city"], rows["赵六"]["subsidy_county"]) == ("5422.50", "10845.00")
 
@@ -92,7 +93,7 @@ def test_the_list_is_paginated_and_carries_each_households_subsidy(api, users, r
 def test_another_countys_household_is_not_found(api, users, roster):
     other = roster[2]
     assert api(users["clerk"]).get(f"{LIST}{other.pk}/").status_code == 404
-    assert api(users["other_clerk"]).get(f"{LIST}{other.pk}/").json()["id_number"] == masked(make_id(seq=3))
+    assert json_of(api(users["other_clerk"]).get(f"{LIST}{other.pk}/"))["id_number"] == masked(make_id(seq=3))
 
 
 def test_the_export_masks_ids_for_a_clerk_and_is_not_audited(api, users, roster):
@@ -106,7 +107,7 @@ def test_the_export_masks_ids_for_a_clerk_and_is_not_audited(api, users, roster)
 
 
 def test_a_whole_id_export_is_audited_with_who_when_and_how_many_rows(api, users, roster):
-    response = api(users["finance"]).get(EXPORT + "?county=140881")
+    response = expect(api(users["finance"]).get(EXPORT + "?county=140881"))
     sheet = read_xlsx(body_bytes(response))
     assert sorted(r[4] for r in sheet[1:]) == [make_id(seq=3), make_id(seq=4)]
     audit = ExportAudit.objects.get()
@@ -116,7 +117,7 @@ def test_a_whole_id_export_is_audited_with_who_when_and_how_many_rows(api, users
 
 def test_the_export_writes_formula_like_text_as_text_and_numbers_as_values(api, users, plan):
     make_household(plan, seq=1, note="=HYPERLINK(1)", head_name="+张", village="@村", township="-镇")
-    content = body_bytes(api(users["city"]).get(EXPORT))
+    content = body_bytes(expect(api(users["city"]).get(EXPORT)))
     ws = openpyxl.load_workbook(io.BytesIO(content)).active
     assert ws.freeze_panes == "A2"
     values = [c.value for c in ws[2]]
@@ -151,7 +152,7 @@ def test_a_roster_exported_by_the_project_reimports_unchanged_in_update_mode(api
         "status",
     ]
     before = list(Household.objects.order_by("id_number_index").values(*fields))
-    exported = body_bytes(city.get(EXPORT))
+    exported = body_bytes(expect(city.get(EXPORT)))
     response = city.post(
         "/api/v1/plans/2021/households/import/", {"file": upload(exported), "mode": "update"}, format="multipart"
     )
@@ -161,9 +162,9 @@ def test_a_roster_exported_by_the_project_reimports_unchanged_in_update_mode(api
 
 
 def test_the_template_has_the_import_headers_and_a_county_column_for_the_city_office(api, users, plan):
-    clerk_sheet = read_xlsx(body_bytes(api(users["clerk"]).get("/api/v1/plans/2021/households/template.xlsx")))
+    clerk_sheet = read_xlsx(body_bytes(expect(api(users["clerk"]).get("/api/v1/plans/2021/households/template.xlsx"))))
     assert clerk_sheet[0] == HEADERS
-    city_sheet = read_xlsx(body_bytes(api(users["city"]).get("/api/v1/plans/2021/households/template.xlsx")))
+    city_sheet = read_xlsx(body_bytes(expect(api(users["city"]).get("/api/v1/plans/2021/households/template.xlsx"))))
     assert city_sheet[0] == ["县（市、区）", *HEADERS]
 
 

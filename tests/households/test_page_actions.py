@@ -6,6 +6,7 @@ import pytest
 
 from households.models import Household
 from tests.households.helpers import make_household
+from tests.http import expect, html_of
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_a_clerk_accepts_two_ticked_households_and_the_city_office_marks_them_pa
         assert household.accepted_by == "第三方评估公司"
         assert household.acceptance_result == "passed"
     assert untouched.status == "completed" and untouched.accepted_on is None
-    assert "已记录2户的验收结果。" in clerk.get(response.url).content.decode()
+    assert "已记录2户的验收结果。" in html_of(clerk.get(response.url))
 
     city = web(users["city"])
     response = city.post(PAID, paid_data(first, second), follow=True)
@@ -70,7 +71,7 @@ def test_a_clerk_accepts_two_ticked_households_and_the_city_office_marks_them_pa
 
 def test_a_failed_acceptance_keeps_the_households_completed_with_the_result_noted(web, users, plan):
     household = make_household(plan, seq=1)
-    web(users["clerk"]).post(ACCEPT, accept_data(household, result="failed"))
+    expect(web(users["clerk"]).post(ACCEPT, accept_data(household, result="failed")), 302)
     household.refresh_from_db()
     assert household.status == "completed" and household.acceptance_result == "failed"
 
@@ -143,7 +144,7 @@ def test_paying_before_the_acceptance_date_is_refused(web, users, plan):
 
 def test_the_list_page_offers_the_forms_only_to_roles_allowed_to_use_them(web, users, plan):
     make_household(plan, seq=1)
-    pages = {role: web(users[role]).get(LIST).content.decode() for role in ("clerk", "city", "finance", "department")}
+    pages = {role: html_of(web(users[role]).get(LIST)) for role in ("clerk", "city", "finance", "department")}
     assert 'id="accept-form"' in pages["clerk"] and 'id="paid-form"' not in pages["clerk"]
     assert 'id="accept-form"' in pages["city"] and 'id="paid-form"' in pages["city"]
     assert 'id="accept-form"' not in pages["finance"] and 'id="paid-form"' in pages["finance"]

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from tests.households.helpers import make_household
+from tests.http import expect, json_of
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/plans/2021/reconciliation/"
@@ -31,7 +32,7 @@ def rows_by_key(body):
 
 
 def test_reported_households_are_compared_with_the_roster_per_county_and_type(api, users, data):
-    body = api(users["city"]).get(URL).json()
+    body = json_of(api(users["city"]).get(URL))
     rows = rows_by_key(body)
     electric = rows[("140802", "coal_to_electric")]
     assert (electric["reported"], electric["roster_done"], electric["roster_accepted"]) == (5, 4, 2)
@@ -52,22 +53,22 @@ def test_reported_households_are_compared_with_the_roster_per_county_and_type(ap
 
 
 def test_a_period_limits_the_reports_counted(api, users, data):
-    rows = rows_by_key(api(users["city"]).get(URL + "?period=2021-07").json())
+    rows = rows_by_key(json_of(api(users["city"]).get(URL + "?period=2021-07")))
     assert rows[("140802", "coal_to_electric")]["reported"] == 2
     assert api(users["city"]).get(URL + "?period=July").status_code == 400
 
 
 def test_a_clerk_sees_its_own_county_and_a_department_its_own_types(api, users, data):
-    clerk_rows = api(users["clerk"]).get(URL).json()["rows"]
+    clerk_rows = json_of(api(users["clerk"]).get(URL))["rows"]
     assert {r["county"] for r in clerk_rows} == {"140802"}
-    dept_rows = api(users["department"]).get(URL).json()["rows"]
+    dept_rows = json_of(api(users["department"]).get(URL))["rows"]
     assert {r["retrofit_type"] for r in dept_rows} == {"coal_to_electric"}
 
 
 def test_the_reconciliation_uses_a_bounded_number_of_queries(api, users, data, django_assert_max_num_queries):
     # scope, plan, counties, types, reports, roster; payable: rules, area types, accepted households
     with django_assert_max_num_queries(12):
-        api(users["city"]).get(URL)
+        expect(api(users["city"]).get(URL))
 
 
 def test_the_page_lists_the_differences(web, users, data):
@@ -85,7 +86,7 @@ def test_only_accepted_households_count_as_payable(api, users, plan):
     make_household(
         plan, type_code="building_retrofit", seq=5, status="accepted", area_class="urban", area_m2=Decimal("100.50")
     )  # 45 and 90 yuan per m²: 4,522.50 + 9,045.00
-    payable = api(users["finance"]).get(URL).json()["payable"]
+    payable = json_of(api(users["finance"]).get(URL))["payable"]
     assert payable == [
         {
             "county": "140802",
@@ -96,4 +97,4 @@ def test_only_accepted_households_count_as_payable(api, users, plan):
             "total": "28467.50",
         }
     ]
-    assert api(users["other_clerk"]).get(URL).json()["payable"] == []
+    assert json_of(api(users["other_clerk"]).get(URL))["payable"] == []

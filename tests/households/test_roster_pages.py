@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from households import roster_page
 from households.models import Household
 from tests.households.helpers import make_household, make_id
+from tests.http import expect, json_of
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/plans/2021/households/"
@@ -38,7 +39,7 @@ def test_following_next_links_visits_every_household_once_in_the_rosters_order(a
     client = api(users["city"])
     seen, url = [], LIST + "?page_size=5"
     while url:
-        body = client.get(url).json()
+        body = json_of(client.get(url))
         assert body["count"] == 12 and body["count_exceeds"] is None
         seen += [r["id"] for r in body["results"]]
         url = body["next"]
@@ -47,10 +48,10 @@ def test_following_next_links_visits_every_household_once_in_the_rosters_order(a
 
 def test_previous_links_lead_back_to_the_same_pages(api, users, roster):
     client = api(users["city"])
-    first = client.get(LIST + "?page_size=5").json()
-    second = client.get(first["next"]).json()
+    first = json_of(client.get(LIST + "?page_size=5"))
+    second = json_of(client.get(first["next"]))
     assert first["previous"] is None and second["previous"] is not None
-    back = client.get(second["previous"]).json()
+    back = json_of(client.get(second["previous"]))
     assert [r["id"] for r in back["results"]] == [r["id"] for r in first["results"]]
     assert back["next"] == first["next"]
 
@@ -65,15 +66,15 @@ def test_a_malformed_cursor_or_page_parameter_is_a_400_in_the_error_shape(api, u
 
 def test_more_households_than_the_count_limit_are_reported_as_more_not_counted(api, users, roster, monkeypatch):
     monkeypatch.setattr(roster_page, "COUNT_LIMIT", 10)
-    body = api(users["city"]).get(LIST + "?page_size=5").json()
+    body = json_of(api(users["city"]).get(LIST + "?page_size=5"))
     assert (body["count"], body["count_exceeds"], len(body["results"])) == (None, 10, 5)
-    assert api(users["city"]).get(LIST + "?county=140881").json()["count"] == 3
+    assert json_of(api(users["city"]).get(LIST + "?county=140881"))["count"] == 3
 
 
 def test_a_page_is_ordered_by_the_household_tables_own_columns_and_counts_a_bounded_subquery(api, users, roster):
     client = api(users["city"])
     with CaptureQueriesContext(connection) as queries:
-        client.get(LIST + "?page_size=5")
+        expect(client.get(LIST + "?page_size=5"))
     roster_sql = [q["sql"] for q in queries if 'FROM "households_household"' in q["sql"]]
     page_sql = next(sql for sql in roster_sql if "ORDER BY" in sql)
     order_by = page_sql.rsplit("ORDER BY", 1)[1]
@@ -85,20 +86,20 @@ def test_a_page_is_ordered_by_the_household_tables_own_columns_and_counts_a_boun
 
 def test_a_first_page_that_is_not_full_is_its_own_count(api, users, roster):
     with CaptureQueriesContext(connection) as queries:
-        body = api(users["city"]).get(LIST + "?county=140881").json()
+        body = json_of(api(users["city"]).get(LIST + "?county=140881"))
     assert body["count"] == 3 and not [q for q in queries if "COUNT(" in q["sql"]]
 
 
 def test_a_deep_page_costs_the_same_number_of_queries_as_the_first(api, users, roster, django_assert_max_num_queries):
     client = api(users["city"])
-    first = client.get(LIST + "?page_size=2").json()
+    first = json_of(client.get(LIST + "?page_size=2"))
     url = first["next"]
     for _ in range(3):
-        url = client.get(url).json()["next"]
+        url = json_of(client.get(url))["next"]
     with CaptureQueriesContext(connection) as at_first:
-        client.get(LIST + "?page_size=2")
+        expect(client.get(LIST + "?page_size=2"))
     with CaptureQueriesContext(connection) as deep:
-        client.get(url)
+        expect(client.get(url))
     assert len(deep) == len(at_first)
 
 
@@ -108,7 +109,7 @@ def test_short_queries_match_the_start_of_names_and_villages_longer_ones_anywher
     make_household(plan, seq=3, head_name="张三", village="西东村", township="解州镇")
 
     def names(q):
-        return sorted(r["head_name"] for r in api(users["city"]).get(LIST, {"q": q}).json()["results"])
+        return sorted(r["head_name"] for r in json_of(api(users["city"]).get(LIST, {"q": q}))["results"])
 
     assert names("李") == ["李小明", "王李明"]  # 李小明 by name, 王李明 by village 李家庄
     assert names("东村") == ["李小明"]  # a prefix: 西东村 does not start with it
@@ -121,7 +122,7 @@ def test_short_queries_match_the_start_of_names_and_villages_longer_ones_anywher
 def test_a_whole_id_number_searches_the_blind_index_only(api, users, plan):
     make_household(plan, seq=1, head_name="李四")
     with CaptureQueriesContext(connection) as queries:
-        body = api(users["city"]).get(LIST, {"q": make_id(seq=1)}).json()
+        body = json_of(api(users["city"]).get(LIST, {"q": make_id(seq=1)}))
     assert [r["head_name"] for r in body["results"]] == ["李四"]
     page_sql = next(q["sql"] for q in queries if "ORDER BY" in q["sql"] and "households_household" in q["sql"])
     assert "id_number_index" in page_sql and "LIKE" not in page_sql
@@ -149,7 +150,7 @@ def test_postgresql_serves_search_and_order_from_indexes(plan):
 def test_the_openapi_schema_documents_the_cursor_contract(api, users):
     import json
 
-    response = api(users["city"]).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    response = expect(api(users["city"]).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"))
     schema = json.loads(response.content)
     operation = schema["paths"]["/api/v1/plans/{year}/households/"]["get"]
     assert operation["operationId"] == "plans_households_list"

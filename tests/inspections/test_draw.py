@@ -11,6 +11,7 @@ from households import pii
 from households.models import Household, HouseholdStatus
 from inspections.models import Sample
 from tests.households.helpers import make_id
+from tests.http import json_of
 
 pytestmark = pytest.mark.django_db
 
@@ -37,16 +38,16 @@ def test_the_city_office_draws_a_sample_with_the_contracts_shape(api, field_user
 
 
 def test_the_same_seed_and_roster_give_the_same_households(api, field_users, roster):
-    first = draw(api, field_users["city"], seed="2021-12-01 督查").json()
-    second = draw(api, field_users["city"], seed="2021-12-01 督查").json()
+    first = json_of(draw(api, field_users["city"], seed="2021-12-01 督查"), 201)
+    second = json_of(draw(api, field_users["city"], seed="2021-12-01 督查"), 201)
     assert first["households"] == second["households"]
-    other = draw(api, field_users["city"], seed="another seed").json()
+    other = json_of(draw(api, field_users["city"], seed="another seed"), 201)
     assert other["households"] != first["households"]
 
 
 def test_the_draw_is_python_random_sample_per_county_with_the_documented_seed_string(api, field_users, roster):
     # Recomputed here from the documented rule: random.Random("<seed>|<county code>|*").sample(sorted ids, n).
-    body = draw(api, field_users["city"], seed="s1", counties=["140802", "140881"], rate="0.2", minimum=0).json()
+    body = json_of(draw(api, field_users["city"], seed="s1", counties=["140802", "140881"], rate="0.2", minimum=0), 201)
     expected = []
     for code in ("140802", "140881"):
         ids = sorted(pk for pk, h in roster.items() if h.county.code == code and h.status == "completed")
@@ -56,7 +57,7 @@ def test_the_draw_is_python_random_sample_per_county_with_the_documented_seed_st
 
 
 def test_a_stratified_draw_shares_the_county_number_over_types_in_proportion(api, field_users, roster):
-    body = draw(api, field_users["city"], seed="s", rate="0.3", minimum=0, stratify=True).json()
+    body = json_of(draw(api, field_users["city"], seed="s", rate="0.3", minimum=0, stratify=True), 201)
     # 30 households → 9; 20 coal_to_electric and 10 coal_to_gas → 6 and 3.
     chosen = [roster[pk].retrofit_type.code for pk in body["households"]]
     assert body["count"] == 9
@@ -64,7 +65,7 @@ def test_a_stratified_draw_shares_the_county_number_over_types_in_proportion(api
 
 
 def test_without_a_seed_the_draw_time_is_the_seed_and_verify_matches(api, field_users, roster):
-    body = draw(api, field_users["city"]).json()
+    body = json_of(draw(api, field_users["city"]), 201)
     sample = Sample.objects.get(pk=body["id"])
     assert body["seed"] == sample.created_at.isoformat()
     verify = api(field_users["city"]).get(f"{URL}{body['id']}/verify/")
@@ -73,7 +74,7 @@ def test_without_a_seed_the_draw_time_is_the_seed_and_verify_matches(api, field_
 
 
 def test_a_changed_roster_no_longer_matches_and_the_sample_stays_frozen(api, field_users, roster, plan):
-    body = draw(api, field_users["city"], seed="freeze").json()
+    body = json_of(draw(api, field_users["city"], seed="freeze"), 201)
     Household.objects.create(
         plan=plan,
         county=County.objects.get(code="140802"),
@@ -86,18 +87,18 @@ def test_a_changed_roster_no_longer_matches_and_the_sample_stays_frozen(api, fie
         completed_on=date(2021, 10, 1),
         status=HouseholdStatus.COMPLETED,
     )
-    verify = api(field_users["city"]).get(f"{URL}{body['id']}/verify/").json()
+    verify = json_of(api(field_users["city"]).get(f"{URL}{body['id']}/verify/"))
     assert verify == {"matches": False, "roster_unchanged": False}
-    detail = api(field_users["city"]).get(f"{URL}{body['id']}/").json()
+    detail = json_of(api(field_users["city"]).get(f"{URL}{body['id']}/"))
     assert detail["households"] == body["households"]
     assert detail["progress"] == {"sampled": 10, "visited": 0, "not_visited": 10}
 
 
 def test_altered_stored_households_do_not_match_although_the_roster_is_unchanged(api, field_users, roster):
-    body = draw(api, field_users["city"], seed="tamper").json()
+    body = json_of(draw(api, field_users["city"], seed="tamper"), 201)
     sample = Sample.objects.get(pk=body["id"])
     sample.entries.first().delete()
-    assert api(field_users["city"]).get(f"{URL}{body['id']}/verify/").json() == {
+    assert json_of(api(field_users["city"]).get(f"{URL}{body['id']}/verify/")) == {
         "matches": False,
         "roster_unchanged": True,
     }
@@ -123,9 +124,9 @@ def test_bad_draw_parameters_are_a_400_naming_the_field_and_nothing_is_drawn(api
 
 
 def test_samples_are_assigned_to_inspectors(api, field_users, roster):
-    body = draw(api, field_users["city"], seed="x").json()
-    assert api(field_users["inspector"]).get(URL).json()["count"] == 0
+    body = json_of(draw(api, field_users["city"], seed="x"), 201)
+    assert json_of(api(field_users["inspector"]).get(URL))["count"] == 0
     response = api(field_users["city"]).post(f"{URL}{body['id']}/assign/", {"inspectors": ["inspector"]}, format="json")
     assert response.status_code == 200
-    listed = api(field_users["inspector"]).get(URL).json()
+    listed = json_of(api(field_users["inspector"]).get(URL))
     assert [s["id"] for s in listed["results"]] == [body["id"]]

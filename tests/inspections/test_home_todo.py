@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from inspections.models import Rectification, RectificationStatus
+from tests.http import expect
 from tests.inspections.conftest import visit_data
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def test_the_city_home_counts_rectifications_open_overdue_and_waiting_to_be_clos
     Rectification.objects.filter(pk=items[0].pk).update(status=RectificationStatus.SUBMITTED)
     Rectification.objects.filter(pk=items[1].pk).update(deadline=date(2021, 12, 1))  # long past
     Rectification.objects.filter(pk=items[2].pk).update(deadline=timezone.localdate() + timedelta(days=10))
-    response = web(field_users["city"]).get("/home/")
+    response = expect(web(field_users["city"]).get("/home/"))
     # open: the two not yet resolved; overdue: the one past its deadline; to close: the submitted one.
     assert response.context["todo"]["rectifications"] == {"open": 2, "overdue": 1, "to_close": 1}
     html = response.content.decode()
@@ -41,8 +42,8 @@ def test_a_clerks_home_lists_its_countys_rectifications_waiting_for_it(web, api,
     assert Rectification.objects.count() == 2  # the in-use household needs nothing
     first = Rectification.objects.order_by("pk").first()
     Rectification.objects.filter(pk=first.pk).update(status=RectificationStatus.SUBMITTED)  # the city's turn
-    response = web(field_users["clerk"]).get("/home/")
+    response = expect(web(field_users["clerk"]).get("/home/"))
     # of the two, one is with the city
     assert response.context["todo"]["rectifications"]["to_resolve"] == 1
     assert "待整改 1 项" in response.content.decode()
-    assert web(field_users["other_clerk"]).get("/home/").context["todo"].get("rectifications") is None
+    assert expect(web(field_users["other_clerk"]).get("/home/")).context["todo"].get("rectifications") is None

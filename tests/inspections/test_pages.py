@@ -6,6 +6,7 @@ import pytest
 
 from inspections.models import Sample
 from inspections.selectors import spot_check_summary
+from tests.http import expect, html_of
 from tests.inspections.conftest import visit_data
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,10 @@ def visited(api, field_users, sample):
     )
     for n, (hid, finding) in enumerate(zip(hids, ["idle", "in_use", "not_found"], strict=False)):
         uuid = f"33333333-3333-4333-8333-{n:012d}"
-        api(field_users["inspector"]).post(VISITS, visit_data(hid, uuid=uuid, finding=finding), format="multipart")
+        expect(
+            api(field_users["inspector"]).post(VISITS, visit_data(hid, uuid=uuid, finding=finding), format="multipart"),
+            201,
+        )
     return hids
 
 
@@ -33,7 +37,7 @@ def row_of(html, code):
     ("role", "url"), [("city", "/dashboard/"), ("clerk", "/counties/140802/"), ("finance", "/bulletin/")]
 )
 def test_dashboard_county_page_and_bulletin_show_the_inspection_figures(role, url, web, field_users, visited):
-    html = web(field_users[role]).get(url).content.decode()
+    html = html_of(web(field_users[role]).get(url))
     row = row_of(html, "140802")
     cells = [c.strip() for c in re.findall(r'<td class="num[^"]*">([^<]*)', row)]
     # sampled, visited, then in_use idle coal_resumed removed vacant not_found, open, overdue, closed
@@ -52,7 +56,7 @@ def test_the_spot_check_summary_counts_desk_checks_and_field_visits_alike(field_
 
 def test_the_city_office_draws_a_sample_from_the_overview_page(web, field_users, roster):
     client = web(field_users["city"])
-    assert "抽取并冻结样本" in client.get("/inspections/").content.decode()
+    assert "抽取并冻结样本" in html_of(client.get("/inspections/"))
     response = client.post(
         "/inspections/samples/draw/",
         {
@@ -74,8 +78,6 @@ def test_the_city_office_draws_a_sample_from_the_overview_page(web, field_users,
 
 
 def test_a_clerk_sees_only_its_own_countys_rectifications(web, field_users, visited):
-    html = web(field_users["clerk"]).get("/inspections/rectifications/").content.decode()
+    html = html_of(web(field_users["clerk"]).get("/inspections/rectifications/"))
     assert html.count("<tr data-id=") == 1
-    assert (
-        web(field_users["other_clerk"]).get("/inspections/rectifications/").content.decode().count("<tr data-id=") == 0
-    )
+    assert html_of(web(field_users["other_clerk"]).get("/inspections/rectifications/")).count("<tr data-id=") == 0

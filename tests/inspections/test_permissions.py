@@ -7,6 +7,7 @@ import pytest
 from counties.models import Role
 from inspections import services
 from inspections.models import Rectification, Sample, Visit
+from tests.http import expect, html_of, json_of
 from tests.inspections.conftest import upload, visit_data
 
 pytestmark = pytest.mark.django_db
@@ -212,7 +213,7 @@ def test_every_role_gets_the_documented_answer_from_every_new_endpoint(role, wor
 @pytest.mark.parametrize("role", ["inspector", "acceptor"])
 def test_every_link_on_a_field_users_home_page_opens(role, field_users, web, plan):
     client = web(field_users[role])
-    html = client.get("/home/").content.decode()
+    html = html_of(client.get("/home/"))
     links = sorted(set(re.findall(r'href="(/[^"#]*)"', html)) - {"/home/"})
     assert "/inspections/?plan=2021" in links  # links carry the year (issue 19)
     for link in links:
@@ -224,7 +225,7 @@ def test_every_link_on_a_field_users_home_page_opens(role, field_users, web, pla
 @pytest.mark.parametrize("role", ["inspector", "acceptor"])
 def test_field_roles_see_no_reports_roster_or_money(role, field_users, web, api, make_report):
     make_report("140802", "2021-07", {("coal_to_electric", "rural"): 10})
-    assert api(field_users[role]).get("/api/v1/reports/").json()["count"] == 0
+    assert json_of(api(field_users[role]).get("/api/v1/reports/"))["count"] == 0
     for url in ("/api/v1/plans/2021/households/", "/api/v1/plans/2021/subsidies/", "/api/v1/plans/2021/spot-checks/"):
         assert api(field_users[role]).get(url).status_code == 403, url
     assert web(field_users[role]).get("/counties/140802/").status_code == 403
@@ -233,11 +234,16 @@ def test_field_roles_see_no_reports_roster_or_money(role, field_users, web, api,
 
 def test_a_clerk_sees_nothing_of_a_sample_before_its_county_is_visited(api, field_users, sample):
     client = api(field_users["clerk"])
-    assert client.get("/api/v1/plans/2021/inspections/samples/").json()["count"] == 0
+    assert json_of(client.get("/api/v1/plans/2021/inspections/samples/"))["count"] == 0
     assert client.get(f"/api/v1/plans/2021/inspections/samples/{sample.pk}/").status_code == 404
     hid = sample.entries.filter(county__code="140802").order_by("household_id").first().household_id
-    api(field_users["inspector"]).post("/api/v1/plans/2021/inspections/visits/", visit_data(hid), format="multipart")
-    detail = client.get(f"/api/v1/plans/2021/inspections/samples/{sample.pk}/").json()
+    expect(
+        api(field_users["inspector"]).post(
+            "/api/v1/plans/2021/inspections/visits/", visit_data(hid), format="multipart"
+        ),
+        201,
+    )
+    detail = json_of(client.get(f"/api/v1/plans/2021/inspections/samples/{sample.pk}/"))
     # Only the visited household: the rest of the county's sample stays unannounced.
     assert detail["households"] == [hid]
     assert detail["progress"] == {"sampled": 1, "visited": 1, "not_visited": 0}
@@ -250,7 +256,7 @@ def test_an_acceptor_without_engaged_counties_sees_no_households(api, plan, rost
     from counties.services import user_set_role
 
     lonely = user_set_role(username="acceptor-none", password=None, role=Role.ACCEPTOR)
-    assert api(lonely).get("/api/v1/plans/2021/inspections/tasks/").json()["households"] == []
+    assert json_of(api(lonely).get("/api/v1/plans/2021/inspections/tasks/"))["households"] == []
 
 
 def test_the_matrix_fixture_leaves_what_it_promises(world):

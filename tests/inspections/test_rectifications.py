@@ -10,6 +10,7 @@ from django.utils import timezone
 from inspections import services
 from inspections.models import Rectification, RectificationStatus
 from inspections.selectors import inspection_summary
+from tests.http import expect, json_of
 from tests.inspections.conftest import upload, visit_data
 
 pytestmark = pytest.mark.django_db
@@ -60,11 +61,11 @@ def test_the_clerk_resolves_the_city_returns_then_closes(api, field_users, sampl
     assert len(response.json()["photos"]) == 1
     assert clerk.post(f"{RECTS}{item.pk}/resolve/", {"note": "again"}, format="multipart").status_code == 400
     assert city.post(f"{RECTS}{item.pk}/return/", {"reason": ""}, format="json").status_code == 400
-    returned = city.post(f"{RECTS}{item.pk}/return/", {"reason": "照片未见设备运行"}, format="json").json()
+    returned = json_of(city.post(f"{RECTS}{item.pk}/return/", {"reason": "照片未见设备运行"}, format="json"))
     assert returned["status"] == "returned" and returned["return_reason"] == "照片未见设备运行"
     assert city.post(f"{RECTS}{item.pk}/close/").status_code == 400
-    clerk.post(f"{RECTS}{item.pk}/resolve/", {"note": "重新拍照"}, format="multipart")
-    closed = city.post(f"{RECTS}{item.pk}/close/").json()
+    expect(clerk.post(f"{RECTS}{item.pk}/resolve/", {"note": "重新拍照"}, format="multipart"))
+    closed = json_of(city.post(f"{RECTS}{item.pk}/close/"))
     assert closed["status"] == "closed" and closed["closed_at"]
 
 
@@ -94,12 +95,12 @@ def test_the_list_filters_by_county_and_status_and_another_countys_is_404(api, f
     visit(api, field_users["inspector"], a, "idle", 1)
     visit(api, field_users["inspector"], b, "idle", 2)
     city = api(field_users["city"])
-    assert city.get(RECTS).json()["count"] == 2
-    assert [r["county"] for r in city.get(RECTS + "?county=140881").json()["results"]] == ["140881"]
-    assert city.get(RECTS + "?status=closed").json()["count"] == 0
+    assert json_of(city.get(RECTS))["count"] == 2
+    assert [r["county"] for r in json_of(city.get(RECTS + "?county=140881"))["results"]] == ["140881"]
+    assert json_of(city.get(RECTS + "?status=closed"))["count"] == 0
     assert city.get(RECTS + "?status=bogus").status_code == 400
     clerk = api(field_users["clerk"])
-    assert [r["household"] for r in clerk.get(RECTS).json()["results"]] == [a]
+    assert [r["household"] for r in json_of(clerk.get(RECTS))["results"]] == [a]
     other = Rectification.objects.get(household_id=b)
     assert clerk.get(f"{RECTS}{other.pk}/").status_code == 404
     assert clerk.post(f"{RECTS}{other.pk}/resolve/", {"note": "x"}, format="multipart").status_code == 404
@@ -130,11 +131,11 @@ def test_overdue_rectifications_are_counted_per_county(api, field_users, sample,
         user=field_users["clerk"], plan=plan, pk=Rectification.objects.get(household_id=b).pk, note="已整改"
     )
     rows = {
-        r["county"]: r for r in api(field_users["city"]).get("/api/v1/plans/2021/inspections/summary/").json()["rows"]
+        r["county"]: r for r in json_of(api(field_users["city"]).get("/api/v1/plans/2021/inspections/summary/"))["rows"]
     }
     assert rows["140802"]["rectifications"] == {"open": 3, "overdue": 1, "closed": 0}
     assert rows["140881"]["rectifications"] == {"open": 1, "overdue": 1, "closed": 0}
-    assert api(field_users["city"]).get(f"{RECTS}{Rectification.objects.get(household_id=a).pk}/").json()["overdue"]
+    assert json_of(api(field_users["city"]).get(f"{RECTS}{Rectification.objects.get(household_id=a).pk}/"))["overdue"]
 
 
 def test_the_summary_gives_sampled_visited_and_each_findings_rate(api, field_users, sample, plan):

@@ -7,6 +7,7 @@ from PIL import Image
 
 from households.models import HouseholdStatus
 from inspections.models import Photo, Rectification, Visit
+from tests.http import expect, json_of
 from tests.inspections.conftest import exif_with_gps, jpeg_bytes, upload, visit_data
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_a_visit_outside_the_inspectors_samples_is_a_404(api, field_users, sampl
 def test_a_visit_without_position_is_accepted_and_marked_so(api, field_users, sample):
     data = visit_data(first_household(sample))
     del data["latitude"], data["longitude"]
-    body = api(field_users["inspector"]).post(VISITS, data, format="multipart").json()
+    body = json_of(api(field_users["inspector"]).post(VISITS, data, format="multipart"), 201)
     assert body["latitude"] is None and body["position_source"] == ""
 
 
@@ -110,7 +111,7 @@ def test_exif_time_and_gps_are_read_into_the_visit_and_stripped_from_what_is_ser
     data = visit_data(first_household(sample))
     del data["latitude"], data["longitude"]
     data["photos"] = [upload("gps.jpg", jpeg_bytes(size=(300, 200), exif=exif_with_gps()))]
-    body = api(field_users["inspector"]).post(VISITS, data, format="multipart").json()
+    body = json_of(api(field_users["inspector"]).post(VISITS, data, format="multipart"), 201)
     # 35°1'30" = 35.025; 111°0'36" = 111.01
     assert body["latitude"] == "35.025000" and body["longitude"] == "111.010000"
     assert body["position_source"] == "exif"
@@ -129,7 +130,9 @@ def test_exif_time_and_gps_are_read_into_the_visit_and_stripped_from_what_is_ser
 
 
 def test_the_thumbnail_is_made_once_at_upload(api, field_users, sample, monkeypatch):
-    body = api(field_users["inspector"]).post(VISITS, visit_data(first_household(sample)), format="multipart").json()
+    body = json_of(
+        api(field_users["inspector"]).post(VISITS, visit_data(first_household(sample)), format="multipart"), 201
+    )
     photo = Photo.objects.get(pk=body["photos"][0]["id"])
     assert photo.thumbnail.name and photo.thumbnail.storage.exists(photo.thumbnail.name)
     from inspections import photos
@@ -139,7 +142,9 @@ def test_the_thumbnail_is_made_once_at_upload(api, field_users, sample, monkeypa
 
 
 def test_photos_are_served_only_inside_scope(api, field_users, sample):
-    body = api(field_users["inspector"]).post(VISITS, visit_data(first_household(sample)), format="multipart").json()
+    body = json_of(
+        api(field_users["inspector"]).post(VISITS, visit_data(first_household(sample)), format="multipart"), 201
+    )
     pk = body["photos"][0]["id"]
     expected = {
         "inspector": 200,
@@ -159,7 +164,9 @@ def test_photos_are_served_only_inside_scope(api, field_users, sample):
 
 
 def test_photos_are_not_under_a_public_media_url(api, field_users, sample, client):
-    body = api(field_users["inspector"]).post(VISITS, visit_data(first_household(sample)), format="multipart").json()
+    body = json_of(
+        api(field_users["inspector"]).post(VISITS, visit_data(first_household(sample)), format="multipart"), 201
+    )
     photo = Photo.objects.get(pk=body["photos"][0]["id"])
     assert client.get("/media/" + photo.image.name).status_code == 404
     assert photo.image.name not in str(body)
@@ -167,9 +174,11 @@ def test_photos_are_not_under_a_public_media_url(api, field_users, sample, clien
 
 def test_the_photo_view_hands_over_to_nginx_when_configured(api, field_users, sample, settings):
     settings.INSPECTION_PHOTO_ACCEL_PREFIX = "/protected-media/"
-    body = api(field_users["inspector"]).post(VISITS, visit_data(first_household(sample)), format="multipart").json()
+    body = json_of(
+        api(field_users["inspector"]).post(VISITS, visit_data(first_household(sample)), format="multipart"), 201
+    )
     photo = Photo.objects.get(pk=body["photos"][0]["id"])
-    response = api(field_users["city"]).get(photo_url(photo.pk))
+    response = expect(api(field_users["city"]).get(photo_url(photo.pk)))
     assert response["X-Accel-Redirect"] == "/protected-media/" + photo.image.name
     assert api(field_users["other_clerk"]).get(photo_url(photo.pk)).status_code == 404
 
@@ -177,7 +186,7 @@ def test_the_photo_view_hands_over_to_nginx_when_configured(api, field_users, sa
 def test_an_acceptor_accepts_a_household_through_the_roster_service(api, field_users, roster):
     household = next(h for h in roster.values() if h.county.code == "140802" and h.status == "completed")
     client = api(field_users["acceptor"])
-    tasks = client.get("/api/v1/plans/2021/inspections/tasks/").json()["households"]
+    tasks = json_of(client.get("/api/v1/plans/2021/inspections/tasks/"))["households"]
     assert household.pk in {t["id"] for t in tasks}
     assert all(t["county"] == "140802" for t in tasks)
     data = visit_data(household.pk, finding="", acceptance_result="passed")

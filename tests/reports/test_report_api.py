@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from reports.models import Report, ReportEvent, ReportStatus
+from tests.http import json_of
 
 URL = "/api/v1/reports/"
 
@@ -36,25 +37,27 @@ def test_a_clerk_creates_a_draft_report_with_lines(users, api):
 
 def test_the_whole_workflow_submit_return_fix_resubmit_approve(users, api):
     clerk, city = api(users["clerk"]), api(users["city"])
-    report = clerk.post(URL, body(), format="json").json()
+    report = json_of(clerk.post(URL, body(), format="json"), 201)
     rid = report["id"]
-    submitted = clerk.post(f"{URL}{rid}/submit/", {}, format="json").json()
+    submitted = json_of(clerk.post(f"{URL}{rid}/submit/", {}, format="json"))
     assert submitted["status"] == "submitted" and submitted["submitted_at"]
-    returned = city.post(f"{URL}{rid}/return/", {"reason": "煤改电户数与花名册不符"}, format="json").json()
+    returned = json_of(city.post(f"{URL}{rid}/return/", {"reason": "煤改电户数与花名册不符"}, format="json"))
     assert returned["status"] == "returned" and returned["return_reason"] == "煤改电户数与花名册不符"
-    fixed = clerk.patch(
-        f"{URL}{rid}/",
-        {
-            "version": returned["version"],
-            "lines": [{"type": "coal_to_electric", "area_class": "urban", "households": 110}],
-        },
-        format="json",
-    ).json()
+    fixed = json_of(
+        clerk.patch(
+            f"{URL}{rid}/",
+            {
+                "version": returned["version"],
+                "lines": [{"type": "coal_to_electric", "area_class": "urban", "households": 110}],
+            },
+            format="json",
+        )
+    )
     assert fixed["lines"] == [{"type": "coal_to_electric", "area_class": "urban", "households": 110, "area_m2": None}]
-    assert clerk.post(f"{URL}{rid}/submit/", {}, format="json").json()["status"] == "submitted"
-    approved = city.post(f"{URL}{rid}/approve/", {}, format="json").json()
+    assert json_of(clerk.post(f"{URL}{rid}/submit/", {}, format="json"))["status"] == "submitted"
+    approved = json_of(city.post(f"{URL}{rid}/approve/", {}, format="json"))
     assert approved["status"] == "approved"
-    history = city.get(f"{URL}{rid}/history/").json()
+    history = json_of(city.get(f"{URL}{rid}/history/"))
     assert [e["action"] for e in history] == ["create", "submit", "return", "edit", "submit", "approve"]
     edit = history[3]
     assert edit["actor"] == "clerk-140802"
@@ -64,7 +67,7 @@ def test_the_whole_workflow_submit_return_fix_resubmit_approve(users, api):
 
 def test_a_stale_version_gets_409_and_nothing_changes(users, api):
     clerk = api(users["clerk"])
-    report = clerk.post(URL, body(), format="json").json()
+    report = json_of(clerk.post(URL, body(), format="json"), 201)
     first = clerk.patch(
         f"{URL}{report['id']}/", {"version": 1, "narrative": "第一次修改：补充既有建筑节能改造说明。"}, format="json"
     )
@@ -80,7 +83,7 @@ def test_the_progress_api_counts_approved_and_shows_pending_separately(users, ap
     make_report("140802", "2021-07", {("coal_to_electric", "urban"): 100, ("building_retrofit", "urban"): "1000"})
     make_report("140802", "2021-08", {("coal_to_electric", "rural"): 20}, status=ReportStatus.SUBMITTED)
     make_report("140802", "2021-10", {("coal_to_electric", "rural"): 999})
-    data = api(users["city"]).get("/api/v1/plans/2021/progress/?period=2021-09").json()
+    data = json_of(api(users["city"]).get("/api/v1/plans/2021/progress/?period=2021-09"))
     assert data["plan"] == 2021 and data["period"] == "2021-09"
     yuhu = data["rows"][0]
     assert yuhu["county"] == "140802" and yuhu["county_name"] == "盐湖区"

@@ -1,4 +1,5 @@
 from reports.models import Report, ReportStatus
+from tests.http import expect, html_of, json_of
 
 
 def post_form(client, url, **fields):
@@ -41,17 +42,16 @@ def test_a_future_or_malformed_month_is_refused_with_a_message(users, web):
 
 
 def test_a_stale_form_tells_the_clerk_someone_else_saved_first(users, web, api):
-    report = (
-        api(users["clerk"])
-        .post(
-            "/api/v1/reports/",
-            {"plan": 2021, "county": "140802", "period": "2021-07", "narrative": "第一版说明文字内容。"},
-            format="json",
-        )
-        .json()
+    created = api(users["clerk"]).post(
+        "/api/v1/reports/",
+        {"plan": 2021, "county": "140802", "period": "2021-07", "narrative": "第一版说明文字内容。"},
+        format="json",
     )
-    api(users["clerk"]).patch(
-        f"/api/v1/reports/{report['id']}/", {"version": 1, "narrative": "别人先保存的版本内容。"}, format="json"
+    report = json_of(created, 201)
+    expect(
+        api(users["clerk"]).patch(
+            f"/api/v1/reports/{report['id']}/", {"version": 1, "narrative": "别人先保存的版本内容。"}, format="json"
+        )
     )
     response = post_form(web(users["clerk"]), f"/reports/{report['id']}/edit/", version="1", narrative="我的修改")
     html = response.content.decode()
@@ -62,7 +62,7 @@ def test_a_stale_form_tells_the_clerk_someone_else_saved_first(users, web, api):
 
 def test_the_report_page_says_why_an_approved_report_is_locked(users, web, make_report):
     report = make_report("140802", "2021-07", {("coal_to_electric", "urban"): 10})
-    html = web(users["clerk"]).get(f"/reports/{report.pk}/").content.decode()
+    html = html_of(web(users["clerk"]).get(f"/reports/{report.pk}/"))
     assert "已审核通过并锁定" in html
     response = web(users["clerk"]).get(f"/reports/{report.pk}/edit/")
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
@@ -70,8 +70,8 @@ def test_the_report_page_says_why_an_approved_report_is_locked(users, web, make_
 
 def test_the_lock_is_a_word_and_its_advice_to_the_clerk_is_not_shown_to_the_reviewer(users, web, make_report):
     report = make_report("140802", "2021-07", {("coal_to_electric", "urban"): 10}, status=ReportStatus.SUBMITTED)
-    clerk = web(users["clerk"]).get(f"/reports/{report.pk}/").content.decode()
-    city = web(users["city"]).get(f"/reports/{report.pk}/").content.decode()
+    clerk = html_of(web(users["clerk"]).get(f"/reports/{report.pk}/"))
+    city = html_of(web(users["city"]).get(f"/reports/{report.pk}/"))
     for html in (clerk, city):
         lock = html.split('id="lock-reason"')[1].split("</p>")[0]
         assert "已锁定" in lock and "\N{LOCK}" not in html
@@ -83,10 +83,10 @@ def test_the_city_office_returns_with_a_reason_the_clerk_then_sees(users, web, m
     report = make_report("140802", "2021-07", {("coal_to_electric", "urban"): 10}, status=ReportStatus.SUBMITTED)
     city = web(users["city"])
     assert "请填写原因" in city.post(f"/reports/{report.pk}/return/", {"reason": " "}, follow=True).content.decode()
-    city.post(f"/reports/{report.pk}/return/", {"reason": "请补充入户照片"})
+    expect(city.post(f"/reports/{report.pk}/return/", {"reason": "请补充入户照片"}), 302)
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
-    html = web(users["clerk"]).get(f"/reports/{report.pk}/").content.decode()
+    html = html_of(web(users["clerk"]).get(f"/reports/{report.pk}/"))
     assert "请补充入户照片" in html and "退回原因" in html
 
 
@@ -94,7 +94,7 @@ def test_the_reviewer_sees_a_warning_when_cumulative_exceeds_the_target(users, w
     # 万荣县 coal_to_gas target 450; 400 approved before, 100 submitted now → 500 > 450
     make_report("140822", "2021-07", {("coal_to_gas", "rural"): 400})
     report = make_report("140822", "2021-08", {("coal_to_gas", "rural"): 100}, status=ReportStatus.SUBMITTED)
-    html = web(users["city"]).get(f"/reports/{report.pk}/").content.decode()
+    html = html_of(web(users["city"]).get(f"/reports/{report.pk}/"))
     assert "累计完成已超过目标任务" in html
 
 
@@ -115,7 +115,7 @@ def test_the_report_list_and_detail_pages_run_a_bounded_number_of_queries(
 def test_building_retrofit_cells_each_say_whether_they_are_square_metres_or_households(users, web, make_report):
     make_report("140821", "2021-07", {("building_retrofit", "urban"): "93800"})
     report = make_report("140821", "2021-08", {("building_retrofit", "urban"): "22800"}, status=ReportStatus.SUBMITTED)
-    html = web(users["city"]).get(f"/reports/{report.pk}/").content.decode()
+    html = html_of(web(users["city"]).get(f"/reports/{report.pk}/"))
     row = html.split('data-type="building_retrofit" data-area="urban"')[1].split("</tr>")[0]
     cells = row.split("<td")
     before = next(c for c in cells if "data-before=" in c)
@@ -168,7 +168,7 @@ def test_save_and_submit_asks_for_confirmation_only_after_the_server_checked_and
 
 def test_the_return_button_says_what_returning_does(users, web, make_report):
     report = make_report("140802", "2021-07", status=ReportStatus.SUBMITTED, narrative="已完成")
-    html = web(users["city"]).get(f"/reports/{report.pk}/").content.decode()
+    html = html_of(web(users["city"]).get(f"/reports/{report.pk}/"))
     assert "退回后该月报回到县（市、区）填报员处修改" in html and "确定执行吗" not in html
 
 

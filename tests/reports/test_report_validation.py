@@ -3,6 +3,7 @@
 import pytest
 
 from reports.models import Report, ReportEvent, ReportStatus
+from tests.http import json_of
 
 URL = "/api/v1/reports/"
 
@@ -124,7 +125,7 @@ def test_a_locked_report_cannot_be_edited(users, api, make_report):
 
 
 def test_a_patch_without_a_version_is_refused(users, api):
-    report = create(api(users["clerk"])).json()
+    report = json_of(create(api(users["clerk"])), 201)
     assert_refused(api(users["clerk"]).patch(f"{URL}{report['id']}/", {"narrative": "x"}, format="json"), "version")
 
 
@@ -136,7 +137,7 @@ def test_returning_or_reopening_needs_a_reason(users, api, make_report):
 
 
 def test_submitting_needs_a_narrative(users, api):
-    report = create(api(users["clerk"]), narrative="").json()
+    report = json_of(create(api(users["clerk"]), narrative=""), 201)
     assert_refused(api(users["clerk"]).post(f"{URL}{report['id']}/submit/", {}, format="json"), "narrative")
 
 

@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from reports.models import Report, ReportStatus
+from tests.http import expect, json_of
 
 URL = "/api/v1/reports/"
 
@@ -12,20 +13,23 @@ URL = "/api/v1/reports/"
 def test_a_report_first_submitted_after_its_deadline_is_late_and_stays_late_on_resubmission(users, api):
     clerk, city = api(users["clerk"]), api(users["city"])
     with mock.patch("reports.periods.timezone.localdate", return_value=date(2021, 7, 20)):
-        report = clerk.post(
-            URL,
-            {
-                "plan": 2021,
-                "county": "140802",
-                "period": "2021-07",
-                "narrative": "按期推进中。",
-                "lines": [{"type": "coal_to_electric", "area_class": "urban", "households": 3}],
-            },
-            format="json",
-        ).json()
+        report = json_of(
+            clerk.post(
+                URL,
+                {
+                    "plan": 2021,
+                    "county": "140802",
+                    "period": "2021-07",
+                    "narrative": "按期推进中。",
+                    "lines": [{"type": "coal_to_electric", "area_class": "urban", "households": 3}],
+                },
+                format="json",
+            ),
+            201,
+        )
     assert clerk.post(f"{URL}{report['id']}/submit/", {}, format="json").status_code == 200
     # the test runs years after July 2021: the first submission is late
-    data = city.get(f"{URL}{report['id']}/").json()
+    data = json_of(city.get(f"{URL}{report['id']}/"))
     assert data["is_late"] is True and data["deadline"] == "2021-07-31"
 
 
@@ -38,7 +42,7 @@ def test_a_report_submitted_on_the_last_day_is_on_time(plan, make_report):
 
 def test_reopening_an_approved_report_takes_it_out_of_official_progress(users, api, make_report):
     report = make_report("140802", "2021-07", {("coal_to_electric", "urban"): 50})
-    progress = lambda: api(users["city"]).get("/api/v1/plans/2021/progress/?period=2021-07").json()["rows"][0]  # noqa: E731
+    progress = lambda: json_of(api(users["city"]).get("/api/v1/plans/2021/progress/?period=2021-07"))["rows"][0]  # noqa: E731
     assert progress()["types"]["coal_to_electric"]["completed"] == 50
     response = api(users["city"]).post(f"{URL}{report.pk}/reopen/", {"reason": "数据需更正"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "returned"
@@ -63,8 +67,8 @@ def test_a_department_files_a_narrative_report_without_counts(users, api):
     assert response.status_code == 201, response.json()
     data = response.json()
     assert data["county"] is None and data["department"] == "市能源局" and data["lines"] == []
-    assert dept.post(f"{URL}{data['id']}/submit/", {}, format="json").json()["status"] == "submitted"
-    assert api(users["city"]).post(f"{URL}{data['id']}/approve/", {}, format="json").json()["status"] == "approved"
+    assert json_of(dept.post(f"{URL}{data['id']}/submit/", {}, format="json"))["status"] == "submitted"
+    assert json_of(api(users["city"]).post(f"{URL}{data['id']}/approve/", {}, format="json"))["status"] == "approved"
     with_counts = dept.post(
         URL,
         {
@@ -81,9 +85,9 @@ def test_a_department_files_a_narrative_report_without_counts(users, api):
 
 def test_a_department_sees_county_reports_but_only_its_own_types(users, api, make_report):
     report = make_report("140802", "2021-07", {("coal_to_electric", "urban"): 5, ("coal_to_gas", "urban"): 7})
-    data = api(users["department"]).get(f"{URL}{report.pk}/").json()
+    data = json_of(api(users["department"]).get(f"{URL}{report.pk}/"))
     assert [line["type"] for line in data["lines"]] == ["coal_to_electric"]
-    progress = api(users["department"]).get("/api/v1/plans/2021/progress/?period=2021-07").json()
+    progress = json_of(api(users["department"]).get("/api/v1/plans/2021/progress/?period=2021-07"))
     assert list(progress["rows"][0]["types"]) == ["coal_to_electric"]
 
 
@@ -92,14 +96,14 @@ def test_the_list_filters_by_plan_county_period_and_status_and_is_paginated(user
     make_report("140802", "2021-08", {}, status=ReportStatus.SUBMITTED)
     make_report("140881", "2021-08", {})
     city = api(users["city"])
-    assert city.get(f"{URL}?plan=2021").json()["count"] == 3
-    assert city.get(f"{URL}?county=140802").json()["count"] == 2
-    assert city.get(f"{URL}?period=2021-08").json()["count"] == 2
-    assert city.get(f"{URL}?status=submitted").json()["count"] == 1
+    assert json_of(city.get(f"{URL}?plan=2021"))["count"] == 3
+    assert json_of(city.get(f"{URL}?county=140802"))["count"] == 2
+    assert json_of(city.get(f"{URL}?period=2021-08"))["count"] == 2
+    assert json_of(city.get(f"{URL}?status=submitted"))["count"] == 1
     assert city.get(f"{URL}?status=nonsense").status_code == 400
     assert city.get(f"{URL}?period=2021-99").status_code == 400
-    assert api(users["clerk"]).get(URL).json()["count"] == 2
-    assert api(users["other_clerk"]).get(f"{URL}?county=140802").json()["count"] == 0
+    assert json_of(api(users["clerk"]).get(URL))["count"] == 2
+    assert json_of(api(users["other_clerk"]).get(f"{URL}?county=140802"))["count"] == 0
 
 
 def test_the_report_list_api_query_count_does_not_grow_with_reports(
@@ -109,7 +113,7 @@ def test_the_report_list_api_query_count_does_not_grow_with_reports(
         for code in ("140802", "140881", "140882", "140821"):
             make_report(code, period, {("coal_to_electric", "urban"): 1, ("coal_to_gas", "rural"): 2})
     with django_assert_max_num_queries(8):
-        assert api(users["city"]).get(URL).json()["count"] == 12
+        assert json_of(api(users["city"]).get(URL))["count"] == 12
 
 
 def test_remind_overdue_mails_clerks_with_missing_or_draft_reports_once_a_day(users, make_report, capsys):
@@ -149,19 +153,22 @@ def test_remind_overdue_outside_any_plan_says_so_and_sends_nothing(plan, capsys)
 
 def test_every_change_is_audited_with_who_and_what(users, api):
     clerk = api(users["clerk"])
-    report = clerk.post(
-        URL,
-        {
-            "plan": 2021,
-            "county": "140802",
-            "period": "2021-07",
-            "narrative": "第一版",
-            "lines": [{"type": "coal_to_gas", "area_class": "rural", "households": 3}],
-        },
-        format="json",
-    ).json()
-    clerk.patch(f"{URL}{report['id']}/", {"version": 1, "narrative": "第二版"}, format="json")
-    events = api(users["city"]).get(f"{URL}{report['id']}/history/").json()
+    report = json_of(
+        clerk.post(
+            URL,
+            {
+                "plan": 2021,
+                "county": "140802",
+                "period": "2021-07",
+                "narrative": "第一版",
+                "lines": [{"type": "coal_to_gas", "area_class": "rural", "households": 3}],
+            },
+            format="json",
+        ),
+        201,
+    )
+    expect(clerk.patch(f"{URL}{report['id']}/", {"version": 1, "narrative": "第二版"}, format="json"))
+    events = json_of(api(users["city"]).get(f"{URL}{report['id']}/history/"))
     assert events[0]["action"] == "create" and events[0]["changes"]["lines"] == {
         "coal_to_gas/rural": {"before": "0", "after": "3"}
     }

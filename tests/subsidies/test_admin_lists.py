@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from subsidies.models import SubsidyRule
 from subsidies.services import subsidy_rule_update
+from tests.http import html_of
 
 
 def test_the_rule_change_list_names_who_changed_a_rate_by_the_accounts_name(users, web):
@@ -14,7 +15,7 @@ def test_the_rule_change_list_names_who_changed_a_rate_by_the_accounts_name(user
     subsidy_rule_update(
         rule=rule, amount=rule.amount + Decimal("1.00"), actor=finance, effective_from="2021-06", reason="文件调整"
     )
-    html = web(users["admin"]).get("/admin/subsidies/subsidyrulechange/").content.decode()
+    html = html_of(web(users["admin"]).get("/admin/subsidies/subsidyrulechange/"))
     cells = html.split("<tbody>")[1].split("</tbody>")[0]
     assert "市财政局" in cells
     assert ">finance<" not in cells
@@ -29,5 +30,5 @@ def test_an_account_without_a_name_is_shown_by_its_login(users, web):
         effective_from="2021-06",
         reason="文件调整",
     )
-    html = web(users["admin"]).get("/admin/subsidies/subsidyrulechange/").content.decode()
+    html = html_of(web(users["admin"]).get("/admin/subsidies/subsidyrulechange/"))
     assert ">city<" in html.split("<tbody>")[1]

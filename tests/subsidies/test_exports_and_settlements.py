@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from subsidies.models import Settlement, SubsidyRule
 from subsidies.services import settlement_create
+from tests.http import expect, html_of, json_of
 
 BASE = "/api/v1/plans/2021/subsidies/"
 
@@ -35,7 +36,7 @@ def sheet_rows(ws):
 
 def test_the_workbook_has_a_summary_with_values_equal_to_the_api_and_a_sheet_per_county(users, api, reports):
     client = api(users["finance"])
-    body = client.get(BASE, {"period": "2021-10"}).json()
+    body = json_of(client.get(BASE, {"period": "2021-10"}))
     response = client.get(f"{BASE}export.xlsx", {"period": "2021-10"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -63,7 +64,7 @@ def test_the_workbook_has_a_summary_with_values_equal_to_the_api_and_a_sheet_per
 
 
 def test_the_county_sheet_details_every_type_and_area_class(users, api, reports):
-    wb = workbook(streamed(api(users["finance"]).get(f"{BASE}export.xlsx", {"period": "2021-10"})))
+    wb = workbook(streamed(expect(api(users["finance"]).get(f"{BASE}export.xlsx", {"period": "2021-10"}))))
     ws = wb["140881永济市"]
     rows = sheet_rows(ws)
     line = next(r for r in rows if r[0] == "煤改电" and r[1] == "农村")
@@ -77,7 +78,7 @@ def test_the_county_sheet_details_every_type_and_area_class(users, api, reports)
 
 def test_the_csv_has_the_summary_rows_and_the_totals(users, api, reports):
     client = api(users["city"])
-    body = client.get(BASE, {"period": "2021-10"}).json()
+    body = json_of(client.get(BASE, {"period": "2021-10"}))
     response = client.get(f"{BASE}export.csv", {"period": "2021-10"})
     assert response.status_code == 200
     text = streamed(response).decode("utf-8-sig")
@@ -88,9 +89,9 @@ def test_the_csv_has_the_summary_rows_and_the_totals(users, api, reports):
 
 
 def test_a_clerk_exports_only_its_own_county(users, api, reports):
-    wb = workbook(streamed(api(users["clerk"]).get(f"{BASE}export.xlsx", {"period": "2021-10"})))
+    wb = workbook(streamed(expect(api(users["clerk"]).get(f"{BASE}export.xlsx", {"period": "2021-10"}))))
     assert wb.sheetnames == ["汇总", "140802盐湖区"]
-    text = streamed(api(users["clerk"]).get(f"{BASE}export.csv", {"period": "2021-10"})).decode("utf-8-sig")
+    text = streamed(expect(api(users["clerk"]).get(f"{BASE}export.csv", {"period": "2021-10"}))).decode("utf-8-sig")
     assert "永济市" not in text and "盐湖区" in text
 
 
@@ -116,7 +117,7 @@ def test_a_settlement_freezes_the_figures_and_hashes_the_stored_file(users, api,
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["created_by"] == "finance" and body["current"] is True
-    assert body["figures"]["totals"] == client.get(BASE, {"period": "2021-10"}).json()["totals"]
+    assert body["figures"]["totals"] == json_of(client.get(BASE, {"period": "2021-10"}))["totals"]
     download = client.get(f"{BASE}settlements/{body['id']}/export.xlsx")
     assert download.status_code == 200
     assert hashlib.sha256(download.content).hexdigest() == body["sha256"]
@@ -127,14 +128,14 @@ def test_a_settlement_freezes_the_figures_and_hashes_the_stored_file(users, api,
 
 def test_later_edits_to_rules_and_reports_do_not_change_a_frozen_settlement(users, api, reports, make_report):
     client = api(users["finance"])
-    created = client.post(f"{BASE}settlements/", {"period": "2021-10"}, format="json").json()
+    created = json_of(client.post(f"{BASE}settlements/", {"period": "2021-10"}, format="json"), 201)
     frozen_total = created["figures"]["totals"]["total"]
     SubsidyRule.objects.filter(plan__year=2021).update(amount=Decimal("1"))
     make_report("140882", "2021-09", {("coal_to_electric", "urban"): 5000})
-    assert client.get(BASE, {"period": "2021-10"}).json()["totals"]["total"] != frozen_total
-    again = client.get(f"{BASE}settlements/{created['id']}/").json()
+    assert json_of(client.get(BASE, {"period": "2021-10"}))["totals"]["total"] != frozen_total
+    again = json_of(client.get(f"{BASE}settlements/{created['id']}/"))
     assert again["figures"]["totals"]["total"] == frozen_total and again["sha256"] == created["sha256"]
-    html = api(users["city"]).get(f"{BASE}settlements/{created['id']}/").json()
+    html = json_of(api(users["city"]).get(f"{BASE}settlements/{created['id']}/"))
     assert html["figures"] == created["figures"]
 
 
@@ -157,13 +158,13 @@ def test_a_settlement_with_a_bad_period_is_a_400(users, api):
 def test_the_settlement_page_shows_the_frozen_figures_and_the_hash(users, web, plan, reports):
     settlement = settlement_create(plan=plan, period="2021-10", actor=users["finance"])
     SubsidyRule.objects.filter(plan__year=2021).update(amount=Decimal("1"))
-    html = web(users["city"]).get(f"/plans/2021/subsidies/settlements/{settlement.pk}/").content.decode()
+    html = html_of(web(users["city"]).get(f"/plans/2021/subsidies/settlements/{settlement.pk}/"))
     assert settlement.sha256 in html and "850,000.00" in html
 
 
 def test_finance_settles_from_the_page_after_confirming(users, web, reports):
     client = web(users["finance"])
-    page = client.get("/plans/2021/subsidies/").content.decode()
+    page = html_of(client.get("/plans/2021/subsidies/"))
     assert 'id="settlement-form"' in page
     # The first click only checks on the server; nothing is stored before the confirmation.
     checked = client.post("/plans/2021/subsidies/settlements/", {"settlement-period": "2021-10"})

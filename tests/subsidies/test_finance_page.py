@@ -2,6 +2,7 @@ from datetime import date
 
 from counties.models import County
 from subsidies.services import grid_allocation_set, grid_investment_record, payment_record, settlement_create
+from tests.http import html_of
 
 PAGE = "/plans/2021/subsidies/"
 
@@ -12,7 +13,7 @@ def test_the_finance_page_shows_the_worked_example_with_city_and_county_shares(u
         "2021-08",
         {("coal_to_electric", "urban"): 100, ("coal_to_gas", "rural"): 50, ("building_retrofit", "urban"): "1000"},
     )
-    html = web(users["finance"]).get(PAGE, {"period": "2021-10"}).content.decode()
+    html = html_of(web(users["finance"]).get(PAGE, {"period": "2021-10"}))
     assert "385,000.00" in html and "465,000.00" in html and "850,000.00" in html
     assert "截至 2021-10" in html
     assert "集中供热：2021年方案未设一次性改造补助，补助按 0 元计。" in html
@@ -21,11 +22,11 @@ def test_the_finance_page_shows_the_worked_example_with_city_and_county_shares(u
 def test_the_month_picker_lists_the_plans_periods_and_changes_the_figures(users, web, make_report):
     make_report("140802", "2021-09", {("coal_to_electric", "urban"): 100})
     client = web(users["finance"])
-    html = client.get(PAGE, {"period": "2021-10"}).content.decode()
+    html = html_of(client.get(PAGE, {"period": "2021-10"}))
     for period in ("2021-06", "2021-07", "2021-08", "2021-09", "2021-10"):
         assert f'<option value="{period}"' in html
     assert "400,000.00" in html
-    assert "400,000.00" not in client.get(PAGE, {"period": "2021-08"}).content.decode()
+    assert "400,000.00" not in html_of(client.get(PAGE, {"period": "2021-08"}))
 
 
 def test_a_bad_period_on_the_page_is_a_clear_message_not_a_500(users, web):
@@ -55,7 +56,7 @@ def test_the_page_shows_grid_support_and_payments(users, web, plan, make_report)
         amount="20000",
         actor=users["finance"],
     )
-    html = web(users["finance"]).get(PAGE, {"period": "2021-10"}).content.decode()
+    html = html_of(web(users["finance"]).get(PAGE, {"period": "2021-10"}))
     assert "农网改造" in html and "30,000.00" in html  # 15% of 200,000
     assert "7,500,000.00" in html  # unallocated
     assert "盐财〔2021〕5号" in html
@@ -103,7 +104,7 @@ def test_the_finance_page_counts_only_accepted_roster_households_as_payable(user
 
     make_household(plan, seq=1, status="accepted", area_class="urban")  # 2,000 + 2,000
     make_household(plan, seq=2, status="completed", area_class="urban")  # completed, not accepted: not payable
-    html = web(users["finance"]).get("/plans/2021/subsidies/").content.decode()
+    html = html_of(web(users["finance"]).get("/plans/2021/subsidies/"))
     section = html.split('id="payable-table"')[1].split("</table>")[0]
     assert 'data-county="140802"' in section
     cells = [c.strip() for c in section.split('data-county="140802"')[1].split("</tr>")[0].split("<td")[1:]]
@@ -112,7 +113,7 @@ def test_the_finance_page_counts_only_accepted_roster_households_as_payable(user
 
 
 def test_form_labels_end_with_the_full_width_colon_in_chinese(users, web):
-    html = web(users["finance"]).get("/plans/2021/subsidies/").content.decode()
+    html = html_of(web(users["finance"]).get("/plans/2021/subsidies/"))
     assert 'for="id_payment-amount">' in html
     label = html.split('for="id_payment-amount">')[1].split("</label>")[0]
     assert label.endswith("：") and not label.endswith(":")

@@ -12,6 +12,7 @@ import pytest
 from subsidies.selectors import can_read_subsidies
 from subsidies.services import grid_allocation_set
 from tests.households.helpers import body_bytes, make_household, read_xlsx
+from tests.http import expect, html_of, json_of
 
 pytestmark = pytest.mark.django_db
 ROSTER = "/api/v1/plans/2021/households/"
@@ -37,18 +38,18 @@ def test_the_rule_is_one_helper_that_matches_the_subsidy_api(users, api, role, r
 
 @pytest.mark.parametrize("role", ["city", "finance", "clerk", "department"])
 def test_the_roster_api_carries_subsidies_only_for_those_who_read_subsidies(users, api, accepted, role):
-    row = api(users[role]).get(ROSTER).json()["results"][0]
+    row = json_of(api(users[role]).get(ROSTER))["results"][0]
     if READERS[role]:
         assert (row["subsidy_city"], row["subsidy_county"]) == ("2100.00", "2500.00")
     else:
         assert "subsidy_city" not in row and "subsidy_county" not in row
-    detail = api(users[role]).get(f"{ROSTER}{accepted.pk}/").json()
+    detail = json_of(api(users[role]).get(f"{ROSTER}{accepted.pk}/"))
     assert ("subsidy_city" in detail) is READERS[role]
 
 
 @pytest.mark.parametrize("role", ["finance", "clerk", "department"])
 def test_the_roster_export_has_money_columns_only_for_those_who_read_subsidies(users, api, accepted, role):
-    rows = read_xlsx(body_bytes(api(users[role]).get(EXPORT)))
+    rows = read_xlsx(body_bytes(expect(api(users[role]).get(EXPORT))))
     header = set(rows[0])
     assert bool(header & MONEY_HEADERS) is READERS[role]
     assert len(rows[1]) == len(rows[0])
@@ -60,18 +61,18 @@ def test_the_roster_export_has_money_columns_only_for_those_who_read_subsidies(u
 
 @pytest.mark.parametrize("role", ["city", "clerk", "department"])
 def test_the_roster_page_shows_subsidy_columns_only_to_those_who_read_subsidies(users, web, accepted, role):
-    page = web(users[role]).get("/plans/2021/households/").content.decode()
+    page = html_of(web(users[role]).get("/plans/2021/households/"))
     assert ("市级补助（元）" in page) is READERS[role]
     assert ("2100" in page) is READERS[role]
 
 
 @pytest.mark.parametrize("role", ["finance", "clerk", "department"])
 def test_reconciliation_shows_payable_money_only_to_those_who_read_subsidies(users, api, web, accepted, role):
-    body = api(users[role]).get(RECONCILIATION).json()
+    body = json_of(api(users[role]).get(RECONCILIATION))
     assert ("payable" in body) is READERS[role]
     if READERS[role]:
         assert body["payable"][0]["total"] == "4600.00"
-    page = web(users[role]).get("/plans/2021/reconciliation/").content.decode()
+    page = html_of(web(users[role]).get("/plans/2021/reconciliation/"))
     assert ('id="payable-table"' in page) is READERS[role]
     assert ("4600" in page) is READERS[role]
 
@@ -81,15 +82,15 @@ def test_a_clerk_sees_its_own_grid_allocation_but_not_the_city_wide_allocated_to
 
     grid_allocation_set(plan=plan, county=County.objects.get(code="140802"), amount="1000000", actor=users["finance"])
     grid_allocation_set(plan=plan, county=County.objects.get(code="140881"), amount="3000000", actor=users["finance"])
-    clerk = api(users["clerk"]).get(GRID).json()
+    clerk = json_of(api(users["clerk"]).get(GRID))
     assert "allocated" not in clerk and "unallocated" not in clerk
     assert [(r["county"], r["city_allocated"]) for r in clerk["rows"]] == [("140802", "1000000.00")]
     assert "4000000" not in str(clerk) and "6000000" not in str(clerk)
-    page = web(users["clerk"]).get("/plans/2021/subsidies/").content.decode()
+    page = html_of(web(users["clerk"]).get("/plans/2021/subsidies/"))
     assert 'id="grid-allocated"' not in page and 'id="grid-unallocated"' not in page
     assert "4,000,000" not in page and "6,000,000" not in page
 
-    finance = api(users["finance"]).get(GRID).json()
+    finance = json_of(api(users["finance"]).get(GRID))
     assert (finance["allocated"], finance["unallocated"]) == ("4000000.00", "6000000.00")
     assert Decimal(finance["city_total"]) == Decimal("10000000")
-    assert 'id="grid-allocated"' in web(users["finance"]).get("/plans/2021/subsidies/").content.decode()
+    assert 'id="grid-allocated"' in html_of(web(users["finance"]).get("/plans/2021/subsidies/"))

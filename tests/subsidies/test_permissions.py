@@ -4,6 +4,7 @@ import pytest
 
 from subsidies.models import Settlement, SubsidyRule
 from subsidies.services import settlement_create
+from tests.http import html_of, json_of
 
 ROLES = ["admin", "city", "finance", "department", "clerk", "other_clerk", "norole", None]
 API = "/api/v1/plans/2021/subsidies/"
@@ -173,24 +174,24 @@ def test_page_permission_matrix(users, web, ids, role):
 def test_a_clerk_sees_only_its_own_county_in_the_api_and_on_the_page(users, api, web, make_report):
     make_report("140802", "2021-07", {("coal_to_electric", "urban"): 1})
     make_report("140881", "2021-07", {("coal_to_electric", "urban"): 2})
-    body = api(users["clerk"]).get(API, {"period": "2021-10"}).json()
+    body = json_of(api(users["clerk"]).get(API, {"period": "2021-10"}))
     assert [row["county"] for row in body["rows"]] == ["140802"]
     assert body["totals"]["total"] == "4000.00"
-    html = web(users["clerk"]).get(PAGE).content.decode()
+    html = html_of(web(users["clerk"]).get(PAGE))
     assert "盐湖区" in html and "永济市" not in html and "settlement-form" not in html
-    grid = api(users["other_clerk"]).get(API + "grid/").json()
+    grid = json_of(api(users["other_clerk"]).get(API + "grid/"))
     assert [row["county"] for row in grid["rows"]] == ["140881"]
 
 
 def test_finance_sees_every_county_and_all_write_forms(users, web):
-    html = web(users["finance"]).get(PAGE).content.decode()
+    html = html_of(web(users["finance"]).get(PAGE))
     for form_id in ("investment-form", "allocation-form", "payment-form", "settlement-form"):
         assert f'id="{form_id}"' in html
     assert html.count('data-county="') >= 13
 
 
 def test_the_city_office_reads_everything_but_has_no_money_forms(users, web, ids):
-    html = web(users["city"]).get(PAGE).content.decode()
+    html = html_of(web(users["city"]).get(PAGE))
     assert "payment-form" not in html and "allocation-form" not in html and "settlement-table" in html
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from counties.models import County
 from subsidies.models import GridAllocation, Payment, SubsidyRule, SubsidyRuleChange
 from subsidies.services import grid_allocation_set, grid_investment_record, payment_record, subsidy_rule_update
+from tests.http import html_of, json_of
 
 BASE = "/api/v1/plans/2021/subsidies/"
 
@@ -173,11 +174,11 @@ def test_a_clerk_of_another_county_is_refused_by_the_service(users, plan):
 
 def test_finance_allocates_the_city_total_and_the_page_shows_allocated_and_unallocated(users, api, web):
     client = api(users["finance"])
-    body = client.post(f"{BASE}grid/allocations/", {"county": "140802", "amount": "4000000"}, format="json").json()
+    body = json_of(client.post(f"{BASE}grid/allocations/", {"county": "140802", "amount": "4000000"}, format="json"))
     assert body["allocated"] == "4000000.00" and body["unallocated"] == "6000000.00"
-    body = client.post(f"{BASE}grid/allocations/", {"county": "140881", "amount": "6000000"}, format="json").json()
+    body = json_of(client.post(f"{BASE}grid/allocations/", {"county": "140881", "amount": "6000000"}, format="json"))
     assert body["unallocated"] == "0.00"
-    html = web(users["finance"]).get("/plans/2021/subsidies/").content.decode()
+    html = html_of(web(users["finance"]).get("/plans/2021/subsidies/"))
     assert "10,000,000.00" in html and "0.00" in html
 
 
@@ -223,7 +224,7 @@ def test_due_paid_and_outstanding_per_county_and_level(users, plan, api, make_re
     pay(users, plan, "150000")
     pay(users, plan, "100000.50", reason="含上年结转")
     pay(users, plan, "1000", level="county")
-    body = api(users["finance"]).get(f"{BASE}payments/", {"period": "2021-10"}).json()
+    body = json_of(api(users["finance"]).get(f"{BASE}payments/", {"period": "2021-10"}))
     row = next(r for r in body["rows"] if r["county"] == "140802")
     assert row["levels"]["city"] == {
         "subsidy": "200000.00",

@@ -8,6 +8,7 @@ import pytest
 from subsidies.models import Settlement, SubsidyRule
 from subsidies.services import settlement_create
 from subsidies.templatetags.subsidy_tags import yuan
+from tests.http import expect, html_of, json_of
 
 PAGE = "/plans/2021/subsidies/"
 POST = "/plans/2021/subsidies/settlements/"
@@ -25,13 +26,13 @@ def confirm_section(html: str) -> str:
 
 
 def test_the_settlement_form_has_no_script_confirm_and_answers_at_the_form(users, web, reports):
-    page = web(users["finance"]).get(PAGE).content.decode()
+    page = html_of(web(users["finance"]).get(PAGE))
     form = page[page.index('id="settlement-form"') - 200 : page.index("</form>", page.index('id="settlement-form"'))]
     assert "data-confirm" not in form and "#settlement-form" in form and 'id="settlement-check-button"' in form
 
 
 def test_the_first_click_checks_on_the_server_shows_the_total_and_stores_nothing(users, web, api, reports):
-    live_total = api(users["finance"]).get("/api/v1/plans/2021/subsidies/", {"period": "2021-10"}).json()["totals"]
+    live_total = json_of(api(users["finance"]).get("/api/v1/plans/2021/subsidies/", {"period": "2021-10"}))["totals"]
     response = web(users["finance"]).post(POST, {"settlement-period": "2021-10"})
     assert response.status_code == 200
     section = confirm_section(response.content.decode())
@@ -44,7 +45,7 @@ def test_the_first_click_checks_on_the_server_shows_the_total_and_stores_nothing
 
 def test_the_confirmed_post_stores_the_settlement_with_the_hash_of_its_stored_bytes(users, web, reports):
     client = web(users["finance"])
-    checked = confirm_section(client.post(POST, {"settlement-period": "2021-10"}).content.decode())
+    checked = confirm_section(html_of(client.post(POST, {"settlement-period": "2021-10"})))
     total = checked.split('name="checked_total" value="')[1].split('"')[0]
     response = client.post(
         POST, {"settlement-period": "2021-10", "confirmed": "1", "checked_period": "2021-10", "checked_total": total}
@@ -66,7 +67,7 @@ def test_an_unsuperseded_second_settlement_is_refused_at_the_form_before_any_con
 
 def test_checking_a_superseding_settlement_names_the_one_it_replaces_and_leaves_it_current(users, web, plan, reports):
     first = settlement_create(plan=plan, period="2021-09", actor=users["finance"])
-    response = web(users["finance"]).post(POST, {"settlement-period": "2021-10", "settlement-supersede": "on"})
+    response = expect(web(users["finance"]).post(POST, {"settlement-period": "2021-10", "settlement-supersede": "on"}))
     section = confirm_section(response.content.decode())
     assert f"将取代当前有效结算 #{first.pk}（截至 2021-09）" in section
     first.refresh_from_db()
@@ -75,7 +76,7 @@ def test_checking_a_superseding_settlement_names_the_one_it_replaces_and_leaves_
 
 def test_figures_that_changed_after_the_check_are_not_settled(users, web, reports):
     client = web(users["finance"])
-    checked = confirm_section(client.post(POST, {"settlement-period": "2021-10"}).content.decode())
+    checked = confirm_section(html_of(client.post(POST, {"settlement-period": "2021-10"})))
     total = checked.split('name="checked_total" value="')[1].split('"')[0]
     SubsidyRule.objects.filter(plan__year=2021).update(amount=Decimal("1"))  # someone edits the rates meanwhile
     response = client.post(

@@ -10,6 +10,7 @@ from docx import Document
 
 from counties.models import DocumentNumber
 from subsidies.services import settlement_create
+from tests.http import expect
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_the_letter_states_the_stored_figures_and_the_workbooks_checksum(web, us
 
 
 def test_the_finance_bureau_numbers_its_letters_apart_from_the_city_offices_bulletins(web, users, settlement):
-    web(users["city"]).get("/bulletin/", {"period": "2021-08", "format": "docx"})
+    expect(web(users["city"]).get("/bulletin/", {"period": "2021-08", "format": "docx"}))
     letter(web(users["finance"]), settlement)
     numbers = dict(DocumentNumber.objects.values_list("kind", "number"))
     assert numbers == {"bulletin": "运清洁取暖办〔2021〕1号", "settlement": "运财建函〔2021〕1号"}

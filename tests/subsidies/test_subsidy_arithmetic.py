@@ -4,6 +4,7 @@ import pytest
 
 from reports.models import ReportStatus
 from subsidies.models import SubsidyRule
+from tests.http import json_of
 
 URL = "/api/v1/plans/2021/subsidies/"
 
@@ -24,7 +25,7 @@ def row_of(body, code):
 
 
 def test_the_worked_example_of_domain_md_comes_out_exactly(users, api, worked_example):
-    body = api(users["finance"]).get(URL, {"period": "2021-10"}).json()
+    body = json_of(api(users["finance"]).get(URL, {"period": "2021-10"}))
     row = row_of(body, "140802")
     assert row["county_name"] == "盐湖区"
     assert row["city_share"] == "385000.00"
@@ -50,7 +51,7 @@ def test_the_worked_example_of_domain_md_comes_out_exactly(users, api, worked_ex
 
 
 def test_the_response_lists_every_plan_county_with_zeros_where_nothing_was_approved(users, api, worked_example):
-    body = api(users["city"]).get(URL, {"period": "2021-10"}).json()
+    body = json_of(api(users["city"]).get(URL, {"period": "2021-10"}))
     assert len(body["rows"]) == 13
     yongji = row_of(body, "140881")
     assert yongji["total"] == "0.00"
@@ -59,7 +60,7 @@ def test_the_response_lists_every_plan_county_with_zeros_where_nothing_was_appro
 
 def test_district_heating_has_no_rule_and_contributes_nothing(users, api, make_report):
     make_report("140802", "2021-07", {("district_heating", "urban"): 500, ("district_heating", "rural"): 20})
-    body = api(users["finance"]).get(URL, {"period": "2021-10"}).json()
+    body = json_of(api(users["finance"]).get(URL, {"period": "2021-10"}))
     row = row_of(body, "140802")
     assert row["by_type"]["district_heating"]["urban"] == {"units": 500, "city_share": "0.00", "county_share": "0.00"}
     assert row["total"] == "0.00"
@@ -75,13 +76,13 @@ def test_only_approved_reports_count(users, api, make_report):
         (ReportStatus.RETURNED, "2021-10"),
     ):
         make_report("140802", period, {("coal_to_electric", "urban"): 1000}, status=status)
-    row = row_of(api(users["finance"]).get(URL, {"period": "2021-10"}).json(), "140802")
+    row = row_of(json_of(api(users["finance"]).get(URL, {"period": "2021-10"})), "140802")
     assert row["by_type"]["coal_to_electric"]["urban"]["units"] == 10
     assert row["city_share"] == "20000.00" and row["county_share"] == "20000.00"
 
 
 def test_the_as_of_period_leaves_out_later_months(users, api, worked_example):
-    row = row_of(api(users["finance"]).get(URL, {"period": "2021-07"}).json(), "140802")
+    row = row_of(json_of(api(users["finance"]).get(URL, {"period": "2021-07"})), "140802")
     # July only: 60 urban coal_to_electric, 20 rural coal_to_gas.
     assert row["city_share"] == format(Decimal(60 * 2000 + 20 * 2800), ".2f")
     assert row["county_share"] == format(Decimal(60 * 2000 + 20 * 3500), ".2f")
@@ -89,7 +90,7 @@ def test_the_as_of_period_leaves_out_later_months(users, api, worked_example):
 
 def test_the_per_m2_rule_applies_to_urban_and_rural_square_metres(users, api, make_report):
     make_report("140802", "2021-07", {("building_retrofit", "urban"): "100.50", ("building_retrofit", "rural"): "200"})
-    row = row_of(api(users["finance"]).get(URL, {"period": "2021-07"}).json(), "140802")
+    row = row_of(json_of(api(users["finance"]).get(URL, {"period": "2021-07"})), "140802")
     assert row["by_type"]["building_retrofit"]["urban"]["city_share"] == "4522.50"  # 100.5 × 45
     assert row["by_type"]["building_retrofit"]["rural"]["county_share"] == "18000.00"  # 200 × 90
     assert row["city_share"] == "13522.50"
@@ -101,7 +102,7 @@ def test_rates_come_from_the_database_so_a_changed_rule_changes_the_totals(users
     )
     rule.amount = Decimal("2500.00")
     rule.save()
-    row = row_of(api(users["finance"]).get(URL, {"period": "2021-10"}).json(), "140802")
+    row = row_of(json_of(api(users["finance"]).get(URL, {"period": "2021-10"})), "140802")
     assert row["city_share"] == "435000.00"  # 385,000 + 100 × 500
 
 

@@ -15,6 +15,7 @@ from subsidies.services import (
     payment_void,
     settlement_create,
 )
+from tests.http import html_of, json_of
 
 API = "/api/v1/plans/2021/subsidies/"
 PAGE = "/plans/2021/subsidies/"
@@ -74,7 +75,7 @@ def test_a_voided_payment_no_longer_counts_as_paid_and_the_outstanding_grows_bac
     due = 10 * CITY_RATE
     client = api(users["finance"])
 
-    before = client.get(API + "payments/", {"period": "2021-10"}).json()
+    before = json_of(client.get(API + "payments/", {"period": "2021-10"}))
     city = row_of(before)["levels"]["city"]
     assert (city["due"], city["paid"], city["outstanding"]) == (yuan(due), yuan(8000), yuan(due - 8000))
     assert before["totals"]["city"]["paid"] == yuan(8000)
@@ -100,7 +101,7 @@ def test_a_voided_investment_leaves_the_grid_totals_and_the_county_support_due(u
     invest(plan, users, "200000")
     client = api(users["clerk"])
 
-    grid = client.get(API + "grid/").json()
+    grid = json_of(client.get(API + "grid/"))
     assert row_of(grid)["invested"] == yuan(300000)
     assert row_of(grid)["county_support"] == yuan(Decimal(300000) * GRID_RATE)
 
@@ -115,7 +116,7 @@ def test_a_voided_investment_leaves_the_grid_totals_and_the_county_support_due(u
     assert GridInvestment.objects.count() == 2
 
     # the county level due of the payments table is the subsidy plus the support of the live investments
-    county_cell = row_of(client.get(API + "payments/", {"period": "2021-10"}).json())["levels"]["county"]
+    county_cell = row_of(json_of(client.get(API + "payments/", {"period": "2021-10"})))["levels"]["county"]
     assert county_cell["grid"] == yuan(Decimal(200000) * GRID_RATE)
     assert county_cell["due"] == yuan(10 * COUNTY_RATE + Decimal(200000) * GRID_RATE)
 
@@ -281,7 +282,7 @@ def test_finance_voids_a_payment_on_the_page_and_sees_it_marked_voided(users, pl
     make_report("140802", "2021-07", {("coal_to_electric", "urban"): 10})
     payment = pay(plan, users, "5000", "运财〔2021〕7号")
     client = web(users["finance"])
-    html = client.get(PAGE, {"period": "2021-10"}).content.decode()
+    html = html_of(client.get(PAGE, {"period": "2021-10"}))
     row = html.split(f'id="payment-{payment.pk}"')[1].split("</tr>")[0]
     assert f'action="/plans/2021/subsidies/payments/{payment.pk}/void/' in row
     assert 'name="reason"' in row and "data-confirm=" in row and "作废" in row
@@ -313,7 +314,7 @@ def test_a_clerk_voids_its_own_countys_investment_on_the_page_but_sees_no_paymen
     investment = invest(plan, users, "100000", project="线路录重")
     payment = pay(plan, users, "5000", "X")
     client = web(users["clerk"])
-    html = client.get(PAGE).content.decode()
+    html = html_of(client.get(PAGE))
     assert f"/grid/investments/{investment.pk}/void/" in html
     assert f"/payments/{payment.pk}/void/" not in html
     response = client.post(PAGE + f"grid/investments/{investment.pk}/void/", {"reason": "重复"}, follow=True)
@@ -329,7 +330,7 @@ def test_the_city_office_sees_voided_entries_without_void_buttons(users, plan, w
     payment = pay(plan, users, "5000", "X")
     invest(plan, users, "1000")
     payment_void(payment=payment, actor=users["finance"], reason="录错")
-    html = web(users["city"]).get(PAGE).content.decode()
+    html = html_of(web(users["city"]).get(PAGE))
     assert "void-form" not in html
     assert "已作废" in html and "录错" in html
 
