@@ -321,8 +321,6 @@ def _writable_households(*, user, plan: Plan):
     return scope, households_for_user(user=user, plan=plan)
 
 
-
-
 def export_audit_record(
     *, user, plan: Plan, rows: int, filters: dict, action: str = PersonalDataAction.EXPORT, request=None
 ) -> ExportAudit:
