@@ -167,9 +167,10 @@ def households_filter(
     or contains it (three or more), or whose whole phone number matches its blind index. There is no
     partial search on digits: there is nothing to search but hashes.
 
-    A name search is bounded: each column gives at most ``NAME_MATCH_LIMIT`` households (one indexed
-    query with that LIMIT, within the same scope and filters), and the page is read from those ids in
-    the roster's order. No search reads or sorts every match of a common name.
+    A name search is bounded: each column gives at most ``NAME_MATCH_LIMIT`` households (an indexed
+    ``LIMIT`` query within the same scope and filters; on PostgreSQL the three are one subquery of the
+    page's query), and the page is read from those ids in the roster's order. No search reads or sorts
+    every match of a common name.
     """
     if county:
         queryset = queryset.filter(county_id__in=list(County.objects.filter(code=county).values_list("pk", flat=True)))
@@ -187,10 +188,16 @@ def households_filter(
             places = (Q(village__startswith=q), Q(township__startswith=q))
         else:
             places = (Q(village__icontains=q), Q(township__icontains=q))
-        ids: set[int] = set()
-        for condition in (_name_prefix(q), *places):
-            ids.update(queryset.filter(condition).order_by().values_list("pk", flat=True)[:NAME_MATCH_LIMIT])
-        condition = Q(pk__in=sorted(ids))
+        gathered = [
+            queryset.filter(condition).order_by().values("pk")[:NAME_MATCH_LIMIT]
+            for condition in (_name_prefix(q), *places)
+        ]
+        if connection.features.supports_slicing_ordering_in_compound:
+            # PostgreSQL: one statement, ``id IN ((… LIMIT n) UNION ALL (… LIMIT n) UNION ALL (… LIMIT n))``.
+            condition = Q(pk__in=gathered[0].union(*gathered[1:], all=True))
+        else:
+            # SQLite cannot LIMIT the parts of a UNION: the ids are gathered first (three small queries).
+            condition = Q(pk__in=sorted({row["pk"] for part in gathered for row in part}))
         if phone_index:
             condition |= Q(phone_index=phone_index)
         queryset = queryset.filter(condition)
