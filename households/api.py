@@ -79,7 +79,12 @@ FILTER_PARAMS = [
     OpenApiParameter("county", str, description="GB/T 2260 code"),
     OpenApiParameter("type", str, description="retrofit type code"),
     OpenApiParameter("status", str, description="registered | completed | accepted | paid"),
-    OpenApiParameter("q", str, description="name, township or village (contains); whole ID number or phone (exact)"),
+    OpenApiParameter(
+        "q",
+        str,
+        description="name (starts with), township or village (starts with; contains from 3 characters), "
+        "at most 1,000 households per column; whole ID number or phone (exact)",
+    ),
 ]
 
 

@@ -43,7 +43,7 @@ class Household(models.Model):
     head_name = models.CharField(_("户主姓名"), max_length=50)
     # ID and phone numbers only through households.pii: never in clear (个人信息保护法, GB/T 39786).
     pii_cipher = models.CharField(_("身份证号及联系电话（SM4密文）"), max_length=128, blank=True)
-    # HMAC-SM3 blind indexes: uniqueness per plan and exact search. NULL once purged.
+    # HMAC-SM3 blind indexes: uniqueness per plan, the cross-year check and exact search. NULL once purged.
     id_number_index = models.CharField(_("身份证号索引"), max_length=64, null=True, blank=True)  # noqa: DJ001
     phone_index = models.CharField(_("联系电话索引"), max_length=64, blank=True)
     id_number_masked = models.CharField(_("身份证号（脱敏）"), max_length=18, blank=True)
@@ -80,11 +80,20 @@ class Household(models.Model):
         verbose_name = _("改造户")
         verbose_name_plural = _("改造户")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "id_number_index"], name="household_id_index_once_per_plan"),
+            # The index first: it also serves the cross-year check (an ID completed under an earlier plan,
+            # selectors.earlier_completions) without another index to write on every import.
+            models.UniqueConstraint(fields=["id_number_index", "plan"], name="household_id_index_once_per_plan"),
         ]
         indexes = [
             models.Index(fields=["plan", "county", "retrofit_type", "status"]),
             models.Index(fields=["plan", "county", "township", "village", "id"], name="household_roster_order"),
+            # A county's name search (selectors.households_filter): LIKE 'q%' on PostgreSQL (pattern ops), a
+            # range on SQLite (which ignores opclasses). City-wide searches use migration 0004's (plan, head_name).
+            models.Index(
+                fields=["plan", "county", "head_name"],
+                name="household_county_name",
+                opclasses=["int8_ops", "int8_ops", "varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -48,7 +49,7 @@ REGISTRATION_BATCH = 5000
 def roster_registrations(*, plan: Plan, indexes) -> dict[str, tuple[int, str]]:
     """The given blind indexes (``pii.id_index``) that are registered on the plan's roster, city-wide:
     index -> (county id, status). One query per REGISTRATION_BATCH indexes, served by the unique
-    (plan, id_number_index) index: memory and time follow the import, not the roster.
+    (id_number_index, plan) index: memory and time follow the import, not the roster.
 
     Unscoped on purpose: an import must know whether an ID is registered in any county. Callers
     never show another county's household, only that the ID is taken.
@@ -61,6 +62,32 @@ def roster_registrations(*, plan: Plan, indexes) -> dict[str, tuple[int, str]]:
             "id_number_index", "county_id", "status"
         )
         found.update((index, (county_id, status)) for index, county_id, status in rows)
+    return found
+
+
+def earlier_completions(*, plan: Plan, indexes) -> dict[str, tuple[int, str, str]]:
+    """The given blind indexes whose household completed its retrofit under an earlier plan (the one-time
+    subsidy is paid once per household): index -> (plan year, county name, type name), the earliest year.
+
+    "Completed" is a status of ``DONE_STATUSES`` (已完工, 已验收, 已拨付补助) on a plan of an earlier year;
+    a household only registered then (已登记) may be registered again. One query per REGISTRATION_BATCH
+    indexes, served by the unique (id_number_index, plan) index; unscoped like ``roster_registrations``.
+    """
+    indexes = list(indexes)
+    found: dict[str, tuple[int, str, str]] = {}
+    for start in range(0, len(indexes), REGISTRATION_BATCH):
+        rows = (
+            Household.objects.filter(
+                id_number_index__in=indexes[start : start + REGISTRATION_BATCH],
+                plan__year__lt=plan.year,
+                status__in=DONE_STATUSES,
+            )
+            .order_by()
+            .values_list("id_number_index", "plan__year", "county__name", "retrofit_type__name")
+        )
+        for index, year, county, type_name in rows:
+            if index not in found or year < found[index][0]:
+                found[index] = (year, county, type_name)
     return found
 
 
@@ -112,19 +139,38 @@ def household_ids_for_user(*, user, plan: Plan, pks) -> list[int]:
 
 # Trigram indexes (households/migrations/0004) serve substring search from three characters on.
 TRIGRAM_LENGTH = 3
+# A name search gathers at most this many households per searched column (name, village, township)
+# before they are put in the roster's order: a common name (李小明 ×900 city-wide) or a surname costs
+# the same as a rare one. Narrow by county, village or type to reach households beyond it.
+NAME_MATCH_LIMIT = 1000
+# Above every code point: ``head_name >= q AND head_name < q + PREFIX_END`` is "starts with q" in
+# SQLite's binary collation, a range its btree index serves (its LIKE is case-insensitive and does not).
+PREFIX_END = "\U0010ffff"
+
+
+def _name_prefix(q: str) -> Q:
+    if connection.vendor == "sqlite":
+        return Q(head_name__gte=q, head_name__lt=q + PREFIX_END)
+    # PostgreSQL: LIKE 'q%' on the (plan, head_name) and (plan, county, head_name) varchar_pattern_ops indexes.
+    return Q(head_name__startswith=q)
 
 
 def households_filter(
     queryset: QuerySet[Household], *, county: str = "", type_code: str = "", status: str = "", q: str = ""
 ) -> QuerySet[Household]:
-    """The list filters, each one served by an index on PostgreSQL (households/migrations/0004).
+    """The list filters, each one served by an index on PostgreSQL (households/migrations/0004, 0010).
 
     ``county`` and ``type_code`` are resolved to ids first (one small query each), so that the roster
     query filters and orders on its own columns. ``q``: a whole ID number finds its household through
-    the blind index and nothing else; otherwise name, township or village contain ``q`` (three
-    characters or more) or start with it (one or two: trigrams need three, and a contains-search for
-    a common surname would read most of a province), or a whole phone number matches its blind index.
-    There is no partial search on digits: there is nothing to search but hashes.
+    the blind index and nothing else; otherwise households whose name starts with ``q`` (a whole name or a
+    surname), whose village or township starts with ``q`` (one or two characters: trigrams need three)
+    or contains it (three or more), or whose whole phone number matches its blind index. There is no
+    partial search on digits: there is nothing to search but hashes.
+
+    A name search is bounded: each column gives at most ``NAME_MATCH_LIMIT`` households (an indexed
+    ``LIMIT`` query within the same scope and filters; on PostgreSQL the three are one subquery of the
+    page's query), and the page is read from those ids in the roster's order. No search reads or sorts
+    every match of a common name.
     """
     if county:
         queryset = queryset.filter(county_id__in=list(County.objects.filter(code=county).values_list("pk", flat=True)))
@@ -139,9 +185,19 @@ def households_filter(
         if id_index:
             return queryset.filter(id_number_index=id_index)
         if len(q) < TRIGRAM_LENGTH:
-            condition = Q(head_name__startswith=q) | Q(village__startswith=q) | Q(township__startswith=q)
+            places = (Q(village__startswith=q), Q(township__startswith=q))
         else:
-            condition = Q(head_name__icontains=q) | Q(village__icontains=q) | Q(township__icontains=q)
+            places = (Q(village__icontains=q), Q(township__icontains=q))
+        gathered = [
+            queryset.filter(condition).order_by().values("pk")[:NAME_MATCH_LIMIT]
+            for condition in (_name_prefix(q), *places)
+        ]
+        if connection.features.supports_slicing_ordering_in_compound:
+            # PostgreSQL: one statement, ``id IN ((… LIMIT n) UNION ALL (… LIMIT n) UNION ALL (… LIMIT n))``.
+            condition = Q(pk__in=gathered[0].union(*gathered[1:], all=True))
+        else:
+            # SQLite cannot LIMIT the parts of a UNION: the ids are gathered first (three small queries).
+            condition = Q(pk__in=sorted({row["pk"] for part in gathered for row in part}))
         if phone_index:
             condition |= Q(phone_index=phone_index)
         queryset = queryset.filter(condition)

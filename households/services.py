@@ -28,6 +28,7 @@ from households.models import (
 from households.permissions import RecordsPayment, SeesWholeIds
 from households.selectors import (
     REGISTRATION_BATCH,
+    earlier_completions,
     household_get_for_user,
     households_for_user,
     require_writer,
@@ -87,7 +88,9 @@ def household_import(
     A clerk imports for its own county; the city office for the county given by ``county_code`` or
     by a 县（市、区） column. ``mode=create`` refuses IDs already on the plan's roster; ``mode=update``
     updates the county's own households matched by ID and creates the rest. An ID registered in
-    another county is always a problem, reported without that household's details.
+    another county is always a problem, reported without that household's details. An ID whose
+    household completed under an earlier plan (``selectors.earlier_completions``) is refused in
+    both modes: the one-time subsidy is paid once per household.
     Raises ``importer.ImportFileError`` for an unreadable upload, ``PermissionDenied`` for read-only roles.
     Field rules are those of ``Household`` (lengths, choices, decimals), checked row by row by
     ``importer.RowParser`` instead of 100,000 ``full_clean()`` calls.
@@ -179,11 +182,17 @@ def household_import(
     # One batch of registrations at a time: an update of 100,000 households never holds 100,000 of them.
     checks = itertools.chain(((item.row, item.id_index, item.county_id, item) for item in parsed), pending)
     while batch := list(itertools.islice(checks, REGISTRATION_BATCH)):
-        existing = roster_registrations(plan=plan, indexes=[index for _row, index, _county, _item in batch])
+        indexes = [index for _row, index, _county, _item in batch]
+        existing = roster_registrations(plan=plan, indexes=indexes)
+        # The one-time subsidy is paid once per household: an ID completed under an earlier plan is refused.
+        completed_before = earlier_completions(plan=plan, indexes=indexes)
         for row_number, index, row_county, item in batch:
             registered = existing.get(index)
             if item is not None:
                 item.registered = registered is not None
+            earlier = completed_before.get(index)
+            if earlier is not None:
+                problems.append(importer.Problem(row_number, importer.ID_NUMBER, earlier_completion_message(*earlier)))
             found = _registration_problem(registered, row_county, mode)
             if found is not None:
                 problems.append(importer.Problem(row_number, importer.ID_NUMBER, found[0]))
@@ -232,6 +241,14 @@ def household_import(
             raise
         raise ConflictError(_("另一项导入正在写入花名册，本次未导入任何数据。请稍后重试。")) from None
     return result
+
+
+def earlier_completion_message(year: int, county_name: str, type_name: str) -> str:
+    return _("该户已于%(year)d年在%(county)s完成%(type)s改造并纳入补助") % {
+        "year": year,
+        "county": county_name,
+        "type": type_name,
+    }
 
 
 def _registration_problem(registered, row_county, mode: str) -> tuple[str, bool] | None:
@@ -302,8 +319,6 @@ def cross_county_conflict_log(*, user, plan: Plan, rows: int, mode: str, dry_run
 def _writable_households(*, user, plan: Plan):
     scope = require_writer(user)
     return scope, households_for_user(user=user, plan=plan)
-
-
 
 
 def export_audit_record(

@@ -110,8 +110,12 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="keep the benchmark households afterwards")
         parser.add_argument("--stage", choices=STAGES, help=f"internal: run one stage ({', '.join(STAGES)})")
         parser.add_argument("--workbook", help="internal: the generated workbook")
+        parser.add_argument(
+            "--year", type=int, default=2021, help="the plan imported into (2022: checked against 2021)"
+        )
 
     def handle(self, *args, **options):
+        self.year = options["year"]
         if options["stage"]:
             result = self.run_stage(options["stage"], Path(options["workbook"]), options["rows"])
             self.stdout.write(json.dumps(result))
@@ -119,6 +123,7 @@ class Command(BaseCommand):
         rows = options["rows"]
         if rows < 1 or rows > importer.MAX_ROWS:
             raise CommandError(f"--rows must be between 1 and {importer.MAX_ROWS}")
+        self.year = options["year"]
         plan = self.prepare()
         from households.models import Household
 
@@ -168,11 +173,11 @@ class Command(BaseCommand):
         from counties.services import user_set_role
 
         user_set_role(username=BENCH_USER, password=None, role=Role.CITY_OFFICE)
-        return Plan.objects.get(year=2021)
+        return Plan.objects.get(year=self.year)
 
     def run_child(self, stage: str, path: Path, rows: int) -> dict:
         command = [sys.executable, sys.argv[0], "bench_roster", "--stage", stage, "--workbook", str(path)]
-        command += ["--rows", str(rows)]
+        command += ["--rows", str(rows), "--year", str(self.year)]
         if not sys.argv[0].endswith("manage.py"):
             command[1] = str(Path(__file__).resolve().parents[3] / "manage.py")
         completed = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -190,7 +195,7 @@ class Command(BaseCommand):
         from households.selectors import household_rows, households_for_user, subsidy_rates
 
         user = get_user_model().objects.get(username=BENCH_USER)
-        plan = Plan.objects.get(year=2021)
+        plan = Plan.objects.get(year=self.year)
         for name in pii.TIMINGS:
             pii.TIMINGS[name] = 0.0
         started = time.perf_counter()

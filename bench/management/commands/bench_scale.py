@@ -2,13 +2,14 @@
 
     DATABASE_URL=postgres://…/bench python manage.py bench_scale [--scales 1,10] [--repeat 5] [--load-seconds 60]
 
-On the database given (use a scratch one: it writes up to 893,690 households, tagged ``bench-scale``,
-and four more plans, 2022–2025): builds the 2021 annex's roster times each scale (bench/scale_data.py),
-then for each endpoint of the issue's table prints the median of ``--repeat`` runs, its query count and
-a floor (the hand-written SQL for the same figures, same run). Also: the background whole-roster export
-(seconds, peak memory, in a child process), a 100,000-row import into that roster (``bench_roster``,
-peak memory) and a bounded headless locust load (20 users, 3 gunicorn workers, 127.0.0.1; needs
-requirements-bench.txt). Run it with the production settings you measure (DEBUG unset, SECRET_KEY,
+On the database given (use a scratch one: it writes up to 893,690 households per plan year, tagged
+``bench-scale``, and four more plans, 2022–2025): builds the 2021 annex's roster times each scale, and a
+2022 roster as large (bench/scale_data.py), then for each endpoint of the issue's table prints the median
+of ``--repeat`` runs, its query count and a floor (the hand-written SQL for the same figures, same run),
+and the cross-year check of one import batch (2022 against 2021). Also: the background whole-roster
+export (seconds, peak memory, in a child process), a 100,000-row import into the 2022 roster
+(``bench_roster --year 2022``: seconds and peak memory, every batch checked against 2021) and a bounded
+headless locust load (20 users, 3 gunicorn workers, 127.0.0.1; needs requirements-bench.txt). Run it with the production settings you measure (DEBUG unset, SECRET_KEY,
 ALLOWED_HOSTS including 127.0.0.1, PII_KEYS, PII_INDEX_KEY). ``--households N`` builds N instead of the
 annex's 89,369 at 1× (the smoke test).
 """
@@ -62,6 +63,7 @@ class Command(BaseCommand):
             return
         scales = [int(s) for s in options["scales"].split(",")]
         plan = self.prepare()
+        second = Plan.objects.get(year=scale_data.SECOND_YEAR)
         table: dict[str, dict[int, str]] = {}
         done = scale_data.bench_count(plan)
         for scale in scales:
@@ -69,17 +71,27 @@ class Command(BaseCommand):
             started = time.perf_counter()
             if wanted > done:
                 scale_data.grow(plan, households=wanted, done=done)
-                scale_data.vacuum()
                 done = scale_data.bench_count(plan)
-            self.stdout.write(f"{scale}×: {done} households, built in {time.perf_counter() - started:.1f} s")
+            second_done = scale_data.bench_count(second)
+            if wanted > second_done:
+                scale_data.grow(
+                    second, households=wanted, done=second_done, first_number=scale_data.SECOND_YEAR_FIRST_NUMBER
+                )
+                second_done = scale_data.bench_count(second)
+            scale_data.vacuum()
+            self.stdout.write(
+                f"{scale}×: {done} households in {plan.year} and {second_done} in {second.year}, "
+                f"built in {time.perf_counter() - started:.1f} s"
+            )
             for name, figure in self.measure(plan, repeat=options["repeat"]).items():
                 table.setdefault(name, {})[scale] = figure
+            name, figure = self.cross_year_check(plan, second, repeat=options["repeat"])
+            table.setdefault(name, {})[scale] = figure
             if not options["no_export"]:
                 table.setdefault("whole-roster export (background task)", {})[scale] = self.export()
             if options["import_rows"]:
-                table.setdefault(f"{options['import_rows']:,}-row import, peak memory", {})[scale] = self.import_(
-                    options["import_rows"]
-                )
+                name = f"{options['import_rows']:,}-row import into {second.year} (checked against {plan.year})"
+                table.setdefault(name, {})[scale] = self.import_(options["import_rows"], year=second.year)
             if options["load_seconds"]:
                 table.setdefault("20 clients, mixed pages, 3 workers: p95 / req/s / errors", {})[scale] = self.load(
                     plan, options["load_seconds"]
@@ -125,30 +137,44 @@ class Command(BaseCommand):
             )
             deep_params = [plan.pk, *key]
         order = "ORDER BY county_id, township, village, id LIMIT 51"
-        text = "(UPPER(head_name) LIKE %s OR UPPER(village) LIKE %s OR UPPER(township) LIKE %s)"
-        prefix = "(head_name LIKE %s OR village LIKE %s OR township LIKE %s)"
         base = f"SELECT {COLUMNS} FROM households_household WHERE plan_id = %s"
         summary = (
             "SELECT county_id, retrofit_type_id, status, SUM(households), SUM(area_m2) FROM households_rostersummary "
             "WHERE plan_id = %s GROUP BY county_id, retrofit_type_id, status"
         )
+        from urllib.parse import quote
+
+        from counties.models import County
         from households import pii
+        from households.selectors import NAME_MATCH_LIMIT
 
         api = f"/api/v1/plans/{plan.year}/households/"
+        common, short, limit = scale_data.COMMON_NAME, scale_data.COMMON_SHORT_NAME, NAME_MATCH_LIMIT
+        yanhu = County.objects.get(code="140802").pk
         return [
             (
-                "roster API ?q=李小明 (name)",
+                f"roster API ?q={common} (a name held by many, city-wide)",
                 "city",
-                f"{api}?q=李小明",
-                f"{base} AND {text} {order}",
-                [plan.pk] + ["%李小明%"] * 3,
+                f"{api}?q={quote(common)}",
+                f"{base} AND id IN (SELECT id FROM households_household WHERE plan_id = %s AND head_name LIKE %s "
+                f"LIMIT {limit}) {order}",
+                [plan.pk, plan.pk, f"{common}%"],
+            ),
+            (
+                f"roster API ?q={short}&county=140802 (two-character name, one county)",
+                "city",
+                f"{api}?q={quote(short)}&county=140802",
+                f"{base} AND id IN (SELECT id FROM households_household WHERE plan_id = %s AND county_id = %s "
+                f"AND head_name LIKE %s LIMIT {limit}) {order}",
+                [plan.pk, plan.pk, yanhu, f"{short}%"],
             ),
             (
                 "roster API ?q=李 (surname: prefix)",
                 "city",
-                f"{api}?q=李",
-                f"{base} AND {prefix} {order}",
-                [plan.pk] + ["李%"] * 3,
+                f"{api}?q={quote('李')}",
+                f"{base} AND id IN (SELECT id FROM households_household WHERE plan_id = %s AND head_name LIKE %s "
+                f"LIMIT {limit}) {order}",
+                [plan.pk, plan.pk, "李%"],
             ),
             (
                 "roster API ?q=<ID number>",
@@ -197,6 +223,34 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name}: {results[name]}")
         return results
 
+    def cross_year_check(self, plan: Plan, second: Plan, *, repeat: int) -> tuple[str, str]:
+        """One batch of an import into the second year checked against the first (selectors.earlier_completions):
+        half of the batch's IDs completed in the first year, half new."""
+        from households.models import Household
+        from households.selectors import DONE_STATUSES, REGISTRATION_BATCH, earlier_completions
+
+        done = list(
+            Household.objects.filter(plan=plan, status__in=DONE_STATUSES, note=scale_data.NOTE)
+            .order_by()
+            .values_list("id_number_index", flat=True)[: REGISTRATION_BATCH // 2]
+        )
+        from households import pii
+
+        new = [pii.id_index(f"unknown-{i}") for i in range(REGISTRATION_BATCH - len(done))]
+        indexes = done + new
+        times = []
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                found = earlier_completions(plan=second, indexes=indexes)
+                times.append((time.perf_counter() - started) * 1000)
+        if len(found) != len(done):
+            raise CommandError(f"cross-year check found {len(found)} of {len(done)}")
+        name = f"cross-year check, one import batch of {len(indexes):,} IDs ({second.year} against {plan.year})"
+        figure = f"{statistics.median(times):.0f} ms, {len(queries)} q"
+        self.stdout.write(f"  {name}: {figure}")
+        return name, figure
+
     # --- export, import, load ---------------------------------------------------------------------
     def export_stage(self) -> dict:
         from django.contrib.auth import get_user_model
@@ -242,17 +296,20 @@ class Command(BaseCommand):
         self.stdout.write(f"  export: {figure}")
         return figure
 
-    def import_(self, rows: int) -> str:
+    def import_(self, rows: int, *, year: int) -> str:
         completed = subprocess.run(
-            [sys.executable, MANAGE, "bench_roster", "--rows", str(rows)], capture_output=True, text=True, check=False
+            [sys.executable, MANAGE, "bench_roster", "--rows", str(rows), "--year", str(year)],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if completed.returncode != 0:
             return "failed: " + completed.stderr.strip().splitlines()[-1][:200]
-        lines = {line.split()[0]: line for line in completed.stdout.splitlines() if line.split()[:1]}
+        lines = {line.split()[0]: line.split() for line in completed.stdout.splitlines() if line.split()[:1]}
         figure = " / ".join(
-            f"{stage} {lines[stage].split('peak ')[1].split(' MB')[0]} MB"
-            for stage in ("import", "update")
-            if stage in lines
+            f"{stage} {words[3]} s, peak {words[words.index('peak') + 1]} MB"
+            for stage, words in lines.items()
+            if stage in ("import", "update")
         )
         self.stdout.write(f"  import: {figure}")
         return figure
