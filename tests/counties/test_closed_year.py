@@ -96,7 +96,9 @@ def test_a_closed_years_pages_and_exports_still_answer(web, api, users, closed):
     response = api(users["finance"]).get("/api/v1/plans/2021/subsidies/export.xlsx?period=2021-10")
     assert response.status_code == 200
     assert api(users["city"]).get("/api/v1/plans/2021/progress/export.csv").status_code == 200
-    assert "该年度已结束" in web(users["city"]).get("/plans/2021/manage/").content.decode()
+    manage = web(users["city"]).get("/plans/2021/manage/")
+    assert manage.status_code == 200
+    assert "该年度已结束" in manage.content.decode()
 
 
 def test_a_report_page_action_on_a_closed_year_shows_the_message(web, users, closed):

@@ -109,6 +109,7 @@ def test_a_county_may_be_named_by_its_code_and_an_unknown_column_is_refused(api,
     assert response.json()["errors"] == []
     header = ["县（市、区）", "煤改电（户）", "魔法取暖（户）", "集中供热（户）", "既有建筑节能改造（㎡）", "总户数"]
     response = upload(api, users["city"], workbook_bytes(annex_rows(), header=header), dry_run=True)
+    assert response.status_code == 200
     assert response.json()["errors"] == ["C2：未知的改造类型“魔法取暖（户）”。"]
 
 
@@ -162,6 +163,7 @@ def test_the_plan_file_and_the_workbook_say_the_same_problem_in_the_same_words(a
     rows[1][2] = -5
     rows[2][3] = 12.5
     response = upload(api, users["city"], workbook_bytes(rows, total=False), dry_run=True)
+    assert response.status_code == 200
     workbook = [_problem(e) for e in response.json()["errors"]]
 
     data = copy.deepcopy(shipped_plan())
@@ -175,6 +177,7 @@ def test_the_plan_file_and_the_workbook_say_the_same_problem_in_the_same_words(a
     rows = annex_rows()
     rows[3][5] = 1
     response = upload(api, users["city"], workbook_bytes(rows, total=False), dry_run=True)
+    assert response.status_code == 200
     data = copy.deepcopy(shipped_plan())
     data["targets"]["rows"][3]["total"] = 1
     assert [_problem(e) for e in response.json()["errors"]] == [_problem(e) for e in _json_errors(data)]

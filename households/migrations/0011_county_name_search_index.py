@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('counties', '0003_document_numbers'),
-        ('households', '0009_id_index_first_for_cross_year_check'),
+        ('households', '0010_id_index_first_for_cross_year_check'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('counties', '0003_document_numbers'),
-        ('households', '0008_remove_spot_checks'),
+        ('households', '0009_roster_summary_by_completed_month'),
     ]
 
     operations = [
