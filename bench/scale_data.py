@@ -66,6 +66,7 @@ def extra_plans(plan: Plan) -> list[Plan]:
             year=year,
             defaults={
                 "title": f"bench {year}",
+                "status": "published",
                 "document_date": plan.document_date.replace(year=year),
                 "deadline": plan.deadline.replace(year=year),
                 "m2_per_household": plan.m2_per_household,

@@ -24,6 +24,7 @@ def plan_2022(plan):
     later = Plan.objects.create(
         year=2022,
         title="运城市2022年冬季清洁取暖工作实施方案",
+        status="published",
         document_date=date(2022, 6, 8),
         deadline=date(2022, 10, 31),
         m2_per_household=plan.m2_per_household,
