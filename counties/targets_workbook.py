@@ -217,6 +217,9 @@ def parse_targets_rows(rows: list[list], *, plan: Plan) -> ParsedTargets:
         counties[county.name] = county
         counties[county.code] = county
     sums = {rt.pk: Decimal("0") for _i, rt in columns}
+    # Columns whose sum is not known because a row of them was refused (and so the 总户数 sum too).
+    incomplete: set[int] = set()
+    households_incomplete = False
     household_sum = 0
     seen: set[int] = set()
     total_row = None
@@ -234,9 +237,11 @@ def parse_targets_rows(rows: list[list], *, plan: Plan) -> ParsedTargets:
         county = counties.get(name)
         if county is None:
             errors.append(unknown_county_error(where, name))
+            incomplete.update(rt.pk for _col, rt in columns)
             continue
         if county.pk in seen:
             errors.append(duplicate_county_error(f"A{line}（{county.name}）"))
+            incomplete.update(rt.pk for _col, rt in columns)
             continue
         seen.add(county.pk)
         row_households = 0
@@ -248,6 +253,7 @@ def parse_targets_rows(rows: list[list], *, plan: Plan) -> ParsedTargets:
                 area = _area(cell, ref, errors)
                 if area is None:
                     ok = False
+                    incomplete.add(retrofit_type.pk)
                     continue
                 value = TargetValue(households_of_area(area, plan), area)
                 sums[retrofit_type.pk] += area
@@ -255,12 +261,14 @@ def parse_targets_rows(rows: list[list], *, plan: Plan) -> ParsedTargets:
                 count = _count(cell, ref, errors)
                 if count is None:
                     ok = False
+                    incomplete.add(retrofit_type.pk)
                     continue
                 value = TargetValue(count)
                 sums[retrofit_type.pk] += count
             values[retrofit_type.pk] = value
             row_households += value.households
         if not ok:
+            households_incomplete = True
             continue
         if total_col is not None:
             cell = row[total_col] if total_col < len(row) else None
@@ -279,7 +287,8 @@ def parse_targets_rows(rows: list[list], *, plan: Plan) -> ParsedTargets:
         for col, retrofit_type in columns:
             cell = row[col] if col < len(row) else None
             ref = f"{column_label(col + 1)}{line}"
-            if not _text(cell):
+            # A column with a refused cell has no sum to compare: its error is already named once.
+            if not _text(cell) or retrofit_type.pk in incomplete:
                 continue
             if retrofit_type.is_area:
                 stated = _area(cell, ref, errors)
@@ -290,7 +299,7 @@ def parse_targets_rows(rows: list[list], *, plan: Plan) -> ParsedTargets:
             computed = sums[retrofit_type.pk]
             if stated is not None and Decimal(stated) != computed:
                 errors.append(column_total_error(ref, _plain(computed), _plain(Decimal(stated)), unit))
-        if total_col is not None:
+        if total_col is not None and not (households_incomplete or incomplete):
             cell = row[total_col] if total_col < len(row) else None
             ref = f"{column_label(total_col + 1)}{line}"
             if _text(cell):
