@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import error_response
-from counties import services
+from counties import plan_life, services
 from counties.models import County, RetrofitType
 from counties.permissions import HasRole, PlanManagers, TargetAdjusters
 from counties.selectors import plan_get_for_user, plan_target_table, plans_for_user, target_adjustments
@@ -118,7 +118,7 @@ class PlanListView(APIView):
                     http_status=status.HTTP_400_BAD_REQUEST,
                     errors={"copy_from": [_("未找到要复制的年度方案。")]},
                 )
-        plan = services.plan_create(
+        plan = plan_life.plan_create(
             user=request.user,
             year=data["year"],
             title=data["title"],
@@ -170,7 +170,7 @@ class PlanPublishView(APIView):
 
     @extend_schema(request=None, responses=PlanSerializer, summary="Publish a draft plan")
     def post(self, request, year: int):
-        plan = services.plan_publish(user=request.user, plan=plan_get_for_user(user=request.user, year=year))
+        plan = plan_life.plan_publish(user=request.user, plan=plan_get_for_user(user=request.user, year=year))
         return Response(PlanSerializer(plan).data)
 
 
@@ -181,5 +181,5 @@ class PlanCloseView(APIView):
 
     @extend_schema(request=None, responses=PlanSerializer, summary="Close a plan year")
     def post(self, request, year: int):
-        plan = services.plan_close(user=request.user, plan=plan_get_for_user(user=request.user, year=year))
+        plan = plan_life.plan_close(user=request.user, plan=plan_get_for_user(user=request.user, year=year))
         return Response(PlanSerializer(plan).data)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.api import ConflictError
 from core.exports import xlsx_response
 from core.trial import rolled_back
-from counties import selectors, services
+from counties import plan_life, selectors, services
 from counties.forms import PlanCreateForm, TargetAdjustmentForm, TargetsUploadForm
 from counties.permissions import HasRole, PlanManagers, TargetAdjusters, page_permission
 from counties.plan_choice import plan_remember, switched_url
@@ -138,7 +138,7 @@ def plan_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            plan = services.plan_create(
+            plan = plan_life.plan_create(
                 user=request.user,
                 year=data["year"],
                 title=data["title"],
@@ -214,10 +214,10 @@ def plan_manage(request, year: int):
             if request.POST.get("confirmed") != "1":
                 return redirect(f"{request.path}?confirm={action}")
             if action == "publish":
-                services.plan_publish(user=request.user, plan=plan)
+                plan_life.plan_publish(user=request.user, plan=plan)
                 messages.success(request, _("%(year)d年度方案已下达。") % {"year": plan.year})
             else:
-                services.plan_close(user=request.user, plan=plan)
+                plan_life.plan_close(user=request.user, plan=plan)
                 messages.success(request, _("%(year)d年度已结束，月报、拨付和结算均已转为只读。") % {"year": plan.year})
             return redirect("plan-manage", plan.year)
     except ConflictError as exc:
@@ -234,6 +234,6 @@ def plan_manage(request, year: int):
             "upload_form": upload_form,
             "preview": preview,
             "confirm": confirm if confirm in ("publish", "close") else None,
-            "close_blockers": services.plan_close_blockers(plan=plan) if plan.status == "published" else [],
+            "close_blockers": plan_life.plan_close_blockers(plan=plan) if plan.status == "published" else [],
         },
     )

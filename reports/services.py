@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from core.api import ConflictError
 from counties.models import County, Plan, Role
+from counties.plan_life import plan_require_published, plan_require_writable
 from counties.selectors import scope_for_user
-from counties.services import plan_require_published, plan_require_writable
 from reports.lines import LineInput, check_explanation, check_not_blank, clean_lines, line_snapshot, replace_lines
 from reports.models import NARRATIVE_MAX_LENGTH, Report, ReportAction, ReportEvent, ReportStatus
 from reports.periods import clean_period, period_deadline

@@ -20,8 +20,8 @@ from rest_framework.views import APIView
 from core.api import AnyAccept
 from core.api_schema import as_of_period_parameter
 from core.exports import csv_response, xlsx_response
+from counties.plan_life import plan_require_writable
 from counties.selectors import plan_get_for_user
-from counties.services import plan_require_writable
 from subsidies import payloads, selectors, services
 from subsidies.exports import (
     export_filename,

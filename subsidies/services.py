@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counties.models import County, Plan
+from counties.plan_life import plan_require_writable
 from counties.selectors import plan_types, scope_for_user
-from counties.services import plan_require_writable, upsert_counted
+from counties.services import upsert_counted
 from subsidies.exports import subsidy_xlsx_bytes
 from subsidies.models import GridAllocation, GridInvestment, Level, Payment, Settlement, SubsidyRule, SubsidyRuleChange
 from subsidies.payloads import subsidy_payload

@@ -5,7 +5,7 @@ from datetime import date
 
 from openpyxl import Workbook
 
-from counties.services import plan_create
+from counties.plan_life import plan_create
 from tests.counties.test_plan_loading import ANNEX
 
 HEADER = ["县（市、区）", "煤改电（户）", "煤改气（户）", "集中供热（户）", "既有建筑节能改造（㎡）", "总户数"]

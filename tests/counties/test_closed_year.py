@@ -4,7 +4,7 @@ message (API 409 in the one error shape, pages the same Chinese message); its pa
 import pytest
 
 from counties.models import PlanStatus
-from counties.services import plan_close
+from counties.plan_life import plan_close
 from reports.models import ReportStatus
 from subsidies.models import GridInvestment, Payment, Settlement, SubsidyRule
 from subsidies.services import payment_record

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from core.api import ConflictError
 from counties.models import Plan, PlanStatus, Target
-from counties.services import plan_close, plan_close_blockers, plan_publish
+from counties.plan_life import plan_close, plan_close_blockers, plan_publish
 from reports.models import ReportStatus
 from reports.services import report_create
 from subsidies.models import SubsidyRule
