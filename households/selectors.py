@@ -13,7 +13,8 @@ from counties.models import County, Plan, RetrofitType, Role
 from counties.selectors import counties_for_user, require_role, scope_for_user
 from households import pii
 from households.models import Household, HouseholdStatus, RosterSummary
-from subsidies.selectors import RatePeriod, can_read_subsidies, money, rate_in, rate_periods_for_plan, rule_rate
+from subsidies.rates import RatePeriod, rate_in, rate_periods_for_plan, rule_rate
+from subsidies.selectors import can_read_subsidies, money
 
 READ_ROLES = (Role.ADMIN, Role.CITY_OFFICE, Role.FINANCE, Role.DEPARTMENT, Role.COUNTY_CLERK)
 # Roles that record on the roster: the city office for any county, a clerk for its own.

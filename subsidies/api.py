@@ -22,7 +22,7 @@ from core.api_schema import as_of_period_parameter
 from core.exports import csv_response, xlsx_response
 from counties.plan_life import plan_require_writable
 from counties.selectors import plan_get_for_user
-from subsidies import payloads, selectors, services
+from subsidies import payloads, rates, selectors, services
 from subsidies.exports import (
     export_filename,
     payment_ledger_filename,
@@ -127,7 +127,7 @@ class SubsidyRulesView(APIView):
         plan = plan_get_for_user(user=request.user, year=year)
         rules = selectors.subsidy_rules_for_user(user=request.user, plan=plan)
         changes = selectors.rule_changes_for_user(user=request.user, plan=plan)
-        periods = selectors.rule_periods(plan=plan)
+        periods = rates.rule_periods(plan=plan)
         return Response(RulesSerializer(payloads.rules_payload(plan, rules, changes, periods)).data)
 
 
@@ -148,7 +148,7 @@ class SubsidyRuleView(APIView):
         serializer.is_valid(raise_exception=True)
         rule = services.subsidy_rule_update(rule=rule, actor=request.user, **serializer.validated_data)
         changes = list(rule.changes.select_related("changed_by"))
-        periods = selectors.rule_periods_of(rule=rule, plan=plan)
+        periods = rates.rule_periods_of(rule=rule, plan=plan)
         return Response(RuleSerializer(payloads.rule_payload(rule, changes, periods)).data)
 
 

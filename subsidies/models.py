@@ -54,7 +54,7 @@ class SubsidyRuleChange(models.Model):
 
     The change sets the rule's rate for ``effective_from`` and every later month of the plan;
     households completed in earlier months keep the rate in force then
-    (``subsidies.selectors.rule_periods``). ``changed_by`` is empty for a change made by loading
+    (``subsidies.rates.rule_periods``). ``changed_by`` is empty for a change made by loading
     the plan file (``load_plan``), which runs without a user.
     """
 

@@ -19,6 +19,7 @@ from subsidies.exports import subsidy_xlsx_bytes
 from subsidies.models import GridAllocation, GridInvestment, Level, Payment, Settlement, SubsidyRule, SubsidyRuleChange
 from subsidies.payloads import subsidy_payload
 from subsidies.permissions import FinanceOnly, GridInvestmentVoiders, GridInvestors, RuleEditors
+from subsidies.rates import rule_periods_of
 from subsidies.selectors import (
     ZERO,
     grid_allocated_total,
@@ -27,7 +28,6 @@ from subsidies.selectors import (
     outstanding_for,
     period_parse,
     plan_counties,
-    rule_periods_of,
     subsidy_compute,
 )
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.trial import rolled_back
 from counties.permissions import page_permission
 from counties.selectors import plan_get_for_user, plan_types
-from subsidies import selectors, services
+from subsidies import rates, selectors, services
 from subsidies.forms import (
     GridAllocationForm,
     GridInvestmentForm,
@@ -371,7 +371,7 @@ def subsidy_rules(request, year: int):
                 return redirect("subsidy-rules", year=plan.year)
         bound_form, bound_rule_id, status = form, rule.pk, 400
     items = []
-    rate_periods = selectors.rule_periods(plan=plan)
+    rate_periods = rates.rule_periods(plan=plan)
     for rule in rules:
         form = None
         if can_edit:
