@@ -23,12 +23,12 @@ from reports.dashboard import (
     bulletin,
     county_page_for_user,
     dashboard_for_user,
-    status_grid_for_user,
     trends_for_user,
 )
 from reports.exports import status_filename, status_sheet
 from reports.periods import clean_as_of_period, default_as_of_period
 from reports.permissions import CityOfficeOnly, DashboardRoles, ProgressReaders
+from reports.submission_status import status_grid_for_user
 from reports.years import years_grid, years_progress_for_user
 from yuncheng_heating.document_views import bulletin_docx
 

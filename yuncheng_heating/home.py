@@ -106,7 +106,7 @@ def city_todo(*, user, plan: Plan, today: date | None = None) -> dict:
     """
     from inspections.models import RectificationStatus
     from inspections.selectors import OPEN_STATUSES, rectifications_for_user
-    from reports.dashboard import status_grid_for_user
+    from reports.submission_status import status_grid_for_user
 
     today = today or timezone.localdate()
     # Waiting for review in every open year: a 2021 report stays here after 2022 is published.

@@ -137,7 +137,7 @@ def test_after_the_deadline_a_draft_counts_as_not_reported_in_the_grid_bulletin_
 
 
 def test_before_the_deadline_a_draft_is_still_only_not_yet_submitted(plan, users, progress_data):
-    from reports.dashboard import public_month_status, status_grid_for_user
+    from reports.submission_status import public_month_status, status_grid_for_user
 
     cells = cells_by_county(status_grid_for_user(user=users["city"], plan=plan, today=date(2021, 7, 20)))
     assert cells["140821"]["2021-07"].code == "draft"
@@ -182,7 +182,7 @@ def test_a_county_that_has_reached_its_target_is_done(plan):
 
 
 def test_months_not_yet_over_are_not_due_rather_than_missing(plan, users, progress_data):
-    from reports.dashboard import status_grid_for_user
+    from reports.submission_status import status_grid_for_user
 
     grid = status_grid_for_user(user=users["city"], plan=plan, today=date(2021, 9, 15))
     cells = cells_by_county(grid)
