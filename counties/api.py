@@ -118,16 +118,7 @@ class PlanListView(APIView):
                     http_status=status.HTTP_400_BAD_REQUEST,
                     errors={"copy_from": [_("未找到要复制的年度方案。")]},
                 )
-        plan = plan_life.plan_create(
-            user=request.user,
-            year=data["year"],
-            title=data["title"],
-            document_number=data["document_number"],
-            document_date=data["document_date"],
-            deadline=data["deadline"],
-            report_due_day=data["report_due_day"],
-            copy_from=copy_from,
-        )
+        plan = plan_life.plan_create(user=request.user, **{**data, "copy_from": copy_from})
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 

@@ -138,16 +138,8 @@ def plan_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            plan = plan_life.plan_create(
-                user=request.user,
-                year=data["year"],
-                title=data["title"],
-                document_number=data["document_number"],
-                document_date=data["document_date"],
-                deadline=data["deadline"],
-                report_due_day=data["report_due_day"],
-                copy_from=data["copy_from"],
-            )
+            # The form's fields are the service's keywords (copy_from: the chosen Plan).
+            plan = plan_life.plan_create(user=request.user, **data)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
