@@ -379,7 +379,7 @@ def county_page_for_user(*, user, plan: Plan, county: County, period: str) -> di
                 "rate": completion_rate(cumulative, target),
                 "rate_percent": percent_of(cumulative, target),
                 "planned_rate": _percent(fraction),
-                "state": report_state(by_period.get(p), period=p, today=today) if county.files_reports else None,
+                "state": report_state(by_period.get(p), period=p, today=today, plan=plan) if county.files_reports else None,
                 "current": p == period,
             }
         )
@@ -391,7 +391,7 @@ def county_page_for_user(*, user, plan: Plan, county: County, period: str) -> di
         "row": row,
         "by_type": by_type,
         "history": history,
-        "reports": [{**r, "state": report_state(r, period=r["period"], today=today)} for r in reversed(reports)],
+        "reports": [{**r, "state": report_state(r, period=r["period"], today=today, plan=plan)} for r in reversed(reports)],
         "projection": projection(
             plan=plan, period=period, target=row["total"]["target"], completed=row["total"]["completed"]
         )

@@ -35,12 +35,12 @@ def reminders_send(*, plan: Plan, period: str, today=None) -> ReminderResult:
     from reports.states import REPORT_STATE_FIELDS, report_state
 
     today = today or timezone.localdate()
-    deadline = period_deadline(period)
+    deadline = period_deadline(period, plan=plan)
     # The same decision as the status grid and the bulletin: a draft is not a report.
     done = {
         r["county_id"]
         for r in Report.objects.filter(plan=plan, period=period, county__isnull=False).values(*REPORT_STATE_FIELDS)
-        if report_state(r, period=period, today=today).reported
+        if report_state(r, period=period, today=today, plan=plan).reported
     }
     counties = list(County.objects.filter(files_reports=True, targets__plan=plan).distinct().exclude(pk__in=done))
     already = set(

@@ -33,17 +33,18 @@ def _submitted_late(submitted_at, deadline: date) -> bool:
     return submitted_at is not None and timezone.localdate(submitted_at) > deadline
 
 
-def report_state(report: dict | None, *, period: str, today: date) -> CellState:
+def report_state(report: dict | None, *, period: str, today: date, plan=None) -> CellState:
     """The one decision of what a county's month counts as, for the status grid, the county page,
     the bulletin and the home pages' to-do lists.
 
     Only a submission is a report: after the deadline a draft counts as missing (未报送), exactly
-    like a month never opened, so that saving a draft never makes a county look better.
+    like a month never opened, so that saving a draft never makes a county look better. A month
+    with no report is due by the ``plan``'s reporting day (a report keeps the deadline it was made with).
     """
     if report is None:
-        return CellState("missing" if today > period_deadline(period) else "not_due")
+        return CellState("missing" if today > period_deadline(period, plan=plan) else "not_due")
     if report["status"] == ReportStatus.DRAFT:
-        overdue = today > (report["deadline"] or period_deadline(period))
+        overdue = today > (report["deadline"] or period_deadline(period, plan=plan))
         return CellState("missing" if overdue else "draft", report_id=report["pk"], has_draft=True)
     late = _submitted_late(report["submitted_at"], report["deadline"])
     code = {ReportStatus.APPROVED: "approved", ReportStatus.RETURNED: "returned"}.get(

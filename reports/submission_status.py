@@ -32,14 +32,14 @@ def _month_stats(states: list[CellState], expected: int) -> dict:
     }
 
 
-def _status_rows(*, counties: list[County], reports, periods: list[str], today: date) -> dict:
+def _status_rows(*, counties: list[County], reports, periods: list[str], today: date, plan: Plan) -> dict:
     by_key = {(r["county_id"], r["period"]): r for r in reports}
     rows = []
     columns: dict[str, list[CellState]] = {p: [] for p in periods}
     for county in counties:
         cells = []
         for period in periods:
-            state = report_state(by_key.get((county.pk, period)), period=period, today=today)
+            state = report_state(by_key.get((county.pk, period)), period=period, today=today, plan=plan)
             cells.append({"period": period, "state": state})
             columns[period].append(state)
         rows.append({"county": county, "cells": cells})
@@ -60,7 +60,7 @@ def status_grid_for_user(*, user, plan: Plan, today: date | None = None) -> dict
         .filter(plan=plan, county_id__in=[c.pk for c in counties])
         .values(*REPORT_STATE_FIELDS)
     )
-    return _status_rows(counties=counties, reports=reports, periods=plan.periods(), today=today)
+    return _status_rows(counties=counties, reports=reports, periods=plan.periods(), today=today, plan=plan)
 
 
 def public_month_status(*, plan: Plan, period: str, today: date | None = None) -> dict:
@@ -68,7 +68,7 @@ def public_month_status(*, plan: Plan, period: str, today: date | None = None) -
     today = today or timezone.localdate()
     counties = list(County.objects.filter(files_reports=True).order_by("order", "code"))
     reports = Report.objects.filter(plan=plan, county__isnull=False, period=period).values(*REPORT_STATE_FIELDS)
-    grid = _status_rows(counties=counties, reports=reports, periods=[period], today=today)
+    grid = _status_rows(counties=counties, reports=reports, periods=[period], today=today, plan=plan)
     month = grid["months"][0]
     month["late_counties"] = [r["county"] for r in grid["rows"] if r["cells"][0]["state"].late]
     month["missing_counties"] = [r["county"] for r in grid["rows"] if r["cells"][0]["state"].code == "missing"]

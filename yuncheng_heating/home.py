@@ -66,10 +66,11 @@ def filer_todo(*, user, plan: Plan | None = None, today: date | None = None) -> 
     # Months that have begun and have no report yet, as ``periods_open_for_user`` offers them.
     now = current_period(today)
     unopened = [(p.year, m) for p in plans for m in p.periods() if m <= now and (p.year, m) not in reported]
+    plans_by_year = {p.year: p for p in plans}
     to_file = []
     for year, period in sorted([*drafts, *unopened]):
         draft = drafts.get((year, period))
-        deadline = draft["deadline"] if draft else period_deadline(period)
+        deadline = draft["deadline"] if draft else period_deadline(period, plan=plans_by_year[year])
         url = (
             reverse("report-edit", args=[draft["pk"]])
             if draft

@@ -162,3 +162,20 @@ def test_a_clerk_filing_for_a_draft_year_through_the_api_is_told_the_year_does_n
     )
     assert response.status_code == 400
     assert response.json()["errors"] == {"plan": ["未找到 2022 年度方案。"]}
+
+
+def test_a_month_with_no_report_is_missing_only_after_the_plans_reporting_day(users, plan):
+    from reports.submission_status import status_grid_for_user
+
+    def july_state(today):
+        grid = status_grid_for_user(user=users["city"], plan=plan, today=today)
+        row = next(r for r in grid["rows"] if r["county"].code == "140802")
+        return next(c["state"].code for c in row["cells"] if c["period"] == "2021-07")
+
+    # Without a reporting day a month is due on its last day.
+    assert july_state(date(2021, 8, 3)) == "missing"
+    plan.report_due_day = 5
+    plan.save()
+    # Due on the 5th of the next month: not yet missing on the 3rd, missing on the 6th.
+    assert july_state(date(2021, 8, 3)) == "not_due"
+    assert july_state(date(2021, 8, 6)) == "missing"
