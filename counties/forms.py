@@ -91,5 +91,14 @@ class PlanCreateForm(forms.Form):
                 self.initial.setdefault("year", latest.year + 1)
 
 
+class PlanEditForm(PlanCreateForm):
+    """A draft's own fields: the year and what it was copied from are fixed once it exists."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["year"]
+        del self.fields["copy_from"]
+
+
 class TargetsUploadForm(forms.Form):
     file = forms.FileField(label=_("目标任务表（.xlsx 或 .xls）"))

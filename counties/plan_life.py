@@ -39,11 +39,13 @@ def plan_require_published(*, plan: Plan) -> None:
         raise ConflictError(plan_closed_message(plan))
 
 
-def _clean_plan_fields(*, year, title, document_number, document_date, deadline, report_due_day) -> dict:
+def _clean_plan_fields(
+    *, year, title, document_number, document_date, deadline, report_due_day, existing: bool = False
+) -> dict:
     errors: dict[str, list[str]] = {}
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
         errors["year"] = [_("年度应为 2000 至 2100 之间的整数。")]
-    elif Plan.objects.filter(year=year).exists():
+    elif not existing and Plan.objects.filter(year=year).exists():
         errors["year"] = [_("%(year)d年度方案已存在。") % {"year": year}]
     title = (title or "").strip()
     if not title:
@@ -117,6 +119,41 @@ def plan_create(
     return plan
 
 
+@transaction.atomic
+def plan_update(
+    *,
+    user,
+    plan: Plan,
+    title: str,
+    document_date: date,
+    deadline: date,
+    document_number: str = "",
+    report_due_day: int | None = None,
+) -> Plan:
+    """Edit a draft's own fields (title, 文号, dates, reporting day); a published year's are fixed (409)."""
+    PlanManagers.check(user)
+    plan = _lock(plan)
+    if plan.status != PlanStatus.DRAFT:
+        raise ConflictError(
+            _("%(year)d年度方案已%(status)s，不能再修改方案信息。")
+            % {"year": plan.year, "status": plan.get_status_display()}
+        )
+    clean = _clean_plan_fields(
+        year=plan.year,
+        title=title,
+        document_number=document_number,
+        document_date=document_date,
+        deadline=deadline,
+        report_due_day=report_due_day,
+        existing=True,
+    )
+    plan.title, plan.document_number = clean["title"], clean["document_number"]
+    plan.document_date, plan.deadline, plan.report_due_day = document_date, deadline, report_due_day
+    plan.full_clean()
+    plan.save(update_fields=["title", "document_number", "document_date", "deadline", "report_due_day"])
+    return plan
+
+
 def _lock(plan: Plan) -> Plan:
     return Plan.objects.select_for_update().get(pk=plan.pk)
 
@@ -173,5 +210,3 @@ def plan_close(*, user, plan: Plan, today: date | None = None) -> Plan:
     plan.closed_at = timezone.now()
     plan.save(update_fields=["status", "closed_by", "closed_at"])
     return plan
-
-

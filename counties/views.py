@@ -13,7 +13,7 @@ from core.api import ConflictError
 from core.exports import xlsx_response
 from core.trial import rolled_back
 from counties import plan_life, selectors, services
-from counties.forms import PlanCreateForm, TargetAdjustmentForm, TargetsUploadForm
+from counties.forms import PlanCreateForm, PlanEditForm, TargetAdjustmentForm, TargetsUploadForm
 from counties.permissions import HasRole, PlanManagers, TargetAdjusters, page_permission
 from counties.plan_choice import plan_remember, switched_url
 from counties.selectors import plan_get_for_user, plan_target_table, plans_for_user, scope_for_user
@@ -147,6 +147,27 @@ def plan_new(request):
             messages.success(request, _("已新建%(year)d年度方案（草稿）。") % {"year": plan.year})
             return redirect("plan-manage", plan.year)
     return render(request, "counties/plan_new.html", {"form": form})
+
+
+@page_permission(PlanManagers)
+def plan_edit(request, year: int):
+    """A draft's title, 文号, dates and reporting day; a published or closed year answers 409."""
+    plan = plan_get_for_user(user=request.user, year=year)
+    if not plan.is_draft:
+        raise ConflictError(_("%(year)d年度方案已下达或已结束，不能再修改方案信息。") % {"year": plan.year})
+    fields = ("title", "document_number", "document_date", "deadline", "report_due_day")
+    form = PlanEditForm(request.POST or None, initial={name: getattr(plan, name) for name in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_life.plan_update(user=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已保存%(year)d年度方案信息。") % {"year": plan.year})
+            return redirect("plan-manage", plan.year)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "counties/plan_edit.html", {"form": form, "plan": plan}, status=status)
 
 
 @page_permission(PlanManagers)

@@ -49,6 +49,7 @@ urlpatterns = [
     path("plans/", counties_views.plan_list, name="plan-list"),
     path("plans/new/", counties_views.plan_new, name="plan-new"),
     path("plans/<int:year>/manage/", counties_views.plan_manage, name="plan-manage"),
+    path("plans/<int:year>/edit/", counties_views.plan_edit, name="plan-edit"),
     path("plans/<int:year>/targets/template.xlsx", counties_views.targets_template, name="plan-targets-template"),
     path("plans/<int:year>/targets/", counties_views.target_table, name="target-table"),
     path("plans/<int:year>/targets/adjustments/", counties_views.target_adjustments, name="target-adjustments"),

@@ -37,6 +37,7 @@ ROLES = {
 # route outside /api/ must appear in sweep_paths(), so a new page cannot escape the sweep.
 NOT_PAGES = {
     "root",  # redirects to home/
+    "plan-edit",  # a draft's only; the sweep's data has no draft (its form is the new-year page's, swept)
     "logout",  # POST
     "lock-release",
     "report-submit",

@@ -179,3 +179,35 @@ def test_a_month_with_no_report_is_missing_only_after_the_plans_reporting_day(us
     # Due on the 5th of the next month: not yet missing on the 3rd, missing on the 6th.
     assert july_state(date(2021, 8, 3)) == "not_due"
     assert july_state(date(2021, 8, 6)) == "missing"
+
+
+def test_a_drafts_own_fields_are_edited_on_its_page_and_a_published_years_are_fixed(web, users, plan):
+    make_draft(users, plan)
+    client = web(users["city"])
+    page = client.get("/plans/2022/edit/")
+    assert page.status_code == 200
+    assert 'id="plan-edit-form"' in page.content.decode()
+    fields = {
+        "title": "运城市2022年冬季清洁取暖工作实施方案（修订）",
+        "document_number": "运政办发〔2022〕9号",
+        "document_date": "2022-06-10",
+        "deadline": "2022-11-30",
+        "report_due_day": "5",
+    }
+    response = client.post("/plans/2022/edit/", {**fields, "deadline": "2022-05-01"})
+    assert response.status_code == 400
+    assert "完成期限早于印发日期" in response.content.decode()
+    response = client.post("/plans/2022/edit/", fields)
+    assert response.status_code == 302 and response["Location"] == "/plans/2022/manage/"
+    draft = Plan.objects.get(year=2022)
+    assert (draft.title, draft.document_number, draft.deadline, draft.report_due_day) == (
+        fields["title"],
+        "运政办发〔2022〕9号",
+        date(2022, 11, 30),
+        5,
+    )
+    assert draft.periods()[-1] == "2022-11"
+    published = client.post("/plans/2021/edit/", fields)
+    assert published.status_code == 409
+    assert "不能再修改方案信息" in published.content.decode()
+    assert Plan.objects.get(year=2021).title == plan.title

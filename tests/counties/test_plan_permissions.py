@@ -32,6 +32,9 @@ PAGE_CASES = [
     ("/plans/new/", statuses(200, others=403, anon=302)),
     ("/plans/2022/manage/", statuses(200, others=403, anon=302)),
     ("/plans/2021/manage/", statuses(200, others=403, anon=302)),
+    ("/plans/2022/edit/", statuses(200, others=403, anon=302)),
+    # A published year's fields are fixed: the city office is told so (409); others may not ask.
+    ("/plans/2021/edit/", statuses(409, others=403, anon=302)),
     ("/plans/2022/targets/template.xlsx", statuses(200, others=403, anon=302)),
     ("/plans/2022/targets/", statuses(200, others=404, norole=404, anon=302)),
     ("/plans/2021/targets/", {**{role: 200 for role in ROLES}, None: 302}),
