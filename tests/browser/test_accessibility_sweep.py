@@ -204,12 +204,18 @@ def test_every_page_of_every_role_passes_axe_and_never_scrolls_sideways(live_ser
     axe = Axe()
     failures, pages_seen = [], 0
     started = time.monotonic()
+    # The status of every page for each role, read before the browser starts: the live server's threads
+    # share the test's in-memory SQLite connection, and a write from this thread (a login's session)
+    # while a request of the last page is still being served there fails as "table is locked".
+    readable_by_role = {}
     for role, username in ROLES.items():
         client = Client()
         assert client.login(username=username, password=PASSWORD), username
-        # the status of every page for this role; the browser loads those that render (200)
-        readable = [path for path in paths if client.get(path).status_code == 200]
-        assert readable, role
+        # the browser loads those that render (200)
+        readable_by_role[role] = [path for path in paths if client.get(path).status_code == 200]
+        assert readable_by_role[role], role
+    for role, username in ROLES.items():
+        readable = readable_by_role[role]
         context = browser.new_context(viewport=OFFICE, locale="zh-CN")
         page = context.new_page()
         refused = []

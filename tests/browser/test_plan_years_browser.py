@@ -138,6 +138,8 @@ def test_the_city_office_opens_2022_from_2021_while_2021_stays_as_it_was_for_who
     page.click("nav.mainnav a:has-text('通报')")
     expect(page.locator("#bulletin h1")).to_contain_text("2022-")
     expect(page.locator("#year-switch")).to_have_value("2022")
+    # The switch submits from app.js: wait until the page (and its script) has loaded.
+    page.wait_for_load_state("networkidle")
     with page.expect_navigation():
         page.select_option("#year-switch", "2021")  # the static script submits the switch
     expect(page.locator("#year-switch")).to_have_value("2021")
