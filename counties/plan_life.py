@@ -119,6 +119,15 @@ def plan_create(
     return plan
 
 
+def plan_require_draft(*, plan: Plan) -> None:
+    """A draft's own fields are fixed once it is published (409), on its page and in the service alike."""
+    if plan.status != PlanStatus.DRAFT:
+        raise ConflictError(
+            _("%(year)d年度方案%(status)s，不能再修改方案信息。")
+            % {"year": plan.year, "status": plan.get_status_display()}
+        )
+
+
 @transaction.atomic
 def plan_update(
     *,
@@ -133,11 +142,7 @@ def plan_update(
     """Edit a draft's own fields (title, 文号, dates, reporting day); a published year's are fixed (409)."""
     PlanManagers.check(user)
     plan = _lock(plan)
-    if plan.status != PlanStatus.DRAFT:
-        raise ConflictError(
-            _("%(year)d年度方案已%(status)s，不能再修改方案信息。")
-            % {"year": plan.year, "status": plan.get_status_display()}
-        )
+    plan_require_draft(plan=plan)
     clean = _clean_plan_fields(
         year=plan.year,
         title=title,

@@ -153,8 +153,7 @@ def plan_new(request):
 def plan_edit(request, year: int):
     """A draft's title, 文号, dates and reporting day; a published or closed year answers 409."""
     plan = plan_get_for_user(user=request.user, year=year)
-    if not plan.is_draft:
-        raise ConflictError(_("%(year)d年度方案已下达或已结束，不能再修改方案信息。") % {"year": plan.year})
+    plan_life.plan_require_draft(plan=plan)
     fields = ("title", "document_number", "document_date", "deadline", "report_due_day")
     form = PlanEditForm(request.POST or None, initial={name: getattr(plan, name) for name in fields})
     if request.method == "POST" and form.is_valid():
