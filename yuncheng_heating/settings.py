@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "households",
     "accounts",
     "inspections",
+    # The year-end assessment composes every domain app's records.
+    "assessments",
     # Backup and restore, health and readiness, metrics: above every domain app, below the site.
     "operations",
     # The top layer: home page, to-do lists, demo seeding; bench: benchmark commands.
@@ -213,6 +215,9 @@ FILE_UPLOAD_MAX_BYTES = int(os.environ.get("FILE_UPLOAD_MAX_BYTES", str(20 * 102
 # (MEDIA_ROOT on disk unless STORAGES["default"] says otherwise) and served only by a scoped view.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
+# The year-end assessment: days a county may object after publication, and an objection's attachment.
+ASSESSMENT_OBJECTION_DAYS = int(os.environ.get("ASSESSMENT_OBJECTION_DAYS", "5"))
+ASSESSMENT_ATTACHMENT_MAX_BYTES = int(os.environ.get("ASSESSMENT_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 INSPECTION_PHOTO_MAX_BYTES = int(os.environ.get("INSPECTION_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 INSPECTION_PHOTOS_PER_VISIT = 5
 INSPECTION_RECTIFICATION_DAYS = int(os.environ.get("INSPECTION_RECTIFICATION_DAYS", "15"))

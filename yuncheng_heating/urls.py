@@ -29,6 +29,7 @@ api_v1 = [
     path("", include("subsidies.api_urls")),
     path("", include("households.api_urls")),
     path("", include("inspections.api_urls")),
+    path("", include("assessments.api_urls")),
     path("plans/<int:year>/bulletin/export.docx", site_api.BulletinDocxView.as_view(), name="api-bulletin-docx"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's init script as a file of its own (``?script``): no inline script.
@@ -59,6 +60,7 @@ urlpatterns = [
     path("", include("households.urls")),
     path("", include("accounts.urls")),
     path("", include("inspections.urls")),
+    path("", include("assessments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,3 @@
+"""Pages of the year-end assessment (filled by assessments.views)."""
+
+urlpatterns: list = []
