@@ -96,3 +96,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"演示抽查：{checked} 户的检查结果（已有抽查时跳过）。"))
             visits = seed_inspections(plan=plan)
             self.stdout.write(self.style.SUCCESS(f"演示现场检查：{visits} 条带照片的检查记录（已有样本时跳过）。"))
+            from assessments.demo import seed_assessment
+
+            assessment = seed_assessment(plan=plan)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "演示年终考核：已计算并公示，有 1 条异议待答复。" if assessment else "演示年终考核：已有考核，跳过。"
+                )
+            )
