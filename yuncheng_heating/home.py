@@ -33,6 +33,36 @@ def _open_plans(plan: Plan | None) -> list[Plan]:
     return plans
 
 
+def assessment_todo(*, user, plan: Plan | None = None, today: date | None = None) -> list[dict]:
+    """The year-end assessments published for objection (公示) in the open years: for the city office
+    each with its open objections; for a clerk each whose objection period is still running, with the
+    link to its own county's result. One query a year, and one per published assessment (at most one
+    a year is open)."""
+    from assessments.models import AssessmentStatus
+    from assessments.selectors import assessments_for_user, open_objections
+    from counties.selectors import scope_for_user
+
+    scope = scope_for_user(user)
+    if not (scope.is_city_office or scope.is_clerk):
+        return []
+    today = today or timezone.localdate()
+    items = []
+    for year_plan in _open_plans(plan):
+        published = assessments_for_user(user=user, plan=year_plan).filter(status=AssessmentStatus.PUBLISHED)
+        for assessment in published:
+            if scope.is_clerk:
+                if assessment.objection_deadline is None or assessment.objection_deadline < today:
+                    continue
+                url = reverse("assessment-county", args=[year_plan.year, assessment.pk, scope.county_code])
+                items.append({"year": year_plan.year, "deadline": assessment.objection_deadline, "url": url})
+            else:
+                waiting = open_objections(assessment=assessment)
+                if waiting:
+                    url = reverse("assessment-detail", args=[year_plan.year, assessment.pk])
+                    items.append({"year": year_plan.year, "open": waiting, "url": url})
+    return items
+
+
 def filer_todo(*, user, plan: Plan | None = None, today: date | None = None) -> dict:
     """A county clerk's (or a department's) to-do: reports returned to it, with the reviewer's reason;
     months still to file (never opened, or only a draft), oldest first, with the days left or overdue.
@@ -89,12 +119,14 @@ def filer_todo(*, user, plan: Plan | None = None, today: date | None = None) -> 
             }
         )
     returned.sort(key=lambda item: (item["year"], item["period"]))
+    assessments = assessment_todo(user=user, plan=plan, today=today)
     return {
         "kind": "filer",
         "returned": returned,
         "to_file": to_file,
+        "assessments": assessments,
         "multi_year": len(plans) > 1,
-        "empty": not returned and not to_file,
+        "empty": not returned and not to_file and not assessments,
     }
 
 
@@ -145,6 +177,7 @@ def city_todo(*, user, plan: Plan, today: date | None = None) -> dict:
         "review_more": max(0, len(review) - REVIEW_LIST_LIMIT),
         "overdue": overdue,
         "rectifications": rects,
+        "assessments": assessment_todo(user=user, plan=plan, today=today),
         "empty": not review and not overdue and not any(rects.values()),
     }
 

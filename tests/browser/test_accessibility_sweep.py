@@ -94,6 +94,7 @@ def page_route_names():
 
 def sweep_paths():
     """{route name: [paths]}, the ids filled from the demo data (seed_demo --with-progress)."""
+    from assessments.models import Assessment
     from households.models import RosterExport
     from inspections.models import Rectification, Sample
     from reports.models import Report, ReportStatus
@@ -106,6 +107,8 @@ def sweep_paths():
     returned = first(Report.objects.filter(county__code="140822", status=ReportStatus.RETURNED))
     approved = first(Report.objects.filter(county__code="140802", status=ReportStatus.APPROVED))
     open_period = "2021-10"
+    # seed_demo's published 2021 assessment, with an open objection from 140822 (the sweep's clerk).
+    assessment = first(Assessment.objects)
     return {
         "home": ["/home/"],
         "target-table": ["/plans/2021/targets/"],
@@ -140,6 +143,14 @@ def sweep_paths():
         "inspections-sample-verify": [f"/inspections/samples/{first(Sample.objects)}/verify/"],
         # A background export's progress page, readable by the city office who started it.
         "household-export": [f"/plans/2021/households/exports/{first(RosterExport.objects)}/"],
+        "assessment-home": ["/plans/2021/assessment/"],
+        "assessment-scheme": ["/plans/2021/assessment/scheme/"],
+        "assessment-air-quality": ["/plans/2021/assessment/air-quality/"],
+        "assessment-detail": [
+            f"/plans/2021/assessments/{assessment}/",
+            f"/plans/2021/assessments/{assessment}/?confirm=finalize",
+        ],
+        "assessment-county": [f"/plans/2021/assessments/{assessment}/counties/140822/"],
         # The admin pages people use: the index, the subsidy rules and their import/export (item 8).
         "admin": [
             "/admin/",
