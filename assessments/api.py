@@ -7,6 +7,8 @@ assessments.services, every answer through the output serializer its schema name
 
 from __future__ import annotations
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -160,7 +162,9 @@ class AssessmentListView(_AssessmentView):
         return Response(S.AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
-def _detail_json(*, user, assessment) -> dict:
+def _detail(*, user, assessment):
+    """The assessment with its league table, as the detail serializer reads it (a copy: the caller's
+    instance stays as the selector gave it)."""
     figures = selectors.league_for_user(user=user, assessment=assessment)
     department = scope_for_user(user).role == Role.DEPARTMENT
     rows = figures["counties"]
@@ -168,13 +172,12 @@ def _detail_json(*, user, assessment) -> dict:
         changes = selectors.changes_against_previous(assessment=assessment, figures=figures)
         if changes:
             rows = [{**row, "change": changes.get(row["county"])} for row in rows]
-    return {
-        **S.AssessmentSerializer(assessment).data,
-        "checksum_ok": selectors.checksum_holds(assessment=assessment),
-        "view": "completion" if department else "league",
-        "period": figures["period"],
-        "counties": rows,
-    }
+    detail = copy.copy(assessment)
+    detail.checksum_ok = selectors.checksum_holds(assessment=assessment)
+    detail.view = "completion" if department else "league"
+    detail.period = figures["period"]
+    detail.counties = rows
+    return detail
 
 
 def _refreshed(user, assessment):
@@ -189,7 +192,7 @@ class AssessmentDetailView(_AssessmentView):
     )
     def get(self, request, year: int, pk: int):
         assessment = self.assessment(year, pk)
-        return Response(S.AssessmentDetailSerializer(_detail_json(user=request.user, assessment=assessment)).data)
+        return Response(S.AssessmentDetailSerializer(_detail(user=request.user, assessment=assessment)).data)
 
 
 class AssessmentCountyView(_AssessmentView):
