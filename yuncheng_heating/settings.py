@@ -317,6 +317,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # No PATCH of this API is partial: its serializers say what is required (a report's `version`).
     "COMPONENT_SPLIT_PATCH": False,
+    # Two choice sets of one field name ("status") get names of their own instead of a hash.
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "assessments.models.AssessmentStatus",
+        "ObjectionStatusEnum": "assessments.models.ObjectionStatus",
+    },
     # Every operation's error responses in the one error shape (core/api_schema.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -185,9 +185,11 @@ def test_every_4xx_response_is_the_one_error_component(schema):
 
 
 def _parser_media_types(path):
+    import re
+
     from django.urls import resolve
 
-    url = path.replace("{year}", "2021").replace("{id}", "1").replace("{pk}", "1")
+    url = re.sub(r"\{(id|pk|oid)\}", "1", path.replace("{year}", "2021"))
     view = resolve(url).func
     cls = view.cls
     return [parser.media_type for parser in cls(**getattr(view, "initkwargs", {})).parser_classes]
@@ -206,6 +208,7 @@ def test_no_operation_lists_a_content_type_it_does_not_accept(schema):
             else:
                 assert listed == ["application/json"], (method, path)
     assert uploads == {
+        "/api/v1/plans/{year}/assessments/{id}/objections/",
         "/api/v1/plans/{year}/households/import/",
         "/api/v1/plans/{year}/inspections/visits/",
         "/api/v1/plans/{year}/rectifications/{id}/resolve/",

@@ -45,6 +45,12 @@ DATA_DEPENDENT_OPERATIONS = {
     "/api/v1/plans/{year}/subsidies/payments/",  # ?period=; a county code, a date in the plan's year
     "/api/v1/plans/{year}/subsidies/grid/investments/",  # a county code, a date in the plan's year
     "/api/v1/reports/",  # a plan year, a county code, a month of the plan
+    "/api/v1/plans/{year}/assessment/scheme/",  # weights that add up to 100, grades in falling order
+    "/api/v1/plans/{year}/assessment/air-quality/",  # a county code among the assessed counties
+    "/api/v1/plans/{year}/assessments/",  # an as-of date in the plan's span; a final result to correct
+    "/api/v1/plans/{year}/assessments/{id}/adjustments/",  # a county code; points within the scheme's limits
+    "/api/v1/plans/{year}/assessments/{id}/objections/",  # the attachment's content (PDF, image, Office file)
+    "/api/v1/plans/{year}/assessments/{id}/objections/{oid}/answer/",  # points with an accepted objection
 }
 EXAMPLES_PER_OPERATION = 12
 CONFIG = {

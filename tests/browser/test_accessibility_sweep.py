@@ -66,6 +66,9 @@ NOT_PAGES = {
     "plan-switch",  # POST (the header's year switch)
     "bulletin-number",  # POST (the city office corrects a bulletin's 文号)
     "subsidy-settlement-letter",  # a .docx (the settlement page is swept)
+    "assessment-export",  # a workbook
+    "assessment-notice",  # a .docx
+    "assessment-objection-attachment",  # an uploaded file
     "javascript-catalog",
     "set_language",
     "healthz",  # JSON for the load balancer (operations)
