@@ -37,7 +37,9 @@ def final(plan, users, make_report):
     records = scenario.build(plan=plan, users=users, make_report=make_report)
     city = users["city"]
     services.scheme_update(plan=plan, rules=scenario.RULES, actor=city)
-    services.air_quality_set(plan=plan, county=records["yuhu"], value="45", target="50", source="市生态环境局", actor=city)
+    services.air_quality_set(
+        plan=plan, county=records["yuhu"], value="45", target="50", source="市生态环境局", actor=city
+    )
     assessment = states.draft(plan, users)
     states.adjust(assessment, users, code="140802", points="2", reason=FORMULA, basis="运清洁取暖办〔2021〕8号")
     states.adjust(assessment, users, code="140881", points="-3", reason="瞒报", basis="督查通报")
@@ -60,7 +62,7 @@ def league_rows(ws):
     other readers."""
     rows = list(ws.iter_rows(values_only=True))
     start = next(index for index, row in enumerate(rows) if row[0] == "县（市、区）")
-    header = [below if below is not None else above for above, below in zip(rows[start], rows[start + 1])]
+    header = [below if below is not None else above for above, below in zip(rows[start], rows[start + 1], strict=True)]
     points = [i for i, h in enumerate(header) if h == "得分"] or list(range(1, header.index("加减分")))
     found = []
     for row in rows[start + 2 :]:
