@@ -28,7 +28,7 @@ def _page_urls(report_id):
     """Every page of the application (not the API, not the admin) with sample arguments filled in."""
     from accounts.captcha import captcha_new
 
-    values = {"year": "2021", "code": "140802", "pk": str(report_id), "key": captcha_new()["key"]}
+    values = {"year": "2021", "code": "140802", "pk": str(report_id), "oid": "1", "key": captcha_new()["key"]}
     for route, _pattern in _walk(get_resolver().url_patterns):
         if route.startswith(("api/", "admin/", "i18n/")) or "(?P" in route or "^" in route:
             continue
