@@ -91,7 +91,7 @@ def _completion(plan, counties, period, types):
                     "percent": R.text(percent_of(completed, target)),
                 }
             )
-        rate_percent = (weighted * 100 / weights).quantize(Decimal("0.00000001")) if weights else None
+        rate_percent = percent_of(weighted, weights)
         result[county.pk] = {"percent": rate_percent, "types": by_type}
     return result
 

@@ -19,7 +19,7 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404
 
 from assessments import rules as R
-from assessments.figures import assessed_counties, assessment_compute
+from assessments.figures import assessment_compute
 from assessments.models import (
     Adjustment,
     AirQuality,
@@ -28,6 +28,7 @@ from assessments.models import (
     AssessmentScheme,
     AssessmentStatus,
     Objection,
+    ObjectionStatus,
 )
 from assessments.permissions import AssessmentReaders
 from counties.models import Plan, Role
@@ -38,7 +39,9 @@ def scheme_current(*, plan: Plan) -> AssessmentScheme:
     """The plan's latest scheme version, or the shipped default (unsaved) when the office has set none."""
     scheme = AssessmentScheme.objects.filter(plan=plan).order_by("-version").first()
     if scheme is None:
-        scheme = AssessmentScheme(plan=plan, version=1, rules=R.scheme_clean(copy.deepcopy(R.DEFAULT_RULES)), is_default=True)
+        scheme = AssessmentScheme(
+            plan=plan, version=1, rules=R.scheme_clean(copy.deepcopy(R.DEFAULT_RULES)), is_default=True
+        )
     return scheme
 
 
@@ -214,8 +217,6 @@ def events_for_user(*, user, assessment: Assessment) -> QuerySet[AssessmentEvent
 
 
 def open_objections(*, assessment: Assessment) -> int:
-    from assessments.models import ObjectionStatus
-
     return Objection.objects.filter(assessment=assessment, status=ObjectionStatus.OPEN).count()
 
 
@@ -229,6 +230,3 @@ def changes_against_previous(*, assessment: Assessment, figures: dict) -> dict[s
         r["county"]: R.text(R.decimal(r["total"]) - before[r["county"]]) if r["county"] in before else None
         for r in figures["counties"]
     }
-
-
-__all__ = ["assessed_counties"]

@@ -30,7 +30,7 @@ from assessments.models import (
     ObjectionStatus,
 )
 from assessments.permissions import AssessmentManagers, Objectors
-from assessments.selectors import adjustments_of, figures_checksum, scheme_current, scheme_locked
+from assessments.selectors import adjustments_of, figures_checksum, open_objections, scheme_current, scheme_locked
 from core.api import ConflictError
 from counties.models import County, Plan, PlanStatus
 from counties.selectors import scope_for_user
@@ -449,7 +449,7 @@ def assessment_finalize(*, assessment: Assessment, actor) -> Assessment:
         raise ConflictError(
             _("只有公示中的考核可以定稿（现为%(status)s）。") % {"status": assessment.get_status_display()}
         )
-    waiting = Objection.objects.filter(assessment=assessment, status=ObjectionStatus.OPEN).count()
+    waiting = open_objections(assessment=assessment)
     if waiting:
         raise ConflictError(_("还有 %(n)d 条异议未答复，答复后才能定稿。") % {"n": waiting})
     assessment.status = AssessmentStatus.FINAL

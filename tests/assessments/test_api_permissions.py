@@ -5,6 +5,7 @@ same state (a write the city office makes does not change what the next role see
 import pytest
 from django.db import transaction
 
+from assessments.rules import DEFAULT_RULES
 from tests.assessments import states
 
 pytestmark = pytest.mark.django_db
@@ -40,29 +41,8 @@ def hidden(managers):
     return answers(managers=managers, finance=404, department=404, clerk=404)
 
 
-RULES = {
-    "indicators": {
-        "completion": {"weight": "40", "floor": "60"},
-        "timeliness": {"weight": "10"},
-        "data_quality": {"weight": "10", "per_return": "2", "cap": "10"},
-        "inspection": {"weight": "10", "per_point": "1", "cap": "10"},
-        "rectification": {"weight": "10"},
-        "acceptance": {"weight": "5"},
-        "funds": {"weight": "5"},
-        "air_quality": {"weight": "10", "better": "lower"},
-    },
-    "adjustment_limits": {"bonus": "5", "penalty": "10"},
-    "grades": {"excellent": "90", "good": "80", "pass": "60"},
-    "fund_basis": "grade",
-    "fund_coefficients": {
-        "excellent": "1.10",
-        "good": "1.00",
-        "pass": "1.00",
-        "fail": "0.80",
-        "air_met": "1.00",
-        "air_not_met": "0.90",
-    },
-}
+# The shipped default, sent back as the office would after reading it.
+RULES = DEFAULT_RULES
 AIR = {"county": "140802", "value": "38.5", "target": "40", "source": "市生态环境局2021年度考核通报"}
 ADJUST = {"county": "140802", "points": "-1", "reason": "月报数据反复退回", "basis": "运清洁取暖办〔2021〕10号"}
 ANSWER = {"decision": "rejected", "reply": "经核实，统计无误。"}
