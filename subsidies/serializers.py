@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api_schema import PERIOD_PATTERN
 from subsidies.models import Level
 
 MONEY_HELP = 'yuan as a string with at most 2 decimal places, e.g. "2100.00"'
@@ -35,16 +36,27 @@ class PositiveMoneyField(_Money):
     pass
 
 
+# The serializer lets a blank month or reason through so that the service refuses it in its own words
+# (the page and the import say the same); the schema still says what is accepted: a month, some text.
+@extend_schema_field({"type": "string", "maxLength": 7, "pattern": PERIOD_PATTERN})
+class _ChangeMonthField(serializers.CharField):
+    pass
+
+
+@extend_schema_field({"type": "string", "maxLength": 2000, "pattern": r"\S"})
+class _ChangeReasonField(serializers.CharField):
+    pass
+
+
 class RuleUpdateSerializer(serializers.Serializer):
     amount = MoneyField()
-    # Required (the schema says so); a blank or out-of-plan one gets the service's own message.
-    effective_from = serializers.CharField(
+    effective_from = _ChangeMonthField(
         max_length=7,
         allow_blank=True,
         help_text="YYYY-MM, a month of the plan: the new rate applies to households completed in it and later",
         error_messages={"required": _("请选择新标准的生效月份（YYYY-MM）。")},
     )
-    reason = serializers.CharField(
+    reason = _ChangeReasonField(
         max_length=2000,
         allow_blank=True,
         help_text="why the rate changes",

@@ -44,6 +44,7 @@ DATA_DEPENDENT_OPERATIONS = {
     "/api/v1/plans/{year}/subsidies/export.xlsx",
     "/api/v1/plans/{year}/subsidies/payments/",  # ?period=; a county code, a date in the plan's year
     "/api/v1/plans/{year}/subsidies/grid/investments/",  # a county code, a date in the plan's year
+    "/api/v1/plans/{year}/subsidies/rules/{id}/",  # the new rate's month among the plan's months
     "/api/v1/reports/",  # a plan year, a county code, a month of the plan
     "/api/v1/plans/{year}/assessment/scheme/",  # weights that add up to 100, grades in falling order
     "/api/v1/plans/{year}/assessment/air-quality/",  # a county code among the assessed counties
