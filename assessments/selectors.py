@@ -176,9 +176,12 @@ def breakdown_for_user(*, user, assessment: Assessment, code: str) -> dict:
     return row
 
 
-def objections_for_user(*, user, assessment: Assessment) -> QuerySet[Objection]:
+def objections_for_user(*, user, assessment: Assessment, county_code: str = "") -> QuerySet[Objection]:
+    """The objections the user may read; ``county_code`` narrows them to one county's (the breakdown page)."""
     scope = scope_for_user(user)
     queryset = Objection.objects.filter(assessment=assessment).select_related("county", "filed_by", "answered_by")
+    if county_code:
+        queryset = queryset.filter(county__code=county_code)
     if scope.role in (Role.CITY_OFFICE, Role.ADMIN):
         return queryset
     if scope.role == Role.COUNTY_CLERK:
@@ -197,9 +200,11 @@ def objection_get_for_user(*, user, assessment: Assessment, pk) -> Objection:
     return objection
 
 
-def adjustments_for_user(*, user, assessment: Assessment) -> QuerySet[Adjustment]:
+def adjustments_for_user(*, user, assessment: Assessment, county_code: str = "") -> QuerySet[Adjustment]:
     scope = scope_for_user(user)
     queryset = Adjustment.objects.filter(assessment=assessment).select_related("county", "created_by")
+    if county_code:
+        queryset = queryset.filter(county__code=county_code)
     if scope.role in (Role.CITY_OFFICE, Role.ADMIN):
         return queryset
     if scope.role == Role.COUNTY_CLERK:

@@ -61,7 +61,23 @@ class MeasureText(_DecimalText):
 # --- the scheme (rules.py documents its shape) ------------------------------------------------------
 
 
-class WeightRuleSerializer(serializers.Serializer):
+class _StrictSerializer(serializers.Serializer):
+    """Unknown keys are refused, not dropped: a misspelt indicator or grade would otherwise vanish from
+    the scheme without a word (the schema says so too: ``additionalProperties: false``)."""
+
+    refuses_unknown_keys = True
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {key: [gettext("方案中没有“%(key)s”这一项。") % {"key": key[:40]}] for key in unknown[:20]}
+                )
+        return super().to_internal_value(data)
+
+
+class WeightRuleSerializer(_StrictSerializer):
     weight = UnsignedText(help_text="points; the weights of all indicators add up to 100")
 
 
@@ -87,7 +103,7 @@ class AirQualityRuleSerializer(WeightRuleSerializer):
     )
 
 
-class IndicatorRulesSerializer(serializers.Serializer):
+class IndicatorRulesSerializer(_StrictSerializer):
     completion = CompletionRuleSerializer()
     timeliness = WeightRuleSerializer()
     data_quality = DataQualityRuleSerializer()
@@ -98,7 +114,7 @@ class IndicatorRulesSerializer(serializers.Serializer):
     air_quality = AirQualityRuleSerializer()
 
 
-class AdjustmentLimitsSerializer(serializers.Serializer):
+class AdjustmentLimitsSerializer(_StrictSerializer):
     bonus = UnsignedText(help_text="points a county may be given at most in total")
     penalty = UnsignedText(help_text="points a county may be taken off at most in total")
 
@@ -106,7 +122,7 @@ class AdjustmentLimitsSerializer(serializers.Serializer):
 # "pass" is a Python keyword: the class is built from a dict of its fields.
 GradeThresholdsSerializer = type(
     "GradeThresholdsSerializer",
-    (serializers.Serializer,),
+    (_StrictSerializer,),
     {
         "__doc__": "The lowest total of each grade; below the last one the grade is fail.",
         **{code: UnsignedText(help_text=f"lowest total of {code}") for code in R.GRADE_ORDER},
@@ -116,7 +132,7 @@ GradeThresholdsSerializer = type(
 
 FundCoefficientsSerializer = type(
     "FundCoefficientsSerializer",
-    (serializers.Serializer,),
+    (_StrictSerializer,),
     {
         "__doc__": "The fund coefficient of each grade, or of an air-quality result met or not met (fund_basis).",
         **{name: UnsignedText() for name in R.COEFFICIENT_KEYS},
@@ -124,7 +140,7 @@ FundCoefficientsSerializer = type(
 )
 
 
-class SchemeRulesSerializer(serializers.Serializer):
+class SchemeRulesSerializer(_StrictSerializer):
     indicators = IndicatorRulesSerializer()
     adjustment_limits = AdjustmentLimitsSerializer()
     grades = GradeThresholdsSerializer()
@@ -143,7 +159,7 @@ class SchemeSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
 
 
-class SchemeUpdateSerializer(serializers.Serializer):
+class SchemeUpdateSerializer(_StrictSerializer):
     rules = SchemeRulesSerializer()
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 

@@ -221,7 +221,7 @@ def assessment_county(request, year: int, pk: int, code: str):
         facts, links = P.indicator_facts(item, plan=plan, county_code=code)
         rule = P.rule_words(item["code"], rules["indicators"].get(item["code"], {"weight": item["weight"]}))
         indicators.append({**item, "rule": rule, "facts": facts, "links": links})
-    objections = list(S.objections_for_user(user=request.user, assessment=assessment).filter(county__code=code))
+    objections = list(S.objections_for_user(user=request.user, assessment=assessment, county_code=code))
     if may_manage and assessment.status == AssessmentStatus.PUBLISHED:
         for objection in objections:
             if objection.status == ObjectionStatus.OPEN and objection.pk not in answer_forms:
@@ -237,9 +237,7 @@ def assessment_county(request, year: int, pk: int, code: str):
             "row": row,
             "css": P.GRADE_CLASSES.get(row["grade"], ""),
             "indicators": indicators,
-            "adjustments": list(
-                S.adjustments_for_user(user=request.user, assessment=assessment).filter(county__code=code)
-            ),
+            "adjustments": list(S.adjustments_for_user(user=request.user, assessment=assessment, county_code=code)),
             "objections": objections,
             "objection_form": objection_form if window else None,
             "window": window,

@@ -148,6 +148,7 @@ class AutoSchema(SpectacularAutoSchema):
     - ``allow_empty=False`` on a list is ``minItems: 1``.
     - Every ``period`` field of this API is a month, YYYY-MM (query parameters: as_of_period_parameter).
     - A digits-only path id is an integer.
+    - A request serializer with ``refuses_unknown_keys`` (the assessment scheme) allows no other keys.
     """
 
     def _resolve_path_parameters(self, variables):
@@ -158,6 +159,12 @@ class AutoSchema(SpectacularAutoSchema):
             if parameter.get("schema") == {"type": "string", "pattern": "^[0-9]+$"}:
                 parameter["schema"] = {"type": "integer"}
         return parameters
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and getattr(serializer, "refuses_unknown_keys", False):
+            schema["additionalProperties"] = False
+        return schema
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)

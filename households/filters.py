@@ -11,6 +11,7 @@ from __future__ import annotations
 import django_filters
 from rest_framework.exceptions import ValidationError
 
+from core.filtering import filterset_errors
 from households.models import Household
 from households.selectors import households_filter
 
@@ -43,6 +44,5 @@ def households_filtered(queryset, params):
     """``queryset`` (from ``households_for_user``) narrowed by the list parameters; a bad one is a 400."""
     filterset = RosterFilter(params, queryset=queryset)
     if not filterset.is_valid():
-        errors = filterset.errors.get_json_data()
-        raise ValidationError({field: [e["message"] for e in items] for field, items in errors.items()})
+        raise ValidationError(filterset_errors(filterset))
     return filterset.qs

@@ -6,6 +6,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
+from core.filtering import filterset_errors
 from inspections.models import Rectification, RectificationStatus
 
 
@@ -25,6 +26,5 @@ def rectifications_filtered(queryset, params):
     """``queryset`` (from ``rectifications_for_user``) narrowed by the parameters; a bad one is a 400."""
     filterset = RectificationFilter(params, queryset=queryset)
     if not filterset.is_valid():
-        errors = filterset.errors.get_json_data()
-        raise ValidationError({field: [e["message"] for e in items] for field, items in errors.items()})
+        raise ValidationError(filterset_errors(filterset))
     return filterset.qs

@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.filtering import page_filtered
 from counties.decorators import role_required
 from counties.models import County
 from counties.plan_choice import plan_for_request, redirect_in_year
 from counties.selectors import scope_for_user
 from counties.templatetags.heating import draw_seed
 from inspections import selectors, services
+from inspections.filters import RectificationFilter
 from inspections.forms import ReasonForm, ResolveForm, SampleDrawForm
 from inspections.models import RectificationStatus, VisitFinding
 from inspections.permissions import DrawsSamples
@@ -154,12 +156,8 @@ def sample_verify(request, pk: int):
 def rectification_list(request):
     plan = plan_for_request(request)
     items = selectors.rectifications_for_user(user=request.user, plan=plan)
-    county = request.GET.get("county", "")
-    state = request.GET.get("status", "")
-    if county:
-        items = items.filter(county__code=county)
-    if state in RectificationStatus.values:
-        items = items.filter(status=state)
+    items, filter_errors = page_filtered(RectificationFilter, request.GET, items, names=("county", "status"))
+    county, state = request.GET.get("county", ""), request.GET.get("status", "")
     today = timezone.localdate()
     rows = [{"item": r, "overdue": selectors.is_overdue(r, today)} for r in items[:500]]
     return render(
@@ -171,6 +169,7 @@ def rectification_list(request):
             "statuses": RectificationStatus.choices,
             "status": state,
             "county": county,
+            "filter_errors": filter_errors,
             "counties": County.objects.filter(
                 pk__in=selectors.rectifications_for_user(user=request.user, plan=plan).values("county_id")
             ),

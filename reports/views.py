@@ -9,12 +9,14 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from core.api import ConflictError
+from core.filtering import page_filtered
 from core.trial import rolled_back
 from counties.decorators import role_required
 from counties.models import AreaClass
 from counties.plan_choice import plan_for_request, plan_pin, redirect_in_year
 from counties.selectors import counties_for_user, county_get_for_user, plan_types, scope_for_user
 from reports import services
+from reports.filters import ReportFilter
 from reports.forms import NewReportForm, ReasonForm, ReportForm, line_field_name
 from reports.models import ReportStatus
 from reports.periods import clean_period
@@ -41,17 +43,10 @@ def _deadline_info(report):
 def report_list(request):
     plan = plan_for_request(request, required=False)
     reports = reports_for_user(user=request.user).order_by("-period", "county__order", "department")
-    period = request.GET.get("period", "")
-    status = request.GET.get("status", "")
-    county = request.GET.get("county", "")
     if plan:
         reports = reports.filter(plan=plan)
-    if period:
-        reports = reports.filter(period=period)
-    if status in ReportStatus.values:
-        reports = reports.filter(status=status)
-    if county:
-        reports = reports.filter(county__code=county)
+    reports, filter_errors = page_filtered(ReportFilter, request.GET, reports, names=("period", "status", "county"))
+    period, status, county = (request.GET.get(name, "") for name in ("period", "status", "county"))
     open_periods = periods_open_for_user(user=request.user, plan=plan) if plan else []
     scope = scope_for_user(request.user)
     # A list to choose from rather than a code to type (only for users who see every county).
@@ -69,6 +64,7 @@ def report_list(request):
             "reports": with_states(reports[:500]),
             "statuses": ReportStatus.choices,
             "filters": {"period": period, "status": status, "county": county},
+            "filter_errors": filter_errors,
             "new_form": NewReportForm(periods=open_periods) if open_periods else None,
             # A clerk or department with nothing left to file is told so rather than shown nothing.
             "nothing_to_start": _nothing_to_start(request.user, plan, open_periods),

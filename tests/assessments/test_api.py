@@ -95,6 +95,34 @@ def test_a_bad_scheme_is_refused_in_the_one_error_shape_at_the_path_of_the_mista
     assert not AssessmentScheme.objects.exists()
 
 
+def test_an_unknown_indicator_or_grade_in_the_scheme_is_refused_by_name_not_dropped(api, users, plan):
+    misspelt = rules_with()
+    misspelt["indicators"]["timelines"] = {"weight": "0"}
+    misspelt["grades"]["superb"] = "95"
+    response = api(users["city"]).put(SCHEME, {"rules": misspelt, "nots": "x"}, format="json")
+    assert json_of(response, 400) == invalid(
+        {
+            "nots": ["方案中没有“nots”这一项。"],
+        }
+    )
+    response = api(users["city"]).put(SCHEME, {"rules": misspelt}, format="json")
+    assert json_of(response, 400) == invalid(
+        {
+            "rules.indicators.timelines": ["方案中没有“timelines”这一项。"],
+            "rules.grades.superb": ["方案中没有“superb”这一项。"],
+        }
+    )
+    assert not AssessmentScheme.objects.exists()
+
+
+def test_the_schema_says_the_scheme_takes_no_other_keys(api, users):
+    schema = json_of(api(users["city"]).get("/api/v1/schema/?format=json"))
+    components = schema["components"]["schemas"]
+    for name in ("SchemeUpdateRequest", "SchemeRulesRequest", "IndicatorRulesRequest", "GradeThresholdsRequest"):
+        assert components[name]["additionalProperties"] is False, name
+    assert "additionalProperties" not in components["SchemeRules"]  # the answer may grow fields
+
+
 # --- air quality ----------------------------------------------------------------------------------
 
 

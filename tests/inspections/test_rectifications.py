@@ -118,6 +118,22 @@ def test_an_unknown_status_is_refused_by_the_filterset_with_the_same_chinese_mes
     assert api(field_users["city"]).get(RECTS + "?status=&county=").status_code == 200
 
 
+def test_the_list_page_narrows_by_the_same_filterset_and_names_a_malformed_status(api, web, field_users, sample):
+    a = sampled(sample)[0]
+    b = sampled(sample, "140881")[0]
+    visit(api, field_users["inspector"], a, "idle", 1)
+    visit(api, field_users["inspector"], b, "idle", 2)
+    page = web(field_users["city"])
+    narrowed = expect(page.get("/inspections/rectifications/", {"plan": "2021", "county": "140881"}))
+    assert [row["item"].household_id for row in narrowed.context["rows"]] == [b]
+    bogus = expect(page.get("/inspections/rectifications/", {"plan": "2021", "county": "140802", "status": "bogus"}))
+    assert "状态应为 open、submitted、returned 或 closed。" in bogus.content.decode()
+    assert [row["item"].household_id for row in bogus.context["rows"]] == [a]
+    # a clerk's scope comes first: another county's code narrows its own list to nothing
+    clerk = expect(web(field_users["clerk"]).get("/inspections/rectifications/", {"plan": "2021", "county": "140881"}))
+    assert clerk.context["rows"] == []
+
+
 def test_overdue_rectifications_are_counted_per_county(api, field_users, sample, plan):
     a, b, c = sampled(sample)[:3]
     d = sampled(sample, "140881")[0]

@@ -50,3 +50,19 @@ def test_a_clerk_with_nothing_left_to_file_is_told_so(web, users, make_report):
     html = html_of(client.get("/reports/"))
     assert 'id="all-filed"' in html and "所有月份均已填报" in html
     assert 'id="new-report-form"' not in html
+
+
+def test_a_malformed_filter_on_the_list_page_is_named_and_the_other_filters_still_apply(web, users, make_report):
+    yuhu = make_report("140802", "2021-07")
+    make_report("140881", "2021-07")
+    response = expect(web(users["city"]).get("/reports/", {"status": "bogus", "county": "140802"}))
+    html = response.content.decode()
+    assert 'id="filter-errors"' in html and "status 应为" in html
+    assert [r.pk for r in response.context["reports"]] == [yuhu.pk]
+
+
+def test_a_clerk_naming_another_county_on_the_list_page_sees_none_of_its_reports(web, users, make_report):
+    make_report("140881", "2021-07")
+    response = expect(web(users["clerk"]).get("/reports/", {"county": "140881"}))
+    assert list(response.context["reports"]) == []
+    assert 'id="filter-errors"' not in response.content.decode()
