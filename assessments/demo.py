@@ -33,7 +33,12 @@ def seed_assessment(*, plan: Plan) -> Assessment | None:
         target = Decimal("48.0") - index % 3
         value = target + (Decimal("2.5") if index % 4 == 3 else -Decimal(index % 5))
         services.air_quality_set(
-            plan=plan, county=county, value=value, target=target, source="市生态环境局2021年度监测数据（演示）", actor=city
+            plan=plan,
+            county=county,
+            value=value,
+            target=target,
+            source="市生态环境局2021年度监测数据（演示）",
+            actor=city,
         )
     as_of = min(date(plan.year, 12, 31), timezone.localdate())
     assessment = services.assessment_create(plan=plan, as_of=as_of, actor=city)

@@ -78,15 +78,17 @@ def assessments_for_user(*, user, plan: Plan) -> QuerySet[Assessment]:
     return queryset if statuses is None else queryset.filter(status__in=statuses)
 
 
-def assessment_get_for_user(*, user, plan: Plan, pk) -> Assessment:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    assessment = assessments_for_user(user=user, plan=plan).filter(pk=pk).first()
-    if assessment is None:
+def _one_or_404(queryset: QuerySet, pk):
+    # ASCII digits only: int() would also read "９" or "9\x85" as 9 (a path id is canonical, issue 18).
+    text = str(pk) if pk is not None else ""
+    found = queryset.filter(pk=int(text)).first() if text.isascii() and text.isdigit() else None
+    if found is None:
         raise Http404
-    return assessment
+    return found
+
+
+def assessment_get_for_user(*, user, plan: Plan, pk) -> Assessment:
+    return _one_or_404(assessments_for_user(user=user, plan=plan), pk)
 
 
 def assessment_superseded_by(*, assessment: Assessment) -> Assessment | None:
@@ -190,14 +192,7 @@ def objections_for_user(*, user, assessment: Assessment, county_code: str = "") 
 
 
 def objection_get_for_user(*, user, assessment: Assessment, pk) -> Objection:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    objection = objections_for_user(user=user, assessment=assessment).filter(pk=pk).first()
-    if objection is None:
-        raise Http404
-    return objection
+    return _one_or_404(objections_for_user(user=user, assessment=assessment), pk)
 
 
 def adjustments_for_user(*, user, assessment: Assessment, county_code: str = "") -> QuerySet[Adjustment]:

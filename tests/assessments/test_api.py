@@ -459,3 +459,21 @@ def test_another_countys_clerk_does_not_find_the_attachment(api, users, plan):
 def test_an_objection_without_an_attachment_has_none_to_download(api, users, plan):
     assessment, objection = states.objected(plan, users, attachment=False)
     expect(api(users["city"]).get(url(assessment, f"objections/{objection.pk}/attachment")), 404)
+
+
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize(
+    "loose", [lambda pk: f"{pk}\x85", lambda pk: f" {pk}", lambda pk: str(pk).translate(FULLWIDTH)]
+)
+def test_an_assessment_id_is_ascii_digits_only_never_read_loosely(users, plan, loose):
+    from django.http import Http404
+
+    from assessments.selectors import assessment_get_for_user
+
+    assessment = states.draft(plan, users)
+    assert assessment_get_for_user(user=users["city"], plan=plan, pk=str(assessment.pk)) == assessment
+    assert int(loose(assessment.pk)) == assessment.pk  # what int() alone would have found
+    with pytest.raises(Http404, match="^$"):
+        assessment_get_for_user(user=users["city"], plan=plan, pk=loose(assessment.pk))
