@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.db import transaction
 
-from core.admin_tools import person_column
+from core.admin_tools import ReadOnlyAdmin, person_column
 from households import pii, roster_summary
-from households.models import ExportAudit, Household
+from households.models import ExportAudit, HardshipGuarantee, Household
 
 
 @admin.register(Household)
@@ -74,3 +74,14 @@ class ExportAuditAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(HardshipGuarantee)
+class HardshipGuaranteeAdmin(ReadOnlyAdmin):
+    """Read-only: a guarantee is recorded on its page or through the API (households.hardship), kept as history."""
+
+    list_display = ("plan", "county", "one_time_extra", "seasonal_extra", "pays_household_share", "document_number")
+    list_display_links = None
+    list_select_related = ("plan", "county", "recorded_by")
+    list_filter = ("plan", "county")
+    readonly_fields = [field.name for field in HardshipGuarantee._meta.fields]

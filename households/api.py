@@ -80,6 +80,12 @@ FILTER_PARAMS = [
     OpenApiParameter("type", str, description="retrofit type code"),
     OpenApiParameter("status", str, description="registered | completed | accepted | paid"),
     OpenApiParameter(
+        "hardship",
+        str,
+        enum=["", "poverty", "dibao", "wubao", "any"],
+        description="困难类别: 建档立卡贫困户 poverty, 低保户 dibao, 五保户 wubao, any of them; empty: every household",
+    ),
+    OpenApiParameter(
         "q",
         str,
         description="name (starts with), township or village (starts with; contains from 3 characters), "

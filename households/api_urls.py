@@ -1,9 +1,15 @@
 # API routes under /api/v1/; included from yuncheng_heating/urls.py.
 from django.urls import path
 
-from households import api, export_api
+from households import api, api_hardship, export_api
 
 urlpatterns = [
+    path("plans/<int:year>/hardship/", api_hardship.HardshipView.as_view(), name="api-hardship"),
+    path(
+        "plans/<int:year>/hardship/guarantees/",
+        api_hardship.HardshipGuaranteeView.as_view(),
+        name="api-hardship-guarantees",
+    ),
     path("plans/<int:year>/households/", api.HouseholdListView.as_view(), name="api-households"),
     path("plans/<int:year>/households/<int:pk>/", api.HouseholdDetailView.as_view(), name="api-household"),
     path(
@@ -16,7 +22,9 @@ urlpatterns = [
     ),
     path("plans/<int:year>/households/import/", api.HouseholdImportView.as_view(), name="api-households-import"),
     path("plans/<int:year>/households/export.xlsx", api.HouseholdExportView.as_view(), name="api-households-export"),
-    path("plans/<int:year>/households/exports/", export_api.ExportJobStartView.as_view(), name="api-households-exports"),
+    path(
+        "plans/<int:year>/households/exports/", export_api.ExportJobStartView.as_view(), name="api-households-exports"
+    ),
     path(
         "plans/<int:year>/households/exports/<int:pk>/",
         export_api.ExportJobView.as_view(),

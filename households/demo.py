@@ -15,7 +15,7 @@ from django.db import transaction
 from counties.models import Plan, Target, Unit
 from households import pii, roster_summary
 from households.idnumber import check_char
-from households.models import Household, HouseholdStatus
+from households.models import Hardship, Household, HouseholdStatus
 
 PER_COUNTY = 24
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马胡郭何"
@@ -27,6 +27,9 @@ def _id_number(rng: random.Random, area: str) -> str:
     birth = date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 45))
     body = f"{area}{birth:%Y%m%d}{rng.randint(0, 999):03d}"
     return body + check_char(body)
+
+
+HARDSHIP_CYCLE = (Hardship.POVERTY, Hardship.DIBAO, Hardship.WUBAO)
 
 
 @transaction.atomic
@@ -66,8 +69,34 @@ def seed_roster(*, plan: Plan) -> int:
                     accepted_by="第三方评估机构" if status != HouseholdStatus.COMPLETED else "",
                     acceptance_result="passed" if status != HouseholdStatus.COMPLETED else "",
                     paid_on=completed + timedelta(days=40) if status == HouseholdStatus.PAID else None,
+                    # one household in seven is a hardship household, the three categories in turn
+                    hardship=HARDSHIP_CYCLE[(n // 7) % 3] if n % 7 == 3 else Hardship.NONE,
                 )
             )
     Household.objects.bulk_create(households)
     roster_summary.summary_recount(plan_id=plan.pk)
     return len(households)
+
+
+def seed_hardship_guarantee(*, plan: Plan) -> bool:
+    """盐湖区's guarantee for its hardship households, recorded by its demo clerk (skipped if any exists)."""
+    from django.contrib.auth import get_user_model
+
+    from counties.models import County
+    from households.hardship import hardship_guarantee_set
+    from households.models import HardshipGuarantee
+
+    clerk = get_user_model().objects.filter(username="clerk-140802").first()
+    if clerk is None or HardshipGuarantee.objects.filter(plan=plan).exists():
+        return False
+    hardship_guarantee_set(
+        plan=plan,
+        county=County.objects.get(code="140802"),
+        one_time_extra="1000",
+        seasonal_extra="500",
+        pays_household_share=True,
+        document_number="盐政办发〔2021〕18号（演示）",
+        note="演示数据",
+        actor=clerk,
+    )
+    return True

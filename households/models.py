@@ -22,6 +22,11 @@ class Hardship(models.TextChoices):
     WUBAO = "wubao", _("五保户")
 
 
+# The roster's ?hardship= filter: one category, or any of the three.
+HARDSHIP_ANY = "any"
+HARDSHIP_CATEGORIES = [(c.value, c.label) for c in Hardship if c != Hardship.NONE]
+
+
 class AcceptanceResult(models.TextChoices):
     PASSED = "passed", _("合格")
     FAILED = "failed", _("不合格")
@@ -87,6 +92,12 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["plan", "county", "retrofit_type", "status"]),
             models.Index(fields=["plan", "county", "township", "village", "id"], name="household_roster_order"),
+            # The hardship households (a few per cent): their list and per-county counts read only them.
+            models.Index(
+                fields=["plan", "county", "township", "village", "id"],
+                name="household_hardship_order",
+                condition=~models.Q(hardship="none"),
+            ),
             # A county's name search (selectors.households_filter): LIKE 'q%' on PostgreSQL (pattern ops), a
             # range on SQLite (which ignores opclasses). City-wide searches use migration 0004's (plan, head_name).
             models.Index(
@@ -208,3 +219,36 @@ class IndexKeyFingerprint(models.Model):
 
     def __str__(self) -> str:
         return self.fingerprint[:12]
+
+
+class HardshipGuarantee(models.Model):
+    """What a county guarantees its hardship households (兜底) in a plan year, as it last recorded it.
+
+    Append-only: each change is a new row, the latest per county is in force, the older ones are its
+    history (who, when, 文号). Amounts are per household: one-time, on top of the retrofit subsidy, and
+    per heating season, on top of the operating subsidy.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
+    one_time_extra = models.DecimalField(_("一次性兜底补助（元/户）"), max_digits=14, decimal_places=2)
+    seasonal_extra = models.DecimalField(_("每采暖季兜底补助（元/户）"), max_digits=14, decimal_places=2)
+    pays_household_share = models.BooleanField(_("县级承担农户自筹部分"), default=False)
+    document_number = models.CharField(_("文号"), max_length=60, blank=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("困难群众兜底政策")
+        verbose_name_plural = _("困难群众兜底政策")
+        indexes = [models.Index(fields=["plan", "county", "-recorded_at", "-id"], name="hardship_guarantee_latest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(one_time_extra__gte=0) & models.Q(seasonal_extra__gte=0),
+                name="hardship_guarantee_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.county} {self.one_time_extra}/{self.seasonal_extra}"

@@ -143,4 +143,3 @@ def export_sheet(rows, *, title: str, with_money: bool = True) -> Sheet:
             yield values
 
     return Sheet(name=_("花名册"), columns=columns, rows=values())
-

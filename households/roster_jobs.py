@@ -47,7 +47,7 @@ from households.selectors import (
 INTERRUPTED = "interrupted"
 FILE_MODE = 0o600
 PROGRESS_EVERY = 5000
-FILTER_KEYS = ("county", "type", "status", "q")
+FILTER_KEYS = ("county", "type", "status", "q", "hardship")
 log = logging.getLogger("households.export")
 
 
@@ -182,6 +182,7 @@ def roster_export_write(export_id: int) -> int:
         type_code=filters.get("type", ""),
         status=filters.get("status", ""),
         q=filters.get("q", ""),
+        hardship=filters.get("hardship", ""),
     )
     whole = sees_whole_ids(user=user)
     name = f"{export.pk}-{uuid.uuid4().hex}.xlsx"

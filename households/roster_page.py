@@ -22,9 +22,7 @@ MAX_PAGE_SIZE = 200
 class RosterPagination(KeysetCursorPagination):
     ordering = ORDER
     max_page_size = MAX_PAGE_SIZE
-    page_refused_message = gettext_lazy(
-        "花名册按游标分页：请使用上一页返回的 next 或 previous 链接，不再接受 page。"
-    )
+    page_refused_message = gettext_lazy("花名册按游标分页：请使用上一页返回的 next 或 previous 链接，不再接受 page。")
 
     @property
     def count_limit(self):

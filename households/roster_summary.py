@@ -28,8 +28,10 @@ GROUP = ("county_id", "retrofit_type_id", "area_class", "status")
 
 def counted_rows(roster):
     """The roster grouped as the summary keeps it, the completion month included. One grouped read."""
-    rows = roster.annotate(month=TruncMonth("completed_on")).values(*GROUP, "month").annotate(
-        n=Count("pk"), m2=Sum("area_m2")
+    rows = (
+        roster.annotate(month=TruncMonth("completed_on"))
+        .values(*GROUP, "month")
+        .annotate(n=Count("pk"), m2=Sum("area_m2"))
     )
     for row in rows.order_by():
         row["completed_period"] = row.pop("month").strftime("%Y-%m") if row["month"] else ""

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from counties.models import County, Plan, RetrofitType, Role
 from counties.selectors import counties_for_user, require_role, scope_for_user
 from households import pii
-from households.models import Household, HouseholdStatus, RosterSummary
+from households.models import HARDSHIP_ANY, Hardship, Household, HouseholdStatus, RosterSummary
 from subsidies.rates import RatePeriod, rate_in, rate_periods_for_plan, rule_rate
 from subsidies.selectors import can_read_subsidies, money
 
@@ -157,7 +157,13 @@ def _name_prefix(q: str) -> Q:
 
 
 def households_filter(
-    queryset: QuerySet[Household], *, county: str = "", type_code: str = "", status: str = "", q: str = ""
+    queryset: QuerySet[Household],
+    *,
+    county: str = "",
+    type_code: str = "",
+    status: str = "",
+    q: str = "",
+    hardship: str = "",
 ) -> QuerySet[Household]:
     """The list filters, each one served by an index on PostgreSQL (households/migrations/0004, 0010).
 
@@ -172,7 +178,14 @@ def households_filter(
     ``LIMIT`` query within the same scope and filters; on PostgreSQL the three are one subquery of the
     page's query), and the page is read from those ids in the roster's order. No search reads or sorts
     every match of a common name.
+
+    ``hardship``: one category, or ``any`` of the three; the exclusion of ``none`` is written out so that
+    the query's condition is the partial index's (``household_hardship_order``, migration 0011).
     """
+    if hardship:
+        queryset = queryset.exclude(hardship=Hardship.NONE)
+        if hardship != HARDSHIP_ANY:
+            queryset = queryset.filter(hardship=hardship)
     if county:
         queryset = queryset.filter(county_id__in=list(County.objects.filter(code=county).values_list("pk", flat=True)))
     if type_code:

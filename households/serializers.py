@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from households.models import AcceptanceResult
+from subsidies.serializers import MoneyField
 
 # Row ids are 64-bit (BigAutoField): a larger number is invalid input, never a query that overflows.
 ID_MAX = 2**63 - 1
@@ -48,7 +49,9 @@ class ImportRequestSerializer(serializers.Serializer):
 
 
 class AcceptanceSerializer(serializers.Serializer):
-    households = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=ID_MAX), required=False, default=list)
+    households = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX), required=False, default=list
+    )
     county = serializers.CharField(required=False, allow_blank=True, default="")
     township = serializers.CharField(required=False, allow_blank=True, default="")
     village = serializers.CharField(required=False, allow_blank=True, default="")
@@ -168,6 +171,56 @@ class ReconciliationSerializer(serializers.Serializer):
     period = serializers.CharField()
     rows = ReconciliationRowSerializer(many=True)
     differences = ReconciliationRowSerializer(many=True)
-    payable = PayableRowSerializer(
-        many=True, required=False, help_text="absent for roles that may not read subsidies"
-    )
+    payable = PayableRowSerializer(many=True, required=False, help_text="absent for roles that may not read subsidies")
+
+
+# --- hardship households (households/hardship.py) ------------------------------------------------
+
+
+class HardshipGuaranteeInputSerializer(serializers.Serializer):
+    county = serializers.CharField(max_length=12, help_text="county code")
+    # yuan per converted hardship household: once, and each heating season
+    one_time_extra = MoneyField()
+    seasonal_extra = MoneyField()
+    pays_household_share = serializers.BooleanField(help_text="the county pays the household's own share")
+    document_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class HardshipGuaranteeSerializer(serializers.Serializer):
+    one_time_extra = serializers.CharField(help_text="yuan per household")
+    seasonal_extra = serializers.CharField(help_text="yuan per household per heating season")
+    pays_household_share = serializers.BooleanField()
+    document_number = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+    recorded_by = serializers.CharField(source="recorded_by.get_username")
+    recorded_at = serializers.DateTimeField()
+
+
+class HardshipCountySerializer(serializers.Serializer):
+    county = serializers.CharField(source="county.code")
+    county_name = serializers.CharField(source="county.name")
+    on_roster = serializers.IntegerField(help_text="hardship households on the roster")
+    converted = serializers.IntegerField(help_text="completed, accepted or paid")
+    accepted = serializers.IntegerField(help_text="accepted or paid")
+    paid = serializers.IntegerField(help_text="subsidy paid")
+    guarantee = HardshipGuaranteeSerializer(allow_null=True, help_text="the guarantee in force; null: none recorded")
+    one_time_due = serializers.CharField(help_text="converted × one_time_extra, yuan")
+    one_time_paid = serializers.CharField(help_text="paid × one_time_extra, yuan")
+    seasonal_due = serializers.CharField(help_text="converted × seasonal_extra, yuan per heating season")
+
+
+class HardshipTotalsSerializer(serializers.Serializer):
+    on_roster = serializers.IntegerField()
+    converted = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    paid = serializers.IntegerField()
+    one_time_due = serializers.CharField()
+    one_time_paid = serializers.CharField()
+    seasonal_due = serializers.CharField()
+
+
+class HardshipSummarySerializer(serializers.Serializer):
+    plan = serializers.IntegerField(source="plan.year")
+    counties = HardshipCountySerializer(many=True, source="rows")
+    totals = HardshipTotalsSerializer()

@@ -1,7 +1,7 @@
 # Page routes; included from yuncheng_heating/urls.py.
 from django.urls import path
 
-from households import export_views, views
+from households import export_views, views, views_hardship
 
 urlpatterns = [
     path("plans/<int:year>/households/", views.household_list, name="household-list"),
@@ -27,5 +27,6 @@ urlpatterns = [
         export_views.roster_export_download,
         name="household-export-download",
     ),
+    path("plans/<int:year>/hardship/", views_hardship.hardship_page, name="household-hardship"),
     path("plans/<int:year>/reconciliation/", views.reconciliation_page, name="household-reconciliation"),
 ]

@@ -24,7 +24,8 @@ from counties.selectors import counties_for_user, plan_get_for_user, retrofit_ty
 from households import importer, pii, roster_page, services
 from households.acceptance import households_accept
 from households.forms import AcceptanceForm, FilterForm, MarkPaidForm, SelectedAcceptanceForm
-from households.permissions import RecordsPayment
+from households.models import Hardship
+from households.permissions import ReadsHardship, RecordsPayment
 from households.reconciliation_export import reconciliation_filename, reconciliation_sheet
 from households.roster_export import export_sheet, template_sheets
 from households.selectors import (
@@ -69,7 +70,7 @@ class _Counter:
 
 
 def _list_filters(request) -> dict:
-    return {k: v for k, v in request.GET.items() if k in ("county", "type", "status", "q") and v}
+    return {k: v for k, v in request.GET.items() if k in ("county", "type", "status", "q", "hardship") and v}
 
 
 def pii_error_page(request, exc):
@@ -113,6 +114,7 @@ def _filter_context(request, plan):
         type_code=data.get("type", ""),
         status=data.get("status", ""),
         q=data.get("q", ""),
+        hardship=data.get("hardship", ""),
     )
     return form, queryset
 
@@ -167,11 +169,13 @@ def household_list(request, year: int):
             "accept_form": SelectedAcceptanceForm(prefix="accept"),
             "paid_form": MarkPaidForm(prefix="paid"),
             "whole_ids": scope.role in WHOLE_ID_ROLES,
+            "hardship_labels": dict(Hardship.choices),
+            "shows_hardship": ReadsHardship.allows(request.user),
         },
     )
 
 
-LIST_QUERY_KEYS = ("county", "type", "status", "q", "after", "before")
+LIST_QUERY_KEYS = ("county", "type", "status", "q", "hardship", "after", "before")
 MAX_SELECTED = 1000
 
 

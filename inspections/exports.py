@@ -52,6 +52,17 @@ def _rect_rows(items, today):
         ]
 
 
+def _household_columns() -> list[Column]:
+    """The household each sheet's row is about (masked or whole ID as the user's role allows)."""
+    return [
+        Column(_("县（市、区）"), width=10),
+        Column(_("乡镇"), width=10),
+        Column(_("村"), width=10),
+        Column(_("户主姓名"), width=10),
+        Column(_("身份证号"), width=20),
+    ]
+
+
 def export_response(*, user, plan: Plan):
     from django.db.models import Count
 
@@ -67,11 +78,7 @@ def export_response(*, user, plan: Plan):
         name=_("检查结果"),
         title=_("%(year)d年现场检查结果") % {"year": plan.year},
         columns=[
-            Column(_("县（市、区）"), width=10),
-            Column(_("乡镇"), width=10),
-            Column(_("村"), width=10),
-            Column(_("户主姓名"), width=10),
-            Column(_("身份证号"), width=20),
+            *_household_columns(),
             Column(_("类别"), width=8),
             Column(_("检查结果"), width=10),
             Column(_("验收结果"), width=8),
@@ -88,11 +95,7 @@ def export_response(*, user, plan: Plan):
         name=_("整改"),
         title=_("%(year)d年整改事项") % {"year": plan.year},
         columns=[
-            Column(_("县（市、区）"), width=10),
-            Column(_("乡镇"), width=10),
-            Column(_("村"), width=10),
-            Column(_("户主姓名"), width=10),
-            Column(_("身份证号"), width=20),
+            *_household_columns(),
             Column(_("问题"), width=10),
             Column(_("状态"), width=12),
             Column(_("下发时间"), "datetime", width=16),

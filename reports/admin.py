@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin_tools import ReadOnlyAdmin
 from reports.models import Report, ReportEvent, ReportLine
 
 
@@ -18,19 +19,10 @@ class ReportEventInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdmin):
     """Read-only in the admin: reports change only through the workflow, which audits every step."""
 
     list_display = ("period", "county", "department", "status", "submitted_at", "version")
     list_filter = ("plan", "status", "period", "county")
     list_select_related = ("county", "plan")
     inlines = [ReportLineInline, ReportEventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -16,6 +16,7 @@ from core.documents import Heading, OfficialDocument, Paragraph, Table, write_of
 from counties.documents import document_number_find, document_number_issue, document_number_text
 from counties.models import DocumentKind, Plan
 from counties.templatetags.heating import pct_points
+from households.hardship import hardship_line, hardship_sentence
 from inspections.models import VisitFinding
 from inspections.selectors import inspection_summary_public
 from reports.dashboard import bulletin
@@ -63,6 +64,7 @@ def bulletin_document(*, plan: Plan, period: str, user, today: date | None = Non
                 "pending": total["pending"],
             }
         ),
+        Paragraph(hardship_sentence(hardship_line(plan=plan, period=period))),
         Table(
             columns=[_("改造类型"), _("目标（户）"), _("累计完成（户）"), _("完成率")],
             rows=[

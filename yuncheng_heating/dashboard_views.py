@@ -17,6 +17,8 @@ from counties.models import DocumentKind
 from counties.permissions import page_permission
 from counties.plan_choice import plan_for_request
 from counties.selectors import county_get_for_user, scope_for_user
+from households.hardship import hardship_line, hardship_sentence
+from households.permissions import ReadsHardship
 from inspections.models import VisitFinding
 from inspections.selectors import inspection_summary, inspection_summary_public
 from reports.dashboard import (
@@ -142,6 +144,8 @@ def county_detail_context(request, *, code: str) -> dict:
         "visit_findings": VisitFinding.choices,
         # The county's target changes (the notice above its figures), newest first.
         "target_adjustments": data["adjustments"],
+        "hardship": hardship_sentence(hardship_line(plan=plan, period=period, county=county)),
+        "may_see_hardship": ReadsHardship.allows(request.user),
     }
 
 
@@ -167,6 +171,7 @@ def bulletin_page(request):
             "may_number": CityOfficeOnly.allows(request.user),
             "inspections": inspection_summary_public(plan=plan),
             "visit_findings": VisitFinding.choices,
+            "hardship": hardship_sentence(hardship_line(plan=plan, period=period)),
         },
     )
 

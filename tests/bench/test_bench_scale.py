@@ -59,6 +59,8 @@ def test_bench_scale_builds_both_scales_and_prints_one_row_per_endpoint(plan):
         "roster API ?q=<ID number>",
         "reconciliation page",
         "finance subsidies page",
+        "roster API ?hardship=dibao (one household in ten)",
+        "hardship households per county (API)",
     ):
         row = next(line for line in text.splitlines() if line.startswith(f"| {name} |"))
         assert row.count(" ms, ") == 2  # a figure for 1× and for 2×

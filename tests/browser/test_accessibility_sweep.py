@@ -137,6 +137,7 @@ def sweep_paths():
         "household-acceptance": ["/plans/2021/households/acceptance/"],
         "household-spot-checks": ["/plans/2021/spot-checks/"],
         "household-reconciliation": ["/plans/2021/reconciliation/"],
+        "household-hardship": ["/plans/2021/hardship/"],
         "login": ["/accounts/login/"],
         "password-change": ["/accounts/password/"],
         "lock-list": ["/accounts/locks/"],

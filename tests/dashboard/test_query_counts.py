@@ -24,9 +24,9 @@ URLS = [
     ("finance", "/home/"),
 ]
 EXPORTS = ["/api/v1/plans/2021/progress/export.xlsx", "/api/v1/plans/2021/progress/export.csv"]
-MAX_QUERIES = 24  # includes the navigation's current-plan lookup, the field-inspection figures (4), the
-# county page's target adjustments (1: its notice and its monthly targets) and a clerk's to-do of the
-# year-end assessment's objection period (2)
+MAX_QUERIES = 25  # includes the navigation's current-plan lookup, the field-inspection figures (4), the
+# county page's target adjustments (1: its notice and its monthly targets), a clerk's to-do of the
+# year-end assessment's objection period (2) and the county's hardship households line (1)
 
 
 def fill_every_county_and_month(make_report):

@@ -196,6 +196,21 @@ class Command(BaseCommand):
             ("reconciliation API", "city", f"/api/v1/plans/{plan.year}/reconciliation/", summary, [plan.pk]),
             ("reconciliation page", "city", f"/plans/{plan.year}/reconciliation/", summary, [plan.pk]),
             ("finance subsidies page", "finance", f"/plans/{plan.year}/subsidies/", summary, [plan.pk]),
+            (
+                "roster API ?hardship=dibao (one household in ten)",
+                "city",
+                f"{api}?hardship=dibao",
+                f"{base} AND hardship = 'dibao' {order}",
+                [plan.pk],
+            ),
+            (
+                "hardship households per county (API)",
+                "city",
+                f"/api/v1/plans/{plan.year}/hardship/",
+                "SELECT county_id, status, COUNT(*) FROM households_household WHERE plan_id = %s "
+                "AND NOT (hardship = 'none') GROUP BY county_id, status",
+                [plan.pk],
+            ),
         ]
 
     def measure(self, plan: Plan, *, repeat: int) -> dict[str, str]:

@@ -86,10 +86,12 @@ class Command(BaseCommand):
                     f"演示月报已就绪：新建 {result['created']} 份，已存在跳过 {result['skipped']} 份（{plan.title}）。"
                 )
             )
-            from households.demo import seed_roster
+            from households.demo import seed_hardship_guarantee, seed_roster
 
             created = seed_roster(plan=plan)
             self.stdout.write(self.style.SUCCESS(f"演示改造户花名册：新建 {created} 户（已有数据时跳过）。"))
+            if seed_hardship_guarantee(plan=plan):
+                self.stdout.write(self.style.SUCCESS("演示困难群众兜底：盐湖区已填报兜底政策。"))
             from inspections.demo import seed_inspections, seed_spot_checks
 
             checked = seed_spot_checks(plan=plan)
@@ -101,6 +103,8 @@ class Command(BaseCommand):
             assessment = seed_assessment(plan=plan)
             self.stdout.write(
                 self.style.SUCCESS(
-                    "演示年终考核：已计算并公示，有 1 条异议待答复。" if assessment else "演示年终考核：已有考核，跳过。"
+                    "演示年终考核：已计算并公示，有 1 条异议待答复。"
+                    if assessment
+                    else "演示年终考核：已有考核，跳过。"
                 )
             )
