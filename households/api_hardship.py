@@ -41,13 +41,13 @@ class HardshipGuaranteeView(APIView):
         # Scope before validation: another county's code is a 404 whatever the rest of the body.
         code = request.data.get("county") if hasattr(request.data, "get") else None
         county = hardship.hardship_counties_for_user(user=request.user, plan=plan).filter(code=str(code or "")).first()
-        serializer = HardshipGuaranteeInputSerializer(data=request.data)
         if county is None and code:
             raise Http404
+        serializer = HardshipGuaranteeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("county")
-        if county is None:
+        if county is None:  # a county given as something else than its code, e.g. the number 0
             raise Http404
         hardship.hardship_guarantee_set(plan=plan, county=county, actor=request.user, **data)
         return _summary(request, plan)

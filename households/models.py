@@ -86,7 +86,7 @@ class Household(models.Model):
         verbose_name_plural = _("改造户")
         constraints = [
             # The index first: it also serves the cross-year check (an ID completed under an earlier plan,
-            # selectors.earlier_completions) without another index to write on every import.
+            # selectors.id_numbers_known) without another index to write on every import.
             models.UniqueConstraint(fields=["id_number_index", "plan"], name="household_id_index_once_per_plan"),
         ]
         indexes = [

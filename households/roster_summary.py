@@ -5,7 +5,9 @@ size. Every service that writes the roster (imports, acceptance, payment, the ad
 demo data) calls ``summary_recount`` for the counties it touched, inside its own transaction; the
 personal-data purge changes none of the counted columns. A county's slice is recounted from the roster
 rather than adjusted by deltas: a recount cannot drift, and it costs one grouped read of one county
-per write (writes are rare next to reads).
+per write (writes are rare next to reads). The one exception is a create import, which only inserts:
+``summary_add`` adds its rows, since a recount would read every household of the counties it touched
+(a whole province's for a city-wide file) to count rows the import already holds.
 
 Concurrency: the recount locks the counties' rows (``SELECT … FOR UPDATE``, in id order) after the
 roster write and before its read. A second writer of the same county waits for the first to commit,
@@ -15,6 +17,7 @@ and its recount (a new statement, so a new snapshot under READ COMMITTED) then s
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, Sum
@@ -66,6 +69,49 @@ def summary_recount(*, plan_id: int, county_ids: Iterable[int] | None = None) ->
             for row in counted_rows(roster)
         ]
     )
+
+
+@transaction.atomic
+def summary_add(*, plan_id: int, rows: Iterable[tuple]) -> None:
+    """Add newly inserted households to the summary: ``rows`` of (county id, type id, area class, status,
+    completion month YYYY-MM or "", m² or None). For a write that only inserts (a create import), where
+    a recount would read every household of the counties again. Same locks as ``summary_recount``."""
+    added: dict[tuple, list] = {}
+    for county_id, type_id, area_class, status, period, area_m2 in rows:
+        entry = added.setdefault((county_id, type_id, area_class, status, period), [0, Decimal("0")])
+        entry[0] += 1
+        entry[1] += area_m2 or 0
+    if not added:
+        return
+    county_ids = sorted({key[0] for key in added})
+    list(County.objects.select_for_update().order_by("pk").filter(pk__in=county_ids).values_list("pk", flat=True))
+    existing = {
+        (row.county_id, row.retrofit_type_id, row.area_class, row.status, row.completed_period): row
+        for row in RosterSummary.objects.filter(plan_id=plan_id, county_id__in=county_ids)
+    }
+    changed, created = [], []
+    for key, (households, area_m2) in added.items():
+        row = existing.get(key)
+        if row is None:
+            county_id, type_id, area_class, status, period = key
+            created.append(
+                RosterSummary(
+                    plan_id=plan_id,
+                    county_id=county_id,
+                    retrofit_type_id=type_id,
+                    area_class=area_class,
+                    status=status,
+                    completed_period=period,
+                    households=households,
+                    area_m2=area_m2,
+                )
+            )
+        else:
+            row.households += households
+            row.area_m2 += area_m2
+            changed.append(row)
+    RosterSummary.objects.bulk_update(changed, ["households", "area_m2"])
+    RosterSummary.objects.bulk_create(created)
 
 
 def roster_recount_matches(*, plan_id: int) -> bool:

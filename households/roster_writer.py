@@ -241,4 +241,22 @@ def roster_write(*, plan_id: int, parsed, update: bool) -> None:
                 refused |= _held_elsewhere(plan_id, batch)
     if short:
         raise RowsRefused(refused)
-    roster_summary.summary_recount(plan_id=plan_id, county_ids={item.county_id for item in rows})
+    if update:
+        roster_summary.summary_recount(plan_id=plan_id, county_ids={item.county_id for item in rows})
+    else:
+        # Every row was inserted (a conflict would have raised): the summary grows by exactly these rows,
+        # without reading the counties' rosters again.
+        roster_summary.summary_add(
+            plan_id=plan_id,
+            rows=(
+                (
+                    item.county_id,
+                    item.retrofit_type_id,
+                    item.area_class,
+                    completed if item.completed_on else registered,
+                    item.completed_on.strftime("%Y-%m") if item.completed_on else "",
+                    item.area_m2,
+                )
+                for item in rows
+            ),
+        )

@@ -49,47 +49,38 @@ REGISTRATION_BATCH = 5000
 
 def roster_registrations(*, plan: Plan, indexes) -> dict[str, tuple[int, str]]:
     """The given blind indexes (``pii.id_index``) that are registered on the plan's roster, city-wide:
-    index -> (county id, status). One query per REGISTRATION_BATCH indexes, served by the unique
-    (id_number_index, plan) index: memory and time follow the import, not the roster.
+    index -> (county id, status). Unscoped on purpose: an import must know whether an ID is registered
+    in any county. Callers never show another county's household, only that the ID is taken."""
+    return id_numbers_known(plan=plan, indexes=indexes)[0]
 
-    Unscoped on purpose: an import must know whether an ID is registered in any county. Callers
-    never show another county's household, only that the ID is taken.
+
+def id_numbers_known(*, plan: Plan, indexes) -> tuple[dict[str, tuple[int, str]], dict[str, tuple[int, str, str]]]:
+    """Both answers an import needs of its ID numbers, ``(registered, earlier)``: ``roster_registrations``,
+    and the IDs whose household completed its retrofit under an earlier plan (the one-time subsidy is
+    paid once per household): index -> (plan year, county name, type name), the earliest year.
+    "Completed" is a status of ``DONE_STATUSES`` (已完工, 已验收, 已拨付补助) on a plan of an earlier
+    year; a household only registered then (已登记) may be registered again.
+
+    One query per REGISTRATION_BATCH indexes for both, served by the unique (id_number_index, plan)
+    index: this plan's rows and earlier plans' rows of the same IDs. Memory and time follow the import,
+    not the roster.
     """
+    years = dict(Plan.objects.filter(year__lte=plan.year).values_list("pk", "year"))
     indexes = list(indexes)
-    found: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(indexes), REGISTRATION_BATCH):
-        batch = indexes[start : start + REGISTRATION_BATCH]
-        rows = Household.objects.filter(plan=plan, id_number_index__in=batch).values_list(
-            "id_number_index", "county_id", "status"
-        )
-        found.update((index, (county_id, status)) for index, county_id, status in rows)
-    return found
-
-
-def earlier_completions(*, plan: Plan, indexes) -> dict[str, tuple[int, str, str]]:
-    """The given blind indexes whose household completed its retrofit under an earlier plan (the one-time
-    subsidy is paid once per household): index -> (plan year, county name, type name), the earliest year.
-
-    "Completed" is a status of ``DONE_STATUSES`` (已完工, 已验收, 已拨付补助) on a plan of an earlier year;
-    a household only registered then (已登记) may be registered again. One query per REGISTRATION_BATCH
-    indexes, served by the unique (id_number_index, plan) index; unscoped like ``roster_registrations``.
-    """
-    indexes = list(indexes)
-    found: dict[str, tuple[int, str, str]] = {}
+    registered: dict[str, tuple[int, str]] = {}
+    earlier: dict[str, tuple[int, str, str]] = {}
     for start in range(0, len(indexes), REGISTRATION_BATCH):
         rows = (
-            Household.objects.filter(
-                id_number_index__in=indexes[start : start + REGISTRATION_BATCH],
-                plan__year__lt=plan.year,
-                status__in=DONE_STATUSES,
-            )
+            Household.objects.filter(id_number_index__in=indexes[start : start + REGISTRATION_BATCH], plan_id__in=years)
             .order_by()
-            .values_list("id_number_index", "plan__year", "county__name", "retrofit_type__name")
+            .values_list("id_number_index", "plan_id", "county_id", "status", "county__name", "retrofit_type__name")
         )
-        for index, year, county, type_name in rows:
-            if index not in found or year < found[index][0]:
-                found[index] = (year, county, type_name)
-    return found
+        for index, plan_id, county_id, status, county, type_name in rows:
+            if plan_id == plan.pk:
+                registered[index] = (county_id, status)
+            elif status in DONE_STATUSES and (index not in earlier or years[plan_id] < earlier[index][0]):
+                earlier[index] = (years[plan_id], county, type_name)
+    return registered, earlier
 
 
 def households_for_user(*, user, plan: Plan | None = None) -> QuerySet[Household]:

@@ -28,9 +28,9 @@ from households.models import (
 from households.permissions import RecordsPayment, SeesWholeIds
 from households.selectors import (
     REGISTRATION_BATCH,
-    earlier_completions,
     household_get_for_user,
     households_for_user,
+    id_numbers_known,
     require_writer,
     roster_registrations,
 )
@@ -89,7 +89,7 @@ def household_import(
     by a 县（市、区） column. ``mode=create`` refuses IDs already on the plan's roster; ``mode=update``
     updates the county's own households matched by ID and creates the rest. An ID registered in
     another county is always a problem, reported without that household's details. An ID whose
-    household completed under an earlier plan (``selectors.earlier_completions``) is refused in
+    household completed under an earlier plan (``selectors.id_numbers_known``) is refused in
     both modes: the one-time subsidy is paid once per household.
     Raises ``importer.ImportFileError`` for an unreadable upload, ``PermissionDenied`` for read-only roles.
     Field rules are those of ``Household`` (lengths, choices, decimals), checked row by row by
@@ -183,9 +183,8 @@ def household_import(
     checks = itertools.chain(((item.row, item.id_index, item.county_id, item) for item in parsed), pending)
     while batch := list(itertools.islice(checks, REGISTRATION_BATCH)):
         indexes = [index for _row, index, _county, _item in batch]
-        existing = roster_registrations(plan=plan, indexes=indexes)
         # The one-time subsidy is paid once per household: an ID completed under an earlier plan is refused.
-        completed_before = earlier_completions(plan=plan, indexes=indexes)
+        existing, completed_before = id_numbers_known(plan=plan, indexes=indexes)
         for row_number, index, row_county, item in batch:
             registered = existing.get(index)
             if item is not None:

@@ -65,7 +65,7 @@ def test_bench_scale_builds_both_scales_and_prints_one_row_per_endpoint(plan):
         row = next(line for line in text.splitlines() if line.startswith(f"| {name} |"))
         assert row.count(" ms, ") == 2  # a figure for 1× and for 2×
     check = next(line for line in text.splitlines() if line.startswith("| cross-year check"))
-    assert check.count(" ms, 1 q") == 2  # one query for the batch
+    assert check.count(" ms, 2 q") == 2  # the plan years, then one query for the batch
     assessment = next(line for line in text.splitlines() if line.startswith("| assessment computed"))
     # The same bounded number of queries at 1× and 2×.
     counts = {cell.split(", ")[1] for cell in assessment.split("|")[2:4]}

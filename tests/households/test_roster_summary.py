@@ -146,3 +146,31 @@ def test_the_rebuild_command_recounts_a_summary_written_around_and_check_reports
     call_command("rebuild_roster_summary", "--check", stdout=out)
     assert "matches" in out.getvalue()
     assert summary(plan) == {("140802", "coal_to_electric", "rural", "accepted"): (1, Decimal("0"))}
+
+
+def test_a_create_import_adds_its_rows_to_the_existing_summary_without_recounting_the_roster(api, users, plan):
+    make_household(plan, seq=90)  # already counted: 1 rural coal-to-electric completed in 2021-09
+    make_household(plan, seq=91, area_class="urban", completed_on=date(2021, 8, 15))
+    rows = [
+        row(1),
+        row(2),
+        row(3, completed=date(2021, 10, 2)),
+        row(4, type_="既有建筑节能改造", area_class="城镇", area="80.25"),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        assert post_import(api(users["clerk"]), workbook(rows)).status_code == 201
+    grouped_reads = [q["sql"] for q in queries if "GROUP BY" in q["sql"] and '"households_household"' in q["sql"]]
+    assert grouped_reads == []  # nothing counted from the roster
+    stored = {
+        (r.retrofit_type.code, r.area_class, r.status, r.completed_period): (r.households, r.area_m2)
+        for r in RosterSummary.objects.filter(plan=plan).select_related("retrofit_type")
+    }
+    # Counted by hand: September gets the two imported rows on top of the one there; October and the
+    # building retrofit are new rows; August's urban household is unchanged.
+    assert stored == {
+        ("coal_to_electric", "rural", "completed", "2021-09"): (3, Decimal("0")),
+        ("coal_to_electric", "urban", "completed", "2021-08"): (1, Decimal("0")),
+        ("coal_to_electric", "rural", "completed", "2021-10"): (1, Decimal("0")),
+        ("building_retrofit", "urban", "completed", "2021-09"): (1, Decimal("80.25")),
+    }
+    assert roster_summary.roster_recount_matches(plan_id=plan.pk)

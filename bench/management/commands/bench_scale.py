@@ -259,10 +259,11 @@ class Command(BaseCommand):
         return "assessment computed (13 counties, every indicator)", figure
 
     def cross_year_check(self, plan: Plan, second: Plan, *, repeat: int) -> tuple[str, str]:
-        """One batch of an import into the second year checked against the first (selectors.earlier_completions):
-        half of the batch's IDs completed in the first year, half new."""
+        """One batch of an import into the second year checked against the first (selectors.id_numbers_known:
+        this year's registrations and earlier years' completions in one query, after one for the plan
+        years): half of the batch's IDs completed in the first year, half new."""
         from households.models import Household
-        from households.selectors import DONE_STATUSES, REGISTRATION_BATCH, earlier_completions
+        from households.selectors import DONE_STATUSES, REGISTRATION_BATCH, id_numbers_known
 
         done = list(
             Household.objects.filter(plan=plan, status__in=DONE_STATUSES, note=scale_data.NOTE)
@@ -277,7 +278,7 @@ class Command(BaseCommand):
         for _ in range(repeat):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                found = earlier_completions(plan=second, indexes=indexes)
+                _registered, found = id_numbers_known(plan=second, indexes=indexes)
                 times.append((time.perf_counter() - started) * 1000)
         if len(found) != len(done):
             raise CommandError(f"cross-year check found {len(found)} of {len(done)}")
