@@ -111,13 +111,13 @@ def hardship_line(*, plan: Plan, period: str, county: County | None = None) -> d
     return queryset.aggregate(households=Count("id"), converted=Count("id", filter=done))
 
 
-def guarantee_history_for_user(*, user, plan: Plan, county: County) -> QuerySet[HardshipGuarantee]:
-    if not hardship_counties_for_user(user=user, plan=plan).filter(pk=county.pk).exists():
-        return HardshipGuarantee.objects.none()
-    return (
-        HardshipGuarantee.objects.filter(plan=plan, county=county)
-        .select_related("recorded_by")
-        .order_by("-recorded_at", "-id")
+def guarantee_history_for_user(*, user, plan: Plan, limit: int = 50) -> list[HardshipGuarantee]:
+    """The latest guarantee records of the counties in the user's scope, newest first (the page's history)."""
+    counties = hardship_counties_for_user(user=user, plan=plan)
+    return list(
+        HardshipGuarantee.objects.filter(plan=plan, county__in=counties)
+        .select_related("county", "recorded_by")
+        .order_by("-recorded_at", "-id")[:limit]
     )
 
 

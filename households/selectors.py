@@ -171,7 +171,7 @@ def households_filter(
     every match of a common name.
 
     ``hardship``: one category, or ``any`` of the three; the exclusion of ``none`` is written out so that
-    the query's condition is the partial index's (``household_hardship_order``, migration 0011).
+    the query's condition is the partial index's (``household_hardship_order``, migration 0012).
     """
     if hardship:
         queryset = queryset.exclude(hardship=Hardship.NONE)

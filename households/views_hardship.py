@@ -44,4 +44,6 @@ def hardship_page(request, year: int):
                 return redirect("household-hardship", year=plan.year)
         status = 400
     summary = hardship.hardship_summary_for_user(user=request.user, plan=plan)
-    return render(request, "households/hardship.html", {"plan": plan, "summary": summary, "form": form}, status=status)
+    history = hardship.guarantee_history_for_user(user=request.user, plan=plan)
+    context = {"plan": plan, "summary": summary, "form": form, "history": history}
+    return render(request, "households/hardship.html", context, status=status)

@@ -283,3 +283,15 @@ def test_the_admin_lists_guarantees_but_never_writes_them(web, api, users, roste
     listing = html_of(admin.get("/admin/households/hardshipguarantee/"))
     assert "盐湖区" in listing and "500.00" in listing
     assert admin.get("/admin/households/hardshipguarantee/add/").status_code == 403
+
+
+def test_the_page_lists_the_guarantee_records_of_the_counties_in_scope_newest_first(web, api, users, roster):
+    expect(guarantee(api(users["clerk"]), one_time_extra="500", document_number="盐政办〔2021〕3号"))
+    expect(guarantee(api(users["city"]), one_time_extra="800"))
+    expect(guarantee(api(users["other_clerk"]), county="140881", one_time_extra="600"))
+    clerk = html_of(web(users["clerk"]).get("/plans/2021/hardship/"))
+    history = clerk.split('id="guarantee-history"')[1].split("</details>")[0]
+    assert history.count("<tr><td>") == 2 and "永济市" not in history
+    assert history.index("800.00") < history.index("500.00") and "盐政办〔2021〕3号" in history
+    city = html_of(web(users["city"]).get("/plans/2021/hardship/"))
+    assert city.split('id="guarantee-history"')[1].split("</details>")[0].count("<tr><td>") == 3
