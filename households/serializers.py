@@ -197,27 +197,20 @@ class HardshipGuaranteeSerializer(serializers.Serializer):
     recorded_at = serializers.DateTimeField()
 
 
-class HardshipCountySerializer(serializers.Serializer):
-    county = serializers.CharField(source="county.code")
-    county_name = serializers.CharField(source="county.name")
+class HardshipTotalsSerializer(serializers.Serializer):
     on_roster = serializers.IntegerField(help_text="hardship households on the roster")
     converted = serializers.IntegerField(help_text="completed, accepted or paid")
     accepted = serializers.IntegerField(help_text="accepted or paid")
     paid = serializers.IntegerField(help_text="subsidy paid")
-    guarantee = HardshipGuaranteeSerializer(allow_null=True, help_text="the guarantee in force; null: none recorded")
     one_time_due = serializers.CharField(help_text="converted × one_time_extra, yuan")
     one_time_paid = serializers.CharField(help_text="paid × one_time_extra, yuan")
     seasonal_due = serializers.CharField(help_text="converted × seasonal_extra, yuan per heating season")
 
 
-class HardshipTotalsSerializer(serializers.Serializer):
-    on_roster = serializers.IntegerField()
-    converted = serializers.IntegerField()
-    accepted = serializers.IntegerField()
-    paid = serializers.IntegerField()
-    one_time_due = serializers.CharField()
-    one_time_paid = serializers.CharField()
-    seasonal_due = serializers.CharField()
+class HardshipCountySerializer(HardshipTotalsSerializer):
+    county = serializers.CharField(source="county.code")
+    county_name = serializers.CharField(source="county.name")
+    guarantee = HardshipGuaranteeSerializer(allow_null=True, help_text="the guarantee in force; null: none recorded")
 
 
 class HardshipSummarySerializer(serializers.Serializer):
