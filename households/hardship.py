@@ -101,12 +101,15 @@ def hardship_summary_for_user(*, user, plan: Plan) -> dict:
     return {"plan": plan, "rows": rows, "totals": totals}
 
 
-def hardship_line(*, plan: Plan, period: str, county: County | None = None) -> dict[str, int]:
+def hardship_line(*, plan: Plan, period: str, county: County | None = None, type_ids=None) -> dict[str, int]:
     """The bulletin's and the county page's line 困难群众 N 户，已改造 M 户 (the city's, or one county's):
-    converted by the end of ``period`` (their completion date), as the rest of a month's figures."""
+    converted by the end of ``period`` (their completion date), as the rest of a month's figures.
+    ``type_ids``: a department's retrofit types, as the rest of its county page (None: every type)."""
     queryset = Household.objects.filter(plan=plan).exclude(hardship=Hardship.NONE)
     if county is not None:
         queryset = queryset.filter(county=county)
+    if type_ids is not None:
+        queryset = queryset.filter(retrofit_type_id__in=type_ids)
     done = Q(status__in=CONVERTED, completed_on__lte=period_deadline(period))
     return queryset.aggregate(households=Count("id"), converted=Count("id", filter=done))
 

@@ -8,10 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.api import ConflictError
+from core.exports import xlsx_response
 from counties.permissions import page_permission
 from counties.selectors import plan_get_for_user
 from households import hardship
 from households.forms import GuaranteeForm
+from households.hardship_export import hardship_filename, hardship_sheet
 from households.permissions import ReadsHardship
 
 
@@ -44,6 +46,8 @@ def hardship_page(request, year: int):
                 return redirect("household-hardship", year=plan.year)
         status = 400
     summary = hardship.hardship_summary_for_user(user=request.user, plan=plan)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return xlsx_response(filename=hardship_filename(plan=plan), sheets=[hardship_sheet(summary=summary)])
     history = hardship.guarantee_history_for_user(user=request.user, plan=plan)
     context = {"plan": plan, "summary": summary, "form": form, "history": history}
     return render(request, "households/hardship.html", context, status=status)

@@ -144,7 +144,9 @@ def county_detail_context(request, *, code: str) -> dict:
         "visit_findings": VisitFinding.choices,
         # The county's target changes (the notice above its figures), newest first.
         "target_adjustments": data["adjustments"],
-        "hardship": hardship_sentence(hardship_line(plan=plan, period=period, county=county)),
+        "hardship": hardship_sentence(
+            hardship_line(plan=plan, period=period, county=county, type_ids=scope_for_user(request.user).type_ids)
+        ),
         "may_see_hardship": ReadsHardship.allows(request.user),
     }
 

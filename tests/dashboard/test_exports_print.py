@@ -45,6 +45,7 @@ def exports(api, users, web=None):
         downloads += [
             (pages, "/dashboard/status/?format=xlsx"),
             (pages, "/plans/2021/reconciliation/?format=xlsx"),
+            (pages, "/plans/2021/hardship/?format=xlsx"),
             (pages, "/plans/2021/households/template.xlsx"),
             (city, "/api/v1/plans/2021/households/export.xlsx"),
         ]
@@ -67,6 +68,7 @@ def test_every_download_has_a_chinese_name(api, web, users, progress_data):
         f"2021年补助资金结算_截至2021-08_第{Settlement.objects.get().pk}号.xlsx",
         "2021年月报报送情况.xlsx",
         "2021年月报与花名册核对_截至2021-10.xlsx",
+        "2021年困难群众兜底.xlsx",
         "改造户花名册导入模板-2021.xlsx",
         "改造户花名册-2021.xlsx",
     ]

@@ -4,7 +4,9 @@ The expected figures are counted by hand from the households each test makes."""
 
 import io
 from datetime import date
+from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -295,3 +297,36 @@ def test_the_page_lists_the_guarantee_records_of_the_counties_in_scope_newest_fi
     assert history.index("800.00") < history.index("500.00") and "盐政办〔2021〕3号" in history
     city = html_of(web(users["city"]).get("/plans/2021/hardship/"))
     assert city.split('id="guarantee-history"')[1].split("</details>")[0].count("<tr><td>") == 3
+
+
+def test_the_page_exports_its_table_as_a_workbook_with_the_same_figures(web, api, users, roster):
+    expect(guarantee(api(users["clerk"]), one_time_extra="500", seasonal_extra="300.50"))
+    response = expect(web(users["city"]).get("/plans/2021/hardship/", {"format": "xlsx"}))
+    assert "attachment" in response["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = list(sheet.iter_rows(values_only=True))
+    yuhu = next(row for row in values if row and row[0] == "盐湖区")
+    # the page's figures: 4 on the roster, 3 converted, 2 accepted, 1 paid; 3 × 500, 1 × 500, 3 × 300.50
+    assert yuhu[1:5] == (4, 3, 2, 1)
+    assert [Decimal(str(v)) for v in (yuhu[5], yuhu[6], yuhu[8], yuhu[9], yuhu[10])] == [
+        Decimal("500"),
+        Decimal("300.5"),
+        Decimal("1500"),
+        Decimal("500"),
+        Decimal("901.5"),
+    ]
+    assert yuhu[7] == "是"
+    total = next(row for row in values if row and row[0] == "合计")
+    assert total[1:5] == (5, 4, 2, 1)
+    assert sum(1 for row in values if row and row[0] in ("永济市", "盐湖区")) == 2
+
+
+def test_a_departments_county_page_counts_the_hardship_households_of_its_own_types(web, users, plan, roster):
+    make_household(plan, type_code="coal_to_gas", seq=30, hardship="dibao")  # not the department's type
+
+    def line(user):
+        page = html_of(web(user).get("/counties/140802/", {"plan": "2021"}))
+        return page.split('id="county-hardship"')[1].split("</p>")[0]
+
+    assert "困难群众 5 户" in line(users["city"])
+    assert "困难群众 4 户" in line(users["department"])  # coal_to_electric only
