@@ -143,7 +143,10 @@ def test_postgresql_serves_search_and_order_from_indexes(plan):
         plans["contains"] = Household.objects.filter(head_name__icontains="李小明").order_by().explain()
         plans["prefix"] = Household.objects.filter(head_name__startswith="李").order_by().explain()
     assert "household_head_name_trgm" in plans["contains"]
-    assert "household_head_name_prefix" in plans["prefix"]
+    # Two indexes can serve a name prefix (the city-wide one and the per-county one of migration 0011); on
+    # a one-row table their costs tie and the planner may take either: either way an index condition.
+    assert any(name in plans["prefix"] for name in ("household_head_name_prefix", "household_county_name"))
+    assert "Index Cond" in plans["prefix"] and "~>=~ '李'" in plans["prefix"]
     assert "household_roster_order" in plans["order"] and "Sort" not in plans["order"]
 
 
