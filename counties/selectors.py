@@ -140,6 +140,11 @@ def counties_for_user(*, user) -> QuerySet[County]:
     return queryset
 
 
+def plan_counties_for_user(*, user, plan: Plan) -> QuerySet[County]:
+    """The counties with a target in the plan that the user may see, in annex order."""
+    return counties_for_user(user=user).filter(targets__plan=plan).distinct().order_by("order", "code")
+
+
 def county_get_for_user(*, user, code: str) -> County:
     county = counties_for_user(user=user).filter(code=code).first()
     if county is None:

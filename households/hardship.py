@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from counties.models import County, Plan, Role
 from counties.plan_life import plan_require_writable
-from counties.selectors import counties_for_user, require_role, scope_for_user
+from counties.selectors import plan_counties_for_user, require_role, scope_for_user
 from households.models import Hardship, HardshipGuarantee, Household, HouseholdStatus
 from reports.periods import period_deadline
 from subsidies.selectors import money
@@ -40,7 +40,7 @@ ZERO = Decimal("0.00")
 def hardship_counties_for_user(*, user, plan: Plan) -> QuerySet[County]:
     """The counties whose hardship figures the user may read: those with a target in the plan, in scope."""
     require_role(user, *READ_ROLES)
-    return counties_for_user(user=user).filter(targets__plan=plan).distinct().order_by("order", "code")
+    return plan_counties_for_user(user=user, plan=plan)
 
 
 def guarantees_in_force(*, plan: Plan, county_ids) -> dict[int, HardshipGuarantee]:

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from counties.models import County, Plan, RetrofitType, Role
-from counties.selectors import counties_for_user, require_role, scope_for_user
+from counties.selectors import plan_counties_for_user, require_role, scope_for_user
 from households import pii
 from households.models import HARDSHIP_ANY, Hardship, Household, HouseholdStatus, RosterSummary
 from subsidies.rates import RatePeriod, rate_in, rate_periods_for_plan, rule_rate
@@ -323,7 +323,7 @@ def reconciliation(*, user, plan: Plan, period: str | None = None) -> dict:
 
     scope = scope_for_user(user)
     period = period or plan.last_period
-    counties = list(counties_for_user(user=user).filter(targets__plan=plan).distinct().order_by("order", "code"))
+    counties = list(plan_counties_for_user(user=user, plan=plan))
     types = list(RetrofitType.objects.filter(targets__plan=plan).distinct().order_by("order", "code"))
     if scope.type_ids is not None:
         types = [t for t in types if t.pk in scope.type_ids]

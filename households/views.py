@@ -20,7 +20,13 @@ from django.views.decorators.http import require_POST
 from core.exports import xlsx_response
 from core.throttling import RosterImportThrottle, throttled_error
 from counties.models import Plan
-from counties.selectors import counties_for_user, plan_get_for_user, retrofit_types_for_user, scope_for_user
+from counties.selectors import (
+    counties_for_user,
+    plan_counties_for_user,
+    plan_get_for_user,
+    retrofit_types_for_user,
+    scope_for_user,
+)
 from households import importer, pii, roster_page, services
 from households.acceptance import households_accept
 from households.forms import AcceptanceForm, FilterForm, MarkPaidForm, SelectedAcceptanceForm
@@ -104,7 +110,7 @@ def export_response(request, plan: Plan, queryset):
 
 
 def _filter_context(request, plan):
-    counties = counties_for_user(user=request.user).filter(targets__plan=plan).distinct().order_by("order", "code")
+    counties = plan_counties_for_user(user=request.user, plan=plan)
     types = retrofit_types_for_user(user=request.user).order_by("order", "code")
     form = FilterForm(request.GET or None, counties=counties, types=types)
     data = form.cleaned_data if form.is_valid() else {}
